@@ -1,0 +1,390 @@
+import {
+  BUY,
+  CommandRecord,
+  type CommandType,
+  DEFAULT_SYMBOL,
+  FOK,
+  GTC,
+  type InstrumentSpec,
+  type OrderId,
+  SIDE_NAMES,
+  type Side,
+} from "../protocol/commands.js";
+import type { EventListener } from "../protocol/events.js";
+import type { RejectCode } from "../protocol/reject-codes.js";
+import { isSafeProduct, MAX_SAFE, mulDivCeil, mulDivFloor, PPM } from "../protocol/units.js";
+import { readCommand } from "../protocol/validate.js";
+import type { BookSide } from "./book-side.js";
+import { EventStream } from "./event-stream.js";
+import { type Order, OrderPool } from "./order.js";
+import { OrderBook } from "./order-book.js";
+import { computeStateHash } from "./state-hash.js";
+import { Taker } from "./taker.js";
+
+export interface EngineOptions {
+  /** Receives every event. The record is reused: copy it (eventToObject) to keep it. */
+  onEvent?: EventListener;
+}
+
+/** A level as [price, total open qty, number of orders]. */
+export type DepthLevel = [price: number, qty: number, orders: number];
+
+export interface BookDepth {
+  bids: DepthLevel[];
+  asks: DepthLevel[];
+}
+
+export interface RestingOrderView {
+  id: OrderId;
+  symbol: string;
+  side: Side;
+  price: number;
+  open: number;
+  account: string | null;
+  postOnly: boolean;
+  reduceOnly: boolean;
+}
+
+function defaultSpec(symbol: string): InstrumentSpec {
+  return { symbol, tiers: null, makerFeePpm: null, takerFeePpm: null, liquidation: null };
+}
+
+/**
+ * The matching engine on the calling thread: validates each command, applies it to its book and
+ * emits the resulting events synchronously. It never throws on user input: a bad command becomes
+ * a `rejected` event and changes nothing.
+ */
+export class Engine {
+  private readonly out = new EventStream();
+  private readonly cmd = new CommandRecord();
+  private readonly taker = new Taker();
+  private readonly orders = new Map<OrderId, Order>();
+  private readonly pool = new OrderPool();
+  private readonly books: OrderBook[] = [];
+  private readonly booksBySymbol = new Map<string, OrderBook>();
+
+  constructor(options: EngineOptions = {}) {
+    this.out.listener = options.onEvent ?? null;
+  }
+
+  /** Replaces the event listener (null: events are numbered but go nowhere). */
+  setListener(listener: EventListener | null): void {
+    this.out.listener = listener;
+  }
+
+  /** The last event's sequence number. */
+  get seq(): number {
+    return this.out.seq;
+  }
+
+  /** The engine clock in ns: the last `ts` an accepted command carried. */
+  get clock(): number {
+    return this.out.ts;
+  }
+
+  get liveOrderCount(): number {
+    return this.orders.size;
+  }
+
+  /** Validates and applies one command. `line` is its line in a source file (0: none). */
+  apply(input: unknown, line = 0): void {
+    const cmd = this.cmd;
+    const code = readCommand(input, cmd);
+    cmd.line = line;
+    if (code !== null) {
+      this.reject(code);
+      return;
+    }
+    this.execute(cmd);
+  }
+
+  /** Reports a source line that could not be read as a command (bad JSON, unknown field). */
+  rejectLine(reason: RejectCode, line: number, command: CommandType | null = null, id: OrderId | null = null): void {
+    this.out.rejected(command, id, reason, line, this.out.ts);
+  }
+
+  /** Applies a command already validated into a record (the binary protocol's entry point). */
+  execute(cmd: CommandRecord): void {
+    if (cmd.hasTs && cmd.ts < this.out.ts) {
+      this.reject("TS_DECREASING");
+      return;
+    }
+    switch (cmd.type) {
+      case "limit":
+        this.limit(cmd);
+        return;
+      case "market":
+        this.market(cmd);
+        return;
+      case "cancel":
+        this.cancel(cmd);
+        return;
+      case "modify":
+        this.modify(cmd);
+        return;
+      case "instrument":
+        this.instrument(cmd);
+        return;
+      case "oracle":
+        this.oracle(cmd);
+        return;
+      case "tick":
+        this.accept(cmd);
+        return;
+      case "deposit":
+      case "withdraw":
+        // Accounts and collateral arrive with the margin engine; until then these are refused.
+        this.reject("UNSUPPORTED_COMMAND");
+        return;
+    }
+  }
+
+  private reject(code: RejectCode): void {
+    const cmd = this.cmd;
+    const ts = cmd.hasTs && cmd.ts >= this.out.ts ? cmd.ts : this.out.ts;
+    this.out.rejected(cmd.type, cmd.hasId ? cmd.id : null, code, cmd.line, ts);
+  }
+
+  /** Advances the clock and emits `accepted`: the point after which the command changes state. */
+  private accept(cmd: CommandRecord): void {
+    if (cmd.hasTs) this.out.ts = cmd.ts;
+    this.out.accepted(cmd);
+  }
+
+  /**
+   * The book of a symbol: undefined when the symbol is unknown, null for the default instrument
+   * before it exists. The default book is created only once a command on it is accepted, so a
+   * rejected command leaves the state untouched.
+   */
+  private findBook(symbol: string): OrderBook | null | undefined {
+    const book = this.booksBySymbol.get(symbol);
+    if (book !== undefined) return book;
+    return symbol === DEFAULT_SYMBOL ? null : undefined;
+  }
+
+  private bookOrDefault(found: OrderBook | null): OrderBook {
+    return found ?? this.createBook(defaultSpec(DEFAULT_SYMBOL));
+  }
+
+  private createBook(spec: InstrumentSpec): OrderBook {
+    const book = new OrderBook(spec.symbol, this.books.length, spec, this.orders, this.pool, this.out);
+    this.books.push(book);
+    this.booksBySymbol.set(spec.symbol, book);
+    return book;
+  }
+
+  private limit(cmd: CommandRecord): void {
+    const found = this.findBook(cmd.symbol);
+    if (found === undefined) return this.reject("UNKNOWN_SYMBOL");
+    if (this.orders.has(cmd.id)) return this.reject("DUPLICATE_ID");
+    if (cmd.postOnly && found?.wouldCross(cmd.side, cmd.price)) {
+      return this.reject("POST_ONLY_WOULD_CROSS");
+    }
+    this.accept(cmd);
+    const book = this.bookOrDefault(found);
+    const taker = this.taker;
+    taker.reset(cmd.id, cmd.account, cmd.side, cmd.price, cmd.qty, cmd.stp);
+    if (cmd.tif === FOK && !book.canFillCompletely(taker)) {
+      this.out.cancelled(cmd.id, book.symbol, cmd.qty, "FOK_UNFILLABLE");
+      return;
+    }
+    book.take(taker);
+    if (taker.remaining === 0) return;
+    if (taker.expiredBySelfTrade) {
+      this.out.cancelled(cmd.id, book.symbol, taker.remaining, "SELF_TRADE");
+    } else if (cmd.tif !== GTC) {
+      this.out.cancelled(cmd.id, book.symbol, taker.remaining, "IOC_REMAINDER");
+    } else {
+      const order = this.pool.acquire();
+      order.id = cmd.id;
+      order.account = cmd.account;
+      order.side = cmd.side;
+      order.price = cmd.price;
+      order.open = taker.remaining;
+      order.postOnly = cmd.postOnly;
+      order.reduceOnly = cmd.reduceOnly;
+      order.stp = cmd.stp;
+      order.bookIndex = book.bookIndex;
+      this.orders.set(order.id, order);
+      book.rest(order);
+    }
+  }
+
+  private market(cmd: CommandRecord): void {
+    const found = this.findBook(cmd.symbol);
+    if (found === undefined) return this.reject("UNKNOWN_SYMBOL");
+    if (this.orders.has(cmd.id)) return this.reject("DUPLICATE_ID");
+    this.accept(cmd);
+    const book = this.bookOrDefault(found);
+    const opposite = book.oppositeOf(cmd.side);
+    if (opposite.best === null) {
+      this.out.cancelled(cmd.id, book.symbol, cmd.qty, "NO_LIQUIDITY");
+      return;
+    }
+    const taker = this.taker;
+    taker.reset(
+      cmd.id,
+      cmd.account,
+      cmd.side,
+      protectionBound(opposite, cmd.side === BUY, cmd.protectionPpm),
+      cmd.qty,
+      cmd.stp,
+    );
+    book.take(taker);
+    if (taker.remaining === 0) return;
+    const reason = taker.expiredBySelfTrade
+      ? "SELF_TRADE"
+      : opposite.best === null
+        ? "NO_LIQUIDITY"
+        : "PROTECTION_BOUND";
+    this.out.cancelled(cmd.id, book.symbol, taker.remaining, reason);
+  }
+
+  private cancel(cmd: CommandRecord): void {
+    const order = this.orders.get(cmd.id);
+    if (order === undefined) return this.reject("UNKNOWN_ORDER");
+    this.accept(cmd);
+    (this.books[order.bookIndex] as OrderBook).cancelResting(order, "USER");
+  }
+
+  /**
+   * A decrease of open quantity at the same price keeps time priority (the order stays in place);
+   * a price change or an increase re-enters the order at the back, matching first if it crosses.
+   */
+  private modify(cmd: CommandRecord): void {
+    const order = this.orders.get(cmd.id);
+    if (order === undefined) return this.reject("UNKNOWN_ORDER");
+    const book = this.books[order.bookIndex] as OrderBook;
+    const newQty = cmd.hasQty ? cmd.qty : order.open;
+    const newPrice = cmd.hasPrice ? cmd.price : order.price;
+    if (!isSafeProduct(newPrice, newQty)) return this.reject("NOTIONAL_OVERFLOW");
+    const repriced = newPrice !== order.price;
+    if (order.postOnly && repriced && book.wouldCross(order.side, newPrice)) {
+      return this.reject("POST_ONLY_WOULD_CROSS");
+    }
+    this.accept(cmd);
+    const prevPrice = order.price;
+    const prevQty = order.open;
+    if (!repriced && newQty <= prevQty) {
+      book.sideOf(order.side).reduce(order, prevQty - newQty);
+      this.out.modified(order, book.symbol, prevPrice, prevQty, true);
+      return;
+    }
+    book.unlink(order);
+    order.price = newPrice;
+    order.open = newQty;
+    this.out.modified(order, book.symbol, prevPrice, prevQty, false);
+    const taker = this.taker;
+    taker.reset(order.id, order.account, order.side, newPrice, newQty, order.stp);
+    book.take(taker);
+    if (taker.remaining > 0 && !taker.expiredBySelfTrade) {
+      order.open = taker.remaining;
+      book.rest(order);
+      return;
+    }
+    if (taker.expiredBySelfTrade) this.out.cancelled(order.id, book.symbol, taker.remaining, "SELF_TRADE");
+    this.orders.delete(order.id);
+    this.pool.release(order);
+  }
+
+  private instrument(cmd: CommandRecord): void {
+    const spec = cmd.instrument as InstrumentSpec;
+    if (this.booksBySymbol.has(spec.symbol)) return this.reject("INSTRUMENT_EXISTS");
+    this.accept(cmd);
+    this.createBook(spec);
+  }
+
+  private oracle(cmd: CommandRecord): void {
+    const found = this.findBook(cmd.symbol);
+    if (found === undefined) return this.reject("UNKNOWN_SYMBOL");
+    this.accept(cmd);
+    this.bookOrDefault(found).oraclePrice = cmd.price;
+  }
+
+  /** The symbols of all instruments, in the order they were defined. */
+  symbols(): string[] {
+    return this.books.map((b) => b.symbol);
+  }
+
+  /** Best-first levels of one book, at most `maxLevels` a side. */
+  depth(symbol: string = DEFAULT_SYMBOL, maxLevels = Number.POSITIVE_INFINITY): BookDepth {
+    const book = this.booksBySymbol.get(symbol);
+    if (book === undefined) return { bids: [], asks: [] };
+    return { bids: levelsOf(book.bids, maxLevels), asks: levelsOf(book.asks, maxLevels) };
+  }
+
+  /** Every book's full depth, keyed by symbol: the `--book` file. */
+  bookSnapshot(): Record<string, BookDepth> {
+    const snapshot: Record<string, BookDepth> = {};
+    for (const book of this.books) snapshot[book.symbol] = this.depth(book.symbol);
+    return snapshot;
+  }
+
+  /** The orders of one book side, best level first and in queue order within a level. */
+  restingOrders(symbol: string, side: Side): RestingOrderView[] {
+    const book = this.booksBySymbol.get(symbol);
+    const views: RestingOrderView[] = [];
+    if (book === undefined) return views;
+    const levels = book.sideOf(side === "buy" ? BUY : 1).cursor();
+    for (let level = levels.next(); level !== null; level = levels.next()) {
+      for (let o = level.head; o !== null; o = o.next) views.push(viewOf(o, symbol));
+    }
+    return views;
+  }
+
+  order(id: OrderId): RestingOrderView | null {
+    const order = this.orders.get(id);
+    return order === undefined ? null : viewOf(order, (this.books[order.bookIndex] as OrderBook).symbol);
+  }
+
+  oraclePrice(symbol: string = DEFAULT_SYMBOL): number {
+    return this.booksBySymbol.get(symbol)?.oraclePrice ?? 0;
+  }
+
+  /** SHA-256 of the canonical state: equal states give equal hashes however they were reached. */
+  stateHash(): string {
+    return computeStateHash(this.books);
+  }
+
+  /** The books, for consistency checks and hashing inside the package. */
+  get internalBooks(): readonly OrderBook[] {
+    return this.books;
+  }
+
+  get internalOrderIndex(): ReadonlyMap<OrderId, Order> {
+    return this.orders;
+  }
+}
+
+/**
+ * A market order's worst acceptable price: protectionPpm away from the best opposite price on
+ * arrival (rounded inward, so the bound never exceeds the stated ppm). No protection: unbounded.
+ */
+function protectionBound(opposite: BookSide, isBuy: boolean, protectionPpm: number): number {
+  if (protectionPpm < 0) return isBuy ? MAX_SAFE : 0;
+  const best = (opposite.best as { price: number }).price;
+  if (isBuy) return Math.min(mulDivFloor(best, PPM + protectionPpm, PPM), MAX_SAFE);
+  return protectionPpm >= PPM ? 0 : mulDivCeil(best, PPM - protectionPpm, PPM);
+}
+
+function levelsOf(side: BookSide, maxLevels: number): DepthLevel[] {
+  const out: DepthLevel[] = [];
+  const levels = side.cursor();
+  for (let level = levels.next(); level !== null && out.length < maxLevels; level = levels.next()) {
+    out.push([level.price, level.totalQty, level.count]);
+  }
+  return out;
+}
+
+function viewOf(o: Order, symbol: string): RestingOrderView {
+  return {
+    id: o.id,
+    symbol,
+    side: SIDE_NAMES[o.side] as Side,
+    price: o.price,
+    open: o.open,
+    account: o.account,
+    postOnly: o.postOnly,
+    reduceOnly: o.reduceOnly,
+  };
+}

@@ -1,0 +1,96 @@
+import { type CommandRecord, type CommandType, type OrderId, SIDE_NAMES, TIF_NAMES } from "../protocol/commands.js";
+import { EngineEvent, type EventListener } from "../protocol/events.js";
+import type { Order } from "./order.js";
+import type { Taker } from "./taker.js";
+
+/**
+ * Numbers events and hands them to the listener. One EngineEvent is reused for every event, so
+ * emitting allocates nothing; `seq` counts from 1 across the engine's life.
+ */
+export class EventStream {
+  seq = 0;
+  /** The engine clock (ns): the last `ts` a command carried. */
+  ts = 0;
+  listener: EventListener | null = null;
+  private readonly event = new EngineEvent();
+
+  private begin(): EngineEvent {
+    const e = this.event;
+    e.seq = ++this.seq;
+    e.ts = this.ts;
+    return e;
+  }
+
+  private publish(e: EngineEvent): void {
+    if (this.listener !== null) this.listener(e);
+  }
+
+  accepted(cmd: CommandRecord): void {
+    const e = this.begin();
+    e.type = "accepted";
+    e.command = cmd.type;
+    e.id = cmd.hasId ? cmd.id : null;
+    e.symbol = cmd.symbol;
+    e.side = SIDE_NAMES[cmd.side] as "buy" | "sell";
+    e.price = cmd.price;
+    e.qty = cmd.qty;
+    e.tif = TIF_NAMES[cmd.tif] as string;
+    e.account = cmd.account;
+    e.amount = cmd.amount;
+    e.postOnly = cmd.postOnly;
+    e.reduceOnly = cmd.reduceOnly;
+    this.publish(e);
+  }
+
+  /** `ts`: the rejected command's own time when it had a valid one, else the clock. */
+  rejected(command: CommandType | null, id: OrderId | null, reason: string, line: number, ts: number): void {
+    const e = this.begin();
+    e.ts = ts;
+    e.type = "rejected";
+    e.command = command;
+    e.id = id;
+    e.reason = reason;
+    e.line = line;
+    this.publish(e);
+  }
+
+  fill(symbol: string, price: number, qty: number, maker: Order, taker: Taker): void {
+    const e = this.begin();
+    e.type = "fill";
+    e.symbol = symbol;
+    e.price = price;
+    e.qty = qty;
+    e.side = SIDE_NAMES[taker.side] as "buy" | "sell";
+    e.makerId = maker.id;
+    e.takerId = taker.id;
+    e.makerAccount = maker.account;
+    e.takerAccount = taker.account;
+    e.makerRemaining = maker.open;
+    e.takerRemaining = taker.remaining;
+    e.liquidation = taker.liquidation;
+    this.publish(e);
+  }
+
+  cancelled(id: OrderId, symbol: string, remaining: number, reason: string): void {
+    const e = this.begin();
+    e.type = "cancelled";
+    e.id = id;
+    e.symbol = symbol;
+    e.remaining = remaining;
+    e.reason = reason;
+    this.publish(e);
+  }
+
+  modified(order: Order, symbol: string, prevPrice: number, prevQty: number, priorityKept: boolean): void {
+    const e = this.begin();
+    e.type = "modified";
+    e.id = order.id;
+    e.symbol = symbol;
+    e.price = order.price;
+    e.qty = order.open;
+    e.prevPrice = prevPrice;
+    e.prevQty = prevQty;
+    e.priorityKept = priorityKept;
+    this.publish(e);
+  }
+}

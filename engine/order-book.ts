@@ -1,0 +1,140 @@
+import {
+  BUY,
+  EXPIRE_BOTH,
+  EXPIRE_MAKER,
+  type InstrumentSpec,
+  type OrderId,
+  type SideCode,
+} from "../protocol/commands.js";
+import { BookSide } from "./book-side.js";
+import type { EventStream } from "./event-stream.js";
+import type { Order, OrderPool } from "./order.js";
+import type { PriceLevel } from "./price-level.js";
+import type { Taker } from "./taker.js";
+
+/**
+ * One instrument's book and its matching rules: price-time priority, self-trade prevention,
+ * fill-or-kill pre-check. It knows nothing of money; it reports every change to the event stream.
+ */
+export class OrderBook {
+  readonly bids = new BookSide(true);
+  readonly asks = new BookSide(false);
+  /** The last oracle (mark) price; 0 until the first `oracle` command. */
+  oraclePrice = 0;
+
+  constructor(
+    readonly symbol: string,
+    readonly bookIndex: number,
+    public spec: InstrumentSpec,
+    private readonly orders: Map<OrderId, Order>,
+    private readonly pool: OrderPool,
+    private readonly out: EventStream,
+  ) {}
+
+  sideOf(side: SideCode): BookSide {
+    return side === BUY ? this.bids : this.asks;
+  }
+
+  oppositeOf(side: SideCode): BookSide {
+    return side === BUY ? this.asks : this.bids;
+  }
+
+  /** True when an order of `side` at `price` would trade against the opposite best level now. */
+  wouldCross(side: SideCode, price: number): boolean {
+    const best = this.oppositeOf(side).best;
+    if (best === null) return false;
+    return side === BUY ? price >= best.price : price <= best.price;
+  }
+
+  /**
+   * Whether a fill-or-kill taker can fill completely, counting what self-trade prevention would
+   * do: expire_maker skips own orders, the other modes stop the taker at the first own order.
+   */
+  canFillCompletely(taker: Taker): boolean {
+    let need = taker.remaining;
+    const { side, limitPrice, account, stp } = taker;
+    const levels = this.oppositeOf(side).cursor();
+    for (let level = levels.next(); level !== null; level = levels.next()) {
+      if (side === BUY ? level.price > limitPrice : level.price < limitPrice) return false;
+      if (account === null) {
+        need -= level.totalQty;
+        if (need <= 0) return true;
+        continue;
+      }
+      for (let o = level.head; o !== null; o = o.next) {
+        if (o.account === account) {
+          if (stp === EXPIRE_MAKER) continue;
+          return false;
+        }
+        need -= o.open;
+        if (need <= 0) return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Matches the taker against the opposite side, best price first and FIFO inside a level, until
+   * it is filled, its limit is reached, or self-trade prevention expires it.
+   */
+  take(taker: Taker): void {
+    const opposite = this.oppositeOf(taker.side);
+    const isBuy = taker.side === BUY;
+    const limit = taker.limitPrice;
+    while (taker.remaining > 0) {
+      const level: PriceLevel | null = opposite.best;
+      if (level === null) return;
+      const price = level.price;
+      if (isBuy ? price > limit : price < limit) return;
+      let maker = level.head;
+      while (maker !== null && taker.remaining > 0) {
+        const next: Order | null = maker.next;
+        if (taker.account !== null && maker.account === taker.account) {
+          if (taker.stp !== EXPIRE_MAKER) {
+            if (taker.stp === EXPIRE_BOTH) this.expire(opposite, maker);
+            taker.expiredBySelfTrade = true;
+            return;
+          }
+          this.expire(opposite, maker);
+          maker = next;
+          continue;
+        }
+        const qty = Math.min(maker.open, taker.remaining);
+        opposite.reduce(maker, qty);
+        taker.remaining -= qty;
+        this.out.fill(this.symbol, price, qty, maker, taker);
+        if (maker.open === 0) this.discard(opposite, maker);
+        maker = next;
+      }
+    }
+  }
+
+  /** Puts a fresh order at the back of its price level. */
+  rest(order: Order): void {
+    this.sideOf(order.side).add(order);
+  }
+
+  /** Takes a resting order off the book (cancel, modify that loses priority). */
+  unlink(order: Order): void {
+    this.sideOf(order.side).remove(order);
+  }
+
+  /** Cancels a resting order with `reason` and frees it. */
+  cancelResting(order: Order, reason: string): void {
+    const side = this.sideOf(order.side);
+    this.out.cancelled(order.id, this.symbol, order.open, reason);
+    this.discard(side, order);
+  }
+
+  private expire(side: BookSide, maker: Order): void {
+    this.out.cancelled(maker.id, this.symbol, maker.open, "SELF_TRADE");
+    this.discard(side, maker);
+  }
+
+  /** Removes an order from its level and the id index and returns it to the pool. */
+  private discard(side: BookSide, order: Order): void {
+    side.remove(order);
+    this.orders.delete(order.id);
+    this.pool.release(order);
+  }
+}

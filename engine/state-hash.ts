@@ -1,0 +1,38 @@
+import { createHash } from "node:crypto";
+import type { OrderId } from "../protocol/commands.js";
+import type { BookSide } from "./book-side.js";
+import type { OrderBook } from "./order-book.js";
+
+/** Numbers and strings must never collide ("1" vs 1 are the same id only after normalization). */
+function idToken(id: OrderId): string {
+  return typeof id === "number" ? `n${id}` : `s${JSON.stringify(id)}`;
+}
+
+function hashSide(h: ReturnType<typeof createHash>, label: string, side: BookSide): void {
+  h.update(`${label}\n`);
+  const levels = side.cursor();
+  for (let level = levels.next(); level !== null; level = levels.next()) {
+    h.update(`L ${level.price}\n`);
+    for (let o = level.head; o !== null; o = o.next) {
+      const account = o.account === null ? "-" : JSON.stringify(o.account);
+      h.update(`O ${idToken(o.id)} ${account} ${o.open} ${o.postOnly ? 1 : 0}${o.reduceOnly ? 1 : 0}${o.stp}\n`);
+    }
+  }
+}
+
+/**
+ * The canonical state: instruments sorted by symbol with their parameters and oracle price, each
+ * side's levels best first, each level's orders in queue order. Sequence numbers and the clock are
+ * history, not state, and stay out.
+ */
+export function computeStateHash(books: readonly OrderBook[]): string {
+  const h = createHash("sha256");
+  h.update("softliq-state-v1\n");
+  const sorted = [...books].sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
+  for (const book of sorted) {
+    h.update(`I ${JSON.stringify(book.spec)} ${book.oraclePrice}\n`);
+    hashSide(h, "bids", book.bids);
+    hashSide(h, "asks", book.asks);
+  }
+  return h.digest("hex");
+}

@@ -1,0 +1,217 @@
+/**
+ * Commands as users write them (plain objects, one JSONL line each) and the normalized record
+ * the engine executes. See CONTRACT.md "Order-flow files".
+ */
+export type OrderId = number | string;
+export type Side = "buy" | "sell";
+export type TimeInForce = "GTC" | "IOC" | "FOK";
+export type SelfTradePrevention = "expire_maker" | "expire_taker" | "expire_both";
+
+export const DEFAULT_SYMBOL = "X";
+
+export interface MarginTier {
+  maxNotional: number;
+  imrPpm: number;
+  mmrPpm: number;
+}
+
+export interface LiquidationParams {
+  targetHealthPpm?: number;
+  maxSlippagePpm?: number;
+  participationPpm?: number;
+  sliceIntervalNs?: number;
+  penaltyPpm?: number;
+  stage2HealthPpm?: number;
+}
+
+interface Timed {
+  ts?: number;
+}
+
+export interface LimitCommand extends Timed {
+  type: "limit";
+  id: OrderId;
+  side: Side;
+  price: number;
+  qty: number;
+  symbol?: string;
+  account?: string | number;
+  tif?: TimeInForce;
+  postOnly?: boolean;
+  reduceOnly?: boolean;
+  stp?: SelfTradePrevention;
+}
+
+export interface MarketCommand extends Timed {
+  type: "market";
+  id: OrderId;
+  side: Side;
+  qty: number;
+  symbol?: string;
+  account?: string | number;
+  protectionPpm?: number;
+  reduceOnly?: boolean;
+  stp?: SelfTradePrevention;
+}
+
+export interface CancelCommand extends Timed {
+  type: "cancel";
+  id: OrderId;
+}
+
+export interface ModifyCommand extends Timed {
+  type: "modify";
+  id: OrderId;
+  qty?: number;
+  price?: number;
+}
+
+export interface InstrumentCommand extends Timed {
+  type: "instrument";
+  symbol: string;
+  tiers?: MarginTier[];
+  makerFeePpm?: number;
+  takerFeePpm?: number;
+  liquidation?: LiquidationParams;
+}
+
+export interface DepositCommand extends Timed {
+  type: "deposit";
+  account: string | number;
+  amount: number;
+}
+
+export interface WithdrawCommand extends Timed {
+  type: "withdraw";
+  account: string | number;
+  amount: number;
+}
+
+export interface OracleCommand extends Timed {
+  type: "oracle";
+  price: number;
+  symbol?: string;
+}
+
+export interface TickCommand {
+  type: "tick";
+  ts: number;
+}
+
+export type Command =
+  | LimitCommand
+  | MarketCommand
+  | CancelCommand
+  | ModifyCommand
+  | InstrumentCommand
+  | DepositCommand
+  | WithdrawCommand
+  | OracleCommand
+  | TickCommand;
+
+export type CommandType = Command["type"];
+
+export const COMMAND_TYPES: readonly CommandType[] = [
+  "limit",
+  "market",
+  "cancel",
+  "modify",
+  "instrument",
+  "deposit",
+  "withdraw",
+  "oracle",
+  "tick",
+];
+
+/** The fields each command type may carry; a file line with any other field is rejected. */
+export const COMMAND_FIELDS: Readonly<Record<CommandType, readonly string[]>> = {
+  limit: ["type", "ts", "id", "side", "price", "qty", "symbol", "account", "tif", "postOnly", "reduceOnly", "stp"],
+  market: ["type", "ts", "id", "side", "qty", "symbol", "account", "protectionPpm", "reduceOnly", "stp"],
+  cancel: ["type", "ts", "id"],
+  modify: ["type", "ts", "id", "qty", "price"],
+  instrument: ["type", "ts", "symbol", "tiers", "makerFeePpm", "takerFeePpm", "liquidation"],
+  deposit: ["type", "ts", "account", "amount"],
+  withdraw: ["type", "ts", "account", "amount"],
+  oracle: ["type", "ts", "price", "symbol"],
+  tick: ["type", "ts"],
+};
+
+// Small integer codes keep the hot path free of string compares.
+export const BUY = 0;
+export const SELL = 1;
+export type SideCode = typeof BUY | typeof SELL;
+
+export const GTC = 0;
+export const IOC = 1;
+export const FOK = 2;
+export type TifCode = typeof GTC | typeof IOC | typeof FOK;
+
+export const EXPIRE_MAKER = 0;
+export const EXPIRE_TAKER = 1;
+export const EXPIRE_BOTH = 2;
+export type StpCode = typeof EXPIRE_MAKER | typeof EXPIRE_TAKER | typeof EXPIRE_BOTH;
+
+export const SIDE_NAMES: readonly Side[] = ["buy", "sell"];
+export const TIF_NAMES: readonly TimeInForce[] = ["GTC", "IOC", "FOK"];
+export const STP_NAMES: readonly SelfTradePrevention[] = ["expire_maker", "expire_taker", "expire_both"];
+
+/** Instrument parameters after validation (defaults filled in by the engine). */
+export interface InstrumentSpec {
+  symbol: string;
+  tiers: MarginTier[] | null;
+  makerFeePpm: number | null;
+  takerFeePpm: number | null;
+  liquidation: LiquidationParams | null;
+}
+
+/**
+ * One command after validation. A single reused, monomorphic record: the engine reads fixed
+ * fields whatever the command type, so no per-command object is built on the hot path.
+ */
+export class CommandRecord {
+  type: CommandType = "tick";
+  id: OrderId = 0;
+  hasId = false;
+  side: SideCode = BUY;
+  price = 0;
+  hasPrice = false;
+  qty = 0;
+  hasQty = false;
+  symbol: string = DEFAULT_SYMBOL;
+  account: string | null = null;
+  tif: TifCode = GTC;
+  postOnly = false;
+  reduceOnly = false;
+  stp: StpCode = EXPIRE_MAKER;
+  /** -1: no protection bound. */
+  protectionPpm = -1;
+  ts = 0;
+  hasTs = false;
+  amount = 0;
+  instrument: InstrumentSpec | null = null;
+  /** Line number in the source file, 0 when the command did not come from a file. */
+  line = 0;
+
+  reset(): void {
+    this.type = "tick";
+    this.id = 0;
+    this.hasId = false;
+    this.side = BUY;
+    this.price = 0;
+    this.hasPrice = false;
+    this.qty = 0;
+    this.hasQty = false;
+    this.symbol = DEFAULT_SYMBOL;
+    this.account = null;
+    this.tif = GTC;
+    this.postOnly = false;
+    this.reduceOnly = false;
+    this.stp = EXPIRE_MAKER;
+    this.protectionPpm = -1;
+    this.ts = 0;
+    this.hasTs = false;
+    this.amount = 0;
+    this.instrument = null;
+    this.line = 0;
+  }
+}

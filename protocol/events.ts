@@ -1,0 +1,217 @@
+/**
+ * The engine's one event channel. The engine fills a single reused EngineEvent and hands it to the
+ * listener: typed fields, no JSON and no strings built per event. A listener that keeps an event
+ * copies it (`eventToObject`); JSON is made only at the edge (`eventToJson`).
+ */
+import type { CommandType, OrderId, Side } from "./commands.js";
+
+export type EventType = "accepted" | "rejected" | "fill" | "cancelled" | "modified";
+
+export class EngineEvent {
+  seq = 0;
+  ts = 0;
+  type: EventType = "accepted";
+  /** accepted/rejected: the command's type; null when a rejected line had none. */
+  command: CommandType | null = null;
+  id: OrderId | null = null;
+  symbol = "";
+  side: Side = "buy";
+  price = 0;
+  qty = 0;
+  /** cancelled: the open quantity removed. */
+  remaining = 0;
+  reason = "";
+  line = 0;
+  account: string | null = null;
+  amount = 0;
+  tif = "";
+  postOnly = false;
+  reduceOnly = false;
+  makerId: OrderId = 0;
+  takerId: OrderId = 0;
+  makerAccount: string | null = null;
+  takerAccount: string | null = null;
+  makerRemaining = 0;
+  takerRemaining = 0;
+  liquidation = false;
+  prevPrice = 0;
+  prevQty = 0;
+  priorityKept = false;
+}
+
+export type EventListener = (event: EngineEvent) => void;
+
+export interface AcceptedEvent {
+  seq: number;
+  ts: number;
+  type: "accepted";
+  command: CommandType;
+  id?: OrderId;
+  symbol?: string;
+  side?: Side;
+  price?: number;
+  qty?: number;
+  tif?: string;
+  account?: string;
+  amount?: number;
+  postOnly?: true;
+  reduceOnly?: true;
+}
+
+export interface RejectedEvent {
+  seq: number;
+  ts: number;
+  type: "rejected";
+  command?: CommandType;
+  id?: OrderId;
+  reason: string;
+  line?: number;
+}
+
+export interface FillEvent {
+  seq: number;
+  ts: number;
+  type: "fill";
+  symbol: string;
+  price: number;
+  qty: number;
+  takerSide: Side;
+  makerId: OrderId;
+  takerId: OrderId;
+  makerAccount: string | null;
+  takerAccount: string | null;
+  makerRemaining: number;
+  takerRemaining: number;
+  liquidation: boolean;
+}
+
+export interface CancelledEvent {
+  seq: number;
+  ts: number;
+  type: "cancelled";
+  id: OrderId;
+  symbol: string;
+  remaining: number;
+  reason: string;
+}
+
+export interface ModifiedEvent {
+  seq: number;
+  ts: number;
+  type: "modified";
+  id: OrderId;
+  symbol: string;
+  price: number;
+  qty: number;
+  prevPrice: number;
+  prevQty: number;
+  priorityKept: boolean;
+}
+
+export type EventObject = AcceptedEvent | RejectedEvent | FillEvent | CancelledEvent | ModifiedEvent;
+
+function acceptedObject(e: EngineEvent): AcceptedEvent {
+  const o: AcceptedEvent = { seq: e.seq, ts: e.ts, type: "accepted", command: e.command ?? "tick" };
+  switch (o.command) {
+    case "limit":
+      o.id = e.id ?? 0;
+      o.symbol = e.symbol;
+      o.side = e.side;
+      o.price = e.price;
+      o.qty = e.qty;
+      o.tif = e.tif;
+      if (e.account !== null) o.account = e.account;
+      if (e.postOnly) o.postOnly = true;
+      if (e.reduceOnly) o.reduceOnly = true;
+      break;
+    case "market":
+      o.id = e.id ?? 0;
+      o.symbol = e.symbol;
+      o.side = e.side;
+      o.qty = e.qty;
+      if (e.account !== null) o.account = e.account;
+      if (e.reduceOnly) o.reduceOnly = true;
+      break;
+    case "cancel":
+    case "modify":
+      o.id = e.id ?? 0;
+      break;
+    case "instrument":
+      o.symbol = e.symbol;
+      break;
+    case "oracle":
+      o.symbol = e.symbol;
+      o.price = e.price;
+      break;
+    case "deposit":
+    case "withdraw":
+      o.account = e.account ?? "";
+      o.amount = e.amount;
+      break;
+    case "tick":
+      break;
+  }
+  return o;
+}
+
+/** A plain, self-contained copy of an event with exactly the fields its type carries. */
+export function eventToObject(e: EngineEvent): EventObject {
+  switch (e.type) {
+    case "accepted":
+      return acceptedObject(e);
+    case "rejected": {
+      // Built field by field so that the JSON reads seq, ts, type, command, id, reason, line.
+      const r = { seq: e.seq, ts: e.ts, type: "rejected" } as RejectedEvent;
+      if (e.command !== null) r.command = e.command;
+      if (e.id !== null) r.id = e.id;
+      r.reason = e.reason;
+      if (e.line > 0) r.line = e.line;
+      return r;
+    }
+    case "fill":
+      return {
+        seq: e.seq,
+        ts: e.ts,
+        type: "fill",
+        symbol: e.symbol,
+        price: e.price,
+        qty: e.qty,
+        takerSide: e.side,
+        makerId: e.makerId,
+        takerId: e.takerId,
+        makerAccount: e.makerAccount,
+        takerAccount: e.takerAccount,
+        makerRemaining: e.makerRemaining,
+        takerRemaining: e.takerRemaining,
+        liquidation: e.liquidation,
+      };
+    case "cancelled":
+      return {
+        seq: e.seq,
+        ts: e.ts,
+        type: "cancelled",
+        id: e.id ?? 0,
+        symbol: e.symbol,
+        remaining: e.remaining,
+        reason: e.reason,
+      };
+    case "modified":
+      return {
+        seq: e.seq,
+        ts: e.ts,
+        type: "modified",
+        id: e.id ?? 0,
+        symbol: e.symbol,
+        price: e.price,
+        qty: e.qty,
+        prevPrice: e.prevPrice,
+        prevQty: e.prevQty,
+        priorityKept: e.priorityKept,
+      };
+  }
+}
+
+/** One JSONL line (without the newline), for files and pipes. */
+export function eventToJson(e: EngineEvent): string {
+  return JSON.stringify(eventToObject(e));
+}

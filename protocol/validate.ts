@@ -1,0 +1,306 @@
+/**
+ * Stateless validation: turns a user's command object into a CommandRecord or names the first
+ * field that is wrong. Checks that need engine state (duplicate ids, unknown orders, crossing)
+ * live in the engine. Never throws, whatever `input` is.
+ */
+import {
+  BUY,
+  COMMAND_FIELDS,
+  type CommandRecord,
+  type CommandType,
+  DEFAULT_SYMBOL,
+  EXPIRE_BOTH,
+  EXPIRE_MAKER,
+  EXPIRE_TAKER,
+  FOK,
+  GTC,
+  type InstrumentSpec,
+  IOC,
+  type LiquidationParams,
+  type MarginTier,
+  type OrderId,
+  SELL,
+} from "./commands.js";
+import type { RejectCode } from "./reject-codes.js";
+import { isNonNegativeSafeInteger, isPositiveSafeInteger, isSafeProduct, PPM } from "./units.js";
+
+export const MAX_ID_LENGTH = 64;
+export const MAX_SYMBOL_LENGTH = 32;
+export const MAX_ACCOUNT_LENGTH = 64;
+export const MAX_TIERS = 64;
+
+const CANONICAL_INTEGER = /^[1-9][0-9]{0,15}$/;
+
+/**
+ * An id is a positive safe integer or a non-empty string. A string holding a canonical positive
+ * integer ("42") is the same id as the number 42, so JSONL and CSV files name orders alike.
+ */
+export function normalizeOrderId(value: unknown): OrderId | null {
+  if (typeof value === "number") return isPositiveSafeInteger(value) ? value : null;
+  if (typeof value !== "string" || value.length === 0 || value.length > MAX_ID_LENGTH) return null;
+  if (CANONICAL_INTEGER.test(value)) {
+    const n = Number(value);
+    if (Number.isSafeInteger(n)) return n;
+  }
+  return value;
+}
+
+/** Accounts are names; a positive integer is accepted and named by its decimal form. */
+export function normalizeAccount(value: unknown): string | null {
+  if (typeof value === "string") {
+    return value.length > 0 && value.length <= MAX_ACCOUNT_LENGTH ? value : null;
+  }
+  return isPositiveSafeInteger(value) ? String(value) : null;
+}
+
+export function isValidSymbol(value: unknown): value is string {
+  return typeof value === "string" && value.length > 0 && value.length <= MAX_SYMBOL_LENGTH;
+}
+
+function readSymbol(value: unknown, out: CommandRecord): boolean {
+  if (value === undefined) {
+    out.symbol = DEFAULT_SYMBOL;
+    return true;
+  }
+  if (!isValidSymbol(value)) return false;
+  out.symbol = value;
+  return true;
+}
+
+function readId(value: unknown, out: CommandRecord): boolean {
+  const id = normalizeOrderId(value);
+  if (id === null) return false;
+  out.id = id;
+  out.hasId = true;
+  return true;
+}
+
+function readSide(value: unknown, out: CommandRecord): boolean {
+  if (value === "buy") out.side = BUY;
+  else if (value === "sell") out.side = SELL;
+  else return false;
+  return true;
+}
+
+function readAccount(value: unknown, out: CommandRecord): boolean {
+  if (value === undefined) {
+    out.account = null;
+    return true;
+  }
+  const account = normalizeAccount(value);
+  if (account === null) return false;
+  out.account = account;
+  return true;
+}
+
+function readStp(value: unknown, out: CommandRecord): boolean {
+  if (value === undefined || value === "expire_maker") out.stp = EXPIRE_MAKER;
+  else if (value === "expire_taker") out.stp = EXPIRE_TAKER;
+  else if (value === "expire_both") out.stp = EXPIRE_BOTH;
+  else return false;
+  return true;
+}
+
+function isOptionalBoolean(value: unknown): value is boolean | undefined {
+  return value === undefined || value === true || value === false;
+}
+
+/** Fills `out` from `input`; returns null when valid, else the reject code of the first bad field. */
+export function readCommand(input: unknown, out: CommandRecord): RejectCode | null {
+  out.reset();
+  if (typeof input !== "object" || input === null || Array.isArray(input)) return "MALFORMED_LINE";
+  const c = input as Record<string, unknown>;
+  const type = c.type;
+  if (typeof type !== "string" || !Object.hasOwn(COMMAND_FIELDS, type)) return "UNKNOWN_COMMAND";
+  out.type = type as CommandType;
+
+  const ts = c.ts;
+  if (ts !== undefined) {
+    if (!isNonNegativeSafeInteger(ts)) return "INVALID_TS";
+    out.ts = ts;
+    out.hasTs = true;
+  }
+
+  switch (out.type) {
+    case "limit":
+      return readLimit(c, out);
+    case "market":
+      return readMarket(c, out);
+    case "cancel":
+      return readId(c.id, out) ? null : "INVALID_ID";
+    case "modify":
+      return readModify(c, out);
+    case "instrument":
+      return readInstrument(c, out);
+    case "deposit":
+    case "withdraw":
+      if (!readAccount(c.account, out) || out.account === null) return "INVALID_ACCOUNT";
+      if (!isPositiveSafeInteger(c.amount)) return "INVALID_AMOUNT";
+      out.amount = c.amount;
+      return null;
+    case "oracle":
+      if (!isPositiveSafeInteger(c.price)) return "INVALID_PRICE";
+      out.price = c.price;
+      out.hasPrice = true;
+      return readSymbol(c.symbol, out) ? null : "INVALID_SYMBOL";
+    case "tick":
+      return out.hasTs ? null : "INVALID_TS";
+  }
+}
+
+function readOrderCommon(c: Record<string, unknown>, out: CommandRecord): RejectCode | null {
+  if (!readId(c.id, out)) return "INVALID_ID";
+  if (!readSide(c.side, out)) return "INVALID_SIDE";
+  if (!isPositiveSafeInteger(c.qty)) return "INVALID_QTY";
+  out.qty = c.qty;
+  out.hasQty = true;
+  if (!readSymbol(c.symbol, out)) return "INVALID_SYMBOL";
+  if (!readAccount(c.account, out)) return "INVALID_ACCOUNT";
+  if (!isOptionalBoolean(c.reduceOnly)) return "INVALID_REDUCE_ONLY";
+  out.reduceOnly = c.reduceOnly === true;
+  if (out.reduceOnly && out.account === null) return "REDUCE_ONLY_REQUIRES_ACCOUNT";
+  if (!readStp(c.stp, out)) return "INVALID_STP";
+  return null;
+}
+
+function readLimit(c: Record<string, unknown>, out: CommandRecord): RejectCode | null {
+  const common = readOrderCommon(c, out);
+  if (common !== null) return common;
+  if (!isPositiveSafeInteger(c.price)) return "INVALID_PRICE";
+  out.price = c.price;
+  out.hasPrice = true;
+  if (!isSafeProduct(out.price, out.qty)) return "NOTIONAL_OVERFLOW";
+  const tif = c.tif;
+  if (tif === undefined || tif === "GTC") out.tif = GTC;
+  else if (tif === "IOC") out.tif = IOC;
+  else if (tif === "FOK") out.tif = FOK;
+  else return "INVALID_TIF";
+  if (!isOptionalBoolean(c.postOnly)) return "INVALID_POST_ONLY";
+  out.postOnly = c.postOnly === true;
+  if (out.postOnly && out.tif !== GTC) return "POST_ONLY_REQUIRES_GTC";
+  return null;
+}
+
+function readMarket(c: Record<string, unknown>, out: CommandRecord): RejectCode | null {
+  const common = readOrderCommon(c, out);
+  if (common !== null) return common;
+  out.tif = IOC;
+  const protection = c.protectionPpm;
+  if (protection !== undefined) {
+    if (!isNonNegativeSafeInteger(protection)) return "INVALID_PROTECTION";
+    out.protectionPpm = protection;
+  }
+  return null;
+}
+
+function readModify(c: Record<string, unknown>, out: CommandRecord): RejectCode | null {
+  if (!readId(c.id, out)) return "INVALID_ID";
+  if (c.qty !== undefined) {
+    if (!isPositiveSafeInteger(c.qty)) return "INVALID_QTY";
+    out.qty = c.qty;
+    out.hasQty = true;
+  }
+  if (c.price !== undefined) {
+    if (!isPositiveSafeInteger(c.price)) return "INVALID_PRICE";
+    out.price = c.price;
+    out.hasPrice = true;
+  }
+  if (!out.hasQty && !out.hasPrice) return "NOTHING_TO_MODIFY";
+  if (out.hasQty && out.hasPrice && !isSafeProduct(out.price, out.qty)) return "NOTIONAL_OVERFLOW";
+  return null;
+}
+
+function isPpm(value: unknown): value is number {
+  return isNonNegativeSafeInteger(value) && value <= PPM;
+}
+
+function isFeePpm(value: unknown): value is number {
+  return typeof value === "number" && Number.isSafeInteger(value) && value >= -PPM && value <= PPM;
+}
+
+/** Tiers ascend by maxNotional; 0 < mmr ≤ imr ≤ 100%. */
+export function validateTiers(value: unknown): MarginTier[] | null {
+  if (!Array.isArray(value) || value.length === 0 || value.length > MAX_TIERS) return null;
+  const tiers: MarginTier[] = [];
+  let previous = 0;
+  for (const item of value as unknown[]) {
+    if (typeof item !== "object" || item === null) return null;
+    const t = item as Record<string, unknown>;
+    const keys = Object.keys(t);
+    if (keys.length !== 3) return null;
+    const { maxNotional, imrPpm, mmrPpm } = t;
+    if (!isPositiveSafeInteger(maxNotional) || maxNotional <= previous) return null;
+    if (!isPpm(imrPpm) || !isPpm(mmrPpm) || mmrPpm === 0 || mmrPpm > imrPpm) return null;
+    tiers.push({ maxNotional, imrPpm, mmrPpm });
+    previous = maxNotional;
+  }
+  return tiers;
+}
+
+const LIQUIDATION_KEYS: readonly (keyof LiquidationParams)[] = [
+  "targetHealthPpm",
+  "maxSlippagePpm",
+  "participationPpm",
+  "sliceIntervalNs",
+  "penaltyPpm",
+  "stage2HealthPpm",
+];
+
+export function validateLiquidationParams(value: unknown): LiquidationParams | null {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return null;
+  const v = value as Record<string, unknown>;
+  const params: LiquidationParams = {};
+  for (const key of Object.keys(v)) {
+    if (!(LIQUIDATION_KEYS as readonly string[]).includes(key)) return null;
+    const n = v[key];
+    if (!isNonNegativeSafeInteger(n)) return null;
+    if (key !== "sliceIntervalNs" && key !== "targetHealthPpm" && key !== "stage2HealthPpm" && n > PPM) {
+      return null;
+    }
+    params[key as keyof LiquidationParams] = n;
+  }
+  return params;
+}
+
+function readInstrument(c: Record<string, unknown>, out: CommandRecord): RejectCode | null {
+  if (!isValidSymbol(c.symbol)) return "INVALID_SYMBOL";
+  const spec: InstrumentSpec = {
+    symbol: c.symbol,
+    tiers: null,
+    makerFeePpm: null,
+    takerFeePpm: null,
+    liquidation: null,
+  };
+  if (c.tiers !== undefined) {
+    spec.tiers = validateTiers(c.tiers);
+    if (spec.tiers === null) return "INVALID_TIERS";
+  }
+  if (c.makerFeePpm !== undefined) {
+    if (!isFeePpm(c.makerFeePpm)) return "INVALID_FEE";
+    spec.makerFeePpm = c.makerFeePpm;
+  }
+  if (c.takerFeePpm !== undefined) {
+    if (!isFeePpm(c.takerFeePpm) || c.takerFeePpm < 0) return "INVALID_FEE";
+    spec.takerFeePpm = c.takerFeePpm;
+  }
+  // A maker rebate may never exceed the taker fee, or every trade would create money.
+  if ((spec.makerFeePpm ?? 0) + (spec.takerFeePpm ?? 0) < 0) return "INVALID_FEE";
+  if (c.liquidation !== undefined) {
+    spec.liquidation = validateLiquidationParams(c.liquidation);
+    if (spec.liquidation === null) return "INVALID_LIQUIDATION";
+  }
+  out.symbol = spec.symbol;
+  out.instrument = spec;
+  return null;
+}
+
+/** Files are held to the schema: a field the command type does not define is an error. */
+export function findUnknownField(input: Record<string, unknown>): string | null {
+  const type = input.type;
+  if (typeof type !== "string" || !Object.hasOwn(COMMAND_FIELDS, type)) return null;
+  const allowed = COMMAND_FIELDS[type as CommandType];
+  for (const key in input) {
+    if (!allowed.includes(key)) return key;
+  }
+  return null;
+}
