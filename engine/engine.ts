@@ -92,7 +92,9 @@ export class Engine {
     const code = readCommand(input, cmd);
     cmd.line = line;
     if (code !== null) {
-      this.reject(code);
+      // Without a known type the record still says "tick" (its reset value): name no command.
+      if (code === "MALFORMED_LINE" || code === "UNKNOWN_COMMAND") this.rejectLine(code, line);
+      else this.reject(code);
       return;
     }
     this.execute(cmd);
