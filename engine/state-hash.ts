@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { OrderId } from "../protocol/commands.js";
 import type { BookSide } from "./book-side.js";
+import type { MarginHooks } from "./margin-hooks.js";
 import type { OrderBook } from "./order-book.js";
 
 /** Numbers and strings must never collide ("1" vs 1 are the same id only after normalization). */
@@ -25,7 +26,7 @@ function hashSide(h: ReturnType<typeof createHash>, label: string, side: BookSid
  * side's levels best first, each level's orders in queue order. Sequence numbers and the clock are
  * history, not state, and stay out.
  */
-export function computeStateHash(books: readonly OrderBook[]): string {
+export function computeStateHash(books: readonly OrderBook[], margin: MarginHooks | null = null): string {
   const h = createHash("sha256");
   h.update("softliq-state-v1\n");
   const sorted = [...books].sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
@@ -34,5 +35,7 @@ export function computeStateHash(books: readonly OrderBook[]): string {
     hashSide(h, "bids", book.bids);
     hashSide(h, "asks", book.asks);
   }
+  // Accounts, positions and funds, after the books (nothing is written without a money layer).
+  margin?.writeState(h);
   return h.digest("hex");
 }

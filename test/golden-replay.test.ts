@@ -20,10 +20,10 @@ describe("golden replay of the bundled sample", () => {
       commands: 20000,
       accepted: 19933,
       rejected: 67,
-      fills: 6121,
-      volume: 51406,
-      liveOrders: 1307,
-      stateHash: "dea12080eb50e5a275171c6f47ca1a281ba76ed7147e5cbd250dc6c2aff80ac5",
+      fills: 6113,
+      volume: 51371,
+      liveOrders: 1299,
+      stateHash: "d45747cc65da0c84254664d8af93790e498d8e9c4576eb9bfee8c416693b3fd5",
     });
   });
 });
