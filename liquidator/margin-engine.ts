@@ -48,6 +48,8 @@ export class MarginEngine implements MarginHooks {
   private readonly refitQueue: Position[] = [];
   private readonly crossed: Position[] = [];
   private stamp = 0;
+  /** Exact margin re-checks done so far (what the at-risk index saves is the re-checks not done). */
+  recheckCount = 0;
 
   constructor(options: MarginEngineOptions = {}) {
     this.breach = options.onBreach ?? reportBreach;
@@ -272,6 +274,7 @@ export class MarginEngine implements MarginHooks {
 
   /** Re-checks an account exactly; reports a new breach, or re-places its at-risk triggers. */
   private reindex(a: Account): void {
+    this.recheckCount++;
     let equity = a.collateral;
     let mm = 0;
     let total = 0;
