@@ -8,6 +8,10 @@ import type { InstrumentMargin } from "./instrument-margin.js";
 /** An at-risk index entry: re-check `position.account` when the oracle reaches `price`. */
 export class Trigger {
   price = 0;
+  /** In its index now. */
+  indexed = false;
+  /** Bumped on every push and removal: a heap entry with another stamp is stale. */
+  stamp = 0;
   constructor(readonly position: Position) {}
 }
 
@@ -28,8 +32,6 @@ export class Position {
   /** At-risk index entries: re-check when the oracle falls to `down.price` or rises to `up.price`. */
   readonly down: Trigger;
   readonly up: Trigger;
-  downIndexed = false;
-  upIndexed = false;
 
   constructor(
     readonly account: Account,
@@ -63,6 +65,8 @@ export class Account {
   breached = false;
   /** Queued for a margin re-check after the current command. */
   queued = false;
+  /** Its at-risk triggers are stale: re-placed before the next oracle update. */
+  placePending = false;
   /** Stamp of the last oracle update that collected it (dedupes multi-trigger hits). */
   stamp = 0;
 

@@ -1,64 +1,42 @@
 /**
  * The at-risk index of one instrument: every margined position keyed by the oracle prices at which
- * its account must be re-checked, in two red-black trees — one for prices reached by a fall, one
- * for prices reached by a rise. An oracle update looks at the extreme of each tree and pops only
- * the triggers it crosses: an update that crosses none costs O(log n) however many accounts there
- * are; each crossed trigger costs O(log n) more. The prices themselves are computed so that an
- * account can only breach after one of its triggers is crossed (see breach-thresholds.ts): the
- * index may ask for a re-check that finds the account healthy, never miss a breach.
+ * its account must be re-checked — one heap for prices reached by a fall (a max-heap, stored
+ * negated), one for prices reached by a rise. An oracle update looks at the top of each heap and
+ * pops only the triggers it crosses: an update that crosses none costs O(1) (O(log n) when stale
+ * tops are dropped) however many accounts there are; each crossed trigger costs O(log n) more.
+ * The prices are placed so that an account can only breach after one of its triggers is crossed
+ * (see breach-thresholds.ts): the index may ask for a re-check that finds the account healthy,
+ * never miss a breach.
  */
-import { RBTree } from "bintrees";
-import type { Position, Trigger } from "./account.js";
-
-/** By price, then by account creation order: every key in a tree is distinct. */
-function compareTriggers(a: Trigger, b: Trigger): number {
-  if (a.price !== b.price) return a.price < b.price ? -1 : 1;
-  return a.position.account.seq - b.position.account.seq;
-}
+import type { Position } from "./account.js";
+import { TriggerHeap } from "./trigger-heap.js";
 
 export class AtRiskIndex {
-  /** Re-check when the oracle falls to or below the price. */
-  private readonly falling = new RBTree<Trigger>(compareTriggers);
+  /** Re-check when the oracle falls to or below the price (keys are −price). */
+  private readonly falling = new TriggerHeap();
   /** Re-check when the oracle rises to or above the price. */
-  private readonly rising = new RBTree<Trigger>(compareTriggers);
+  private readonly rising = new TriggerHeap();
 
   get size(): number {
-    return this.falling.size + this.rising.size;
+    return this.falling.liveCount + this.rising.liveCount;
   }
 
+  /** Indexes a position's triggers (a price of 0 means none on that side). */
   index(p: Position): void {
-    if (p.down.price > 0) {
-      this.falling.insert(p.down);
-      p.downIndexed = true;
-    }
-    if (p.up.price > 0) {
-      this.rising.insert(p.up);
-      p.upIndexed = true;
-    }
+    if (p.down.price > 0) this.falling.push(p.down, -p.down.price);
+    if (p.up.price > 0) this.rising.push(p.up, p.up.price);
   }
 
   unindex(p: Position): void {
-    if (p.downIndexed) {
-      this.falling.remove(p.down);
-      p.downIndexed = false;
-    }
-    if (p.upIndexed) {
-      this.rising.remove(p.up);
-      p.upIndexed = false;
-    }
+    this.falling.remove(p.down);
+    this.rising.remove(p.up);
   }
 
   /** Removes every trigger that an oracle at `price` crosses and appends its position to `out`. */
   collect(price: number, out: Position[]): void {
-    for (let t = this.falling.max(); t !== null && t.price >= price; t = this.falling.max()) {
-      this.falling.remove(t);
-      t.position.downIndexed = false;
-      out.push(t.position);
-    }
-    for (let t = this.rising.min(); t !== null && t.price <= price; t = this.rising.min()) {
-      this.rising.remove(t);
-      t.position.upIndexed = false;
-      out.push(t.position);
-    }
+    const falling = this.falling;
+    while (-falling.peekKey() >= price) out.push(falling.pop().position);
+    const rising = this.rising;
+    while (rising.peekKey() <= price) out.push(rising.pop().position);
   }
 }

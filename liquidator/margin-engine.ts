@@ -46,10 +46,12 @@ export class MarginEngine implements MarginHooks {
   /** Accounts to re-check and positions whose reduce-only orders to re-fit, after the command. */
   private readonly recheckQueue: Account[] = [];
   private readonly refitQueue: Position[] = [];
+  /** Accounts whose triggers must be re-placed before the next oracle update. */
+  private readonly placeQueue: Account[] = [];
   private readonly crossed: Position[] = [];
   private stamp = 0;
-  /** Exact margin re-checks done so far (what the at-risk index saves is the re-checks not done). */
-  recheckCount = 0;
+  /** Accounts re-checked because an oracle move crossed one of their triggers. */
+  crossedCount = 0;
 
   constructor(options: MarginEngineOptions = {}) {
     this.breach = options.onBreach ?? reportBreach;
@@ -230,7 +232,12 @@ export class MarginEngine implements MarginHooks {
 
   // ---- oracle and breach detection ----
 
+  /**
+   * Accounts whose money changed since the last oracle update get their triggers placed first
+   * (at the new price); then the index hands over the positions whose triggers the move crossed.
+   */
   onOracle(book: OrderBook): void {
+    if (this.placeQueue.length > 0) this.placeDeferred();
     const crossed = this.crossed;
     this.instrumentOf(book).index.collect(book.oraclePrice, crossed);
     if (crossed.length === 0) return;
@@ -239,9 +246,20 @@ export class MarginEngine implements MarginHooks {
       const a = p.account;
       if (a.stamp === stamp) continue;
       a.stamp = stamp;
-      this.recheck(a);
+      this.crossedCount++;
+      this.reindex(a);
     }
     crossed.length = 0;
+  }
+
+  private placeDeferred(): void {
+    const queue = this.placeQueue;
+    for (let i = 0; i < queue.length; i++) {
+      const a = queue[i] as Account;
+      a.placePending = false;
+      this.reindex(a);
+    }
+    queue.length = 0;
   }
 
   private recheck(a: Account): void {
@@ -263,18 +281,44 @@ export class MarginEngine implements MarginHooks {
       refits.length = 0;
     }
     const queue = this.recheckQueue;
+    if (queue.length === 0) return;
     // A breach handler may trade, which queues more accounts: the loop reads the length live.
     for (let i = 0; i < queue.length; i++) {
       const a = queue[i] as Account;
       a.queued = false;
-      this.reindex(a);
+      this.check(a);
     }
     queue.length = 0;
   }
 
-  /** Re-checks an account exactly; reports a new breach, or re-places its at-risk triggers. */
+  /**
+   * The exact check after a fill or transfer: a breach is reported at once. Moving the account's
+   * triggers in the trees waits for the next oracle update (placeDeferred): between oracle
+   * updates the triggers decide nothing, so many fills of one account cost one re-placement.
+   */
+  private check(a: Account): void {
+    let equity = a.collateral;
+    let mm = 0;
+    for (const p of a.positions) {
+      if (p.qty === 0) continue;
+      const o = p.instrument.book.oraclePrice;
+      equity += p.unrealizedAt(o);
+      mm += p.instrument.tiers.maintenance(Math.abs(p.qty) * o);
+    }
+    if (mm > 0 && equity < mm) {
+      if (!a.breached) {
+        a.breached = true;
+        this.breach.onBreach(a, equity, mm, this.events as EventStream);
+      }
+    } else a.breached = false;
+    if (!a.placePending) {
+      a.placePending = true;
+      this.placeQueue.push(a);
+    }
+  }
+
+  /** Re-checks an account exactly at the current oracle prices and re-places its triggers (none while in breach). */
   private reindex(a: Account): void {
-    this.recheckCount++;
     let equity = a.collateral;
     let mm = 0;
     let total = 0;

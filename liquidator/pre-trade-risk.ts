@@ -70,7 +70,11 @@ export class Sweep {
     this.loss = 0;
     const buy = side === BUY;
     const o = book.oraclePrice;
-    const levels = book.oppositeOf(side).cursor();
+    const opposite = book.oppositeOf(side);
+    const best = opposite.best;
+    // A passive order sweeps nothing: no cursor for it.
+    if (best === null || (buy ? best.price > limitPrice : best.price < limitPrice)) return;
+    const levels = opposite.cursor();
     let remaining = qty;
     for (let level = levels.next(); level !== null && remaining > 0; level = levels.next()) {
       const price = level.price;

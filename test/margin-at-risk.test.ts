@@ -18,6 +18,7 @@ function ladder() {
       { type: "limit", id: `b${i}`, side: "buy", price: 100, qty: 10, account: `a${i}` },
     );
   }
+  m.run({ type: "oracle", price: 100 }); // places the triggers of the accounts that just traded
   return m;
 }
 
@@ -37,17 +38,17 @@ function reallyBreached(margin: MarginEngine): string[] {
 describe("the at-risk index", () => {
   it("re-checks no account on an oracle move that crosses no trigger", () => {
     const m = ladder();
-    const before = m.margin.recheckCount;
+    const before = m.margin.crossedCount;
     m.run({ type: "oracle", price: 99 }, { type: "oracle", price: 120 }, { type: "oracle", price: 95 });
-    expect(m.margin.recheckCount).toBe(before);
+    expect(m.margin.crossedCount).toBe(before);
   });
 
   it("re-checks exactly the accounts whose trigger a move crosses, and reports those in breach", () => {
     const m = ladder();
     const crossed = [...m.margin.accounts.values()].filter((a) => (a.positions[0]?.down.price ?? 0) >= 85).length;
-    const before = m.margin.recheckCount;
+    const before = m.margin.crossedCount;
     const events = m.run({ type: "oracle", price: 85 });
-    expect(m.margin.recheckCount - before).toBe(crossed);
+    expect(m.margin.crossedCount - before).toBe(crossed);
     const expected = reallyBreached(m.margin);
     expect(expected.length).toBeGreaterThan(0);
     expect(expected.length).toBeLessThan(100);
