@@ -23,7 +23,7 @@ describe("golden replay of the bundled sample", () => {
       fills: 6121,
       volume: 51406,
       liveOrders: 1307,
-      stateHash: "dea12080eb50e5a275171c6f47ca1a281ba76ed7147e5cbd250dc6c2aff80ac5",
+      stateHash: "6be91b7ebfcbcda7cd81b20e45885d247d582d48d9889b7d2ca1bd8ebae97143",
     });
   });
 });
