@@ -68,7 +68,8 @@ export async function runFidelity(argv: readonly string[]): Promise<number> {
   );
   out.write(
     `  executions of in-file orders: ${r.executionAgreementPct}% (${r.matchedExecutions} of ${r.inFileExecutions} reproduced,` +
-      ` same maker and quantity); engine fills of LOBSTER orders NASDAQ did not make: ${r.unmatchedEngineFills}\n`,
+      ` same maker and quantity); missed: ${r.missedInBook} held by the engine behind others,` +
+      ` ${r.missedNotInBook} no longer in the engine's book; engine fills of LOBSTER orders NASDAQ did not make: ${r.unmatchedEngineFills}\n`,
   );
   if (r.rejected > 0) out.write(`  engine rejects: ${JSON.stringify(r.rejectsByReason)}\n`);
   if (r.holdingFills > 0) out.write(`  fills outside message commands: ${r.holdingFills}\n`);

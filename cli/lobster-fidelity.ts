@@ -39,6 +39,11 @@ export interface FidelityReport {
   inFileExecutions: number;
   /** Of those, the engine filled the same order for the same quantity in the same run. */
   matchedExecutions: number;
+  /** Executions not reproduced because the engine no longer held the order when its run came (an
+   * earlier guess of the importer about out-of-view changes, or an earlier fill in its place). */
+  missedNotInBook: number;
+  /** Executions not reproduced although the engine held the order: it filled others ahead of it. */
+  missedInBook: number;
   /** Engine fills whose maker is a LOBSTER order, and those NASDAQ did not make. */
   engineLobsterFills: number;
   unmatchedEngineFills: number;
@@ -90,6 +95,8 @@ export async function measureFidelity(input: FidelityInput): Promise<FidelityRep
     heldMessages: 0,
     inFileExecutions: 0,
     matchedExecutions: 0,
+    missedNotInBook: 0,
+    missedInBook: 0,
     engineLobsterFills: 0,
     unmatchedEngineFills: 0,
     holdingFills: 0,
@@ -109,6 +116,7 @@ export async function measureFidelity(input: FidelityInput): Promise<FidelityRep
   const groupTexts: string[] = [];
   const nasdaqIds: OrderId[] = [];
   const nasdaqQtys: number[] = [];
+  const nasdaqHeld: boolean[] = [];
   const fillMakers: OrderId[] = [];
   const fillQtys: number[] = [];
   /** LOBSTER orders submitted inside the file and not yet deleted. */
@@ -148,6 +156,7 @@ export async function measureFidelity(input: FidelityInput): Promise<FidelityRep
     groupTexts.length = 0;
     nasdaqIds.length = 0;
     nasdaqQtys.length = 0;
+    nasdaqHeld.length = 0;
     fillMakers.length = 0;
     fillQtys.length = 0;
     for (let i = range.first; i <= range.last; i++) {
@@ -160,6 +169,7 @@ export async function measureFidelity(input: FidelityInput): Promise<FidelityRep
       else if (m.type === EXECUTION && inFile.has(m.id)) {
         nasdaqIds.push(m.id);
         nasdaqQtys.push(m.size);
+        nasdaqHeld.push(engine.order(m.id) !== null);
       }
     }
     report.messages = range.last;
@@ -206,6 +216,8 @@ export async function measureFidelity(input: FidelityInput): Promise<FidelityRep
       }
       if (found === -1) {
         unmatchedNasdaq++;
+        if (nasdaqHeld[i]) report.missedInBook++;
+        else report.missedNotInBook++;
         continue;
       }
       report.matchedExecutions++;
