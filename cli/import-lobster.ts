@@ -1,9 +1,10 @@
 /** `softliq import lobster`: a LOBSTER day → a softliq flow file, with the importer's counts. */
 import cliProgress from "cli-progress";
+import type { Command } from "../protocol/commands.js";
 import { formatOf } from "../protocol/flow-reader.js";
 import { commandToCsv, commandToJsonl, csvHeader } from "../protocol/flow-writer.js";
-import { type ImportCounts, LobsterImporter } from "../protocol/lobster/importer.js";
-import { LobsterReader } from "../protocol/lobster/lobster-reader.js";
+import { type ImportResult, importLobster } from "../protocol/lobster/import-stream.js";
+import type { ImportCounts } from "../protocol/lobster/importer.js";
 import { closeLobster, openLobster } from "../protocol/lobster/sources.js";
 import { parseArgs, stringFlag, UsageError } from "./args.js";
 import { BufferedOutput } from "./output-file.js";
@@ -30,11 +31,9 @@ export async function runImportLobster(argv: readonly string[]): Promise<number>
   if (csv) output.writeLine(csvHeader());
   output.writeLine(`# softliq import lobster ${args.positionals.join(" ")}`);
   output.writeLine("# prices: dollars x 10000, sizes: shares, ts: ns after midnight");
-  const reader = new LobsterReader(source.messages, source.orderbook);
-  let importer: LobsterImporter | null = null;
   const sink = {
     comment: (text: string) => output.writeLine(text),
-    command: (c: Parameters<typeof commandToJsonl>[0]) => output.writeLine(csv ? commandToCsv(c) : commandToJsonl(c)),
+    command: (c: Command) => output.writeLine(csv ? commandToCsv(c) : commandToJsonl(c)),
   };
   const bar = process.stderr.isTTY
     ? new cliProgress.SingleBar(
@@ -44,24 +43,21 @@ export async function runImportLobster(argv: readonly string[]): Promise<number>
     : null;
   bar?.start(source.messageBytes, 0);
   const started = process.hrtime.bigint();
+  let result: ImportResult | null = null;
   let failure: string | null = null;
   try {
-    while (await reader.next()) {
-      if (importer === null)
-        importer = new LobsterImporter(sink, { levels: reader.levels, hold: !args.flags.has("no-hold") });
-      importer.push(reader.message, reader.snapshot);
-      if ((reader.message.index & 1023) === 0) {
-        bar?.update(reader.messageBytesRead);
+    result = await importLobster(source.messages, source.orderbook, sink, {
+      hold: !args.flags.has("no-hold"),
+      async onProgress(bytes) {
+        bar?.update(bytes);
         await output.maybeFlush();
-      }
-    }
-    importer?.finish();
+      },
+    });
   } catch (err) {
     failure = (err as Error).message;
   }
   bar?.update(source.messageBytes);
   bar?.stop();
-  await reader.close();
   closeLobster(source);
   await output.close();
   const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
@@ -69,10 +65,10 @@ export async function runImportLobster(argv: readonly string[]): Promise<number>
     process.stderr.write(`softliq: ${source.label}: ${failure}\n`);
     return 1;
   }
-  const counts = importer?.counts ?? null;
-  const summary = { file: source.label, out, levels: reader.levels, ...counts, elapsedMs: Math.round(elapsedMs) };
+  const { counts, levels } = result as ImportResult;
+  const summary = { file: source.label, out, levels, ...counts, elapsedMs: Math.round(elapsedMs) };
   if (args.flags.has("json")) process.stdout.write(`${JSON.stringify(summary)}\n`);
-  else if (counts !== null) process.stdout.write(describeCounts(source.label, out, reader.levels, counts, elapsedMs));
+  else process.stdout.write(describeCounts(source.label, out, levels, counts, elapsedMs));
   return 0;
 }
 

@@ -16,7 +16,8 @@ import type { Snapshot } from "../protocol/lobster/snapshot.js";
 import { findUnknownField } from "../protocol/validate.js";
 
 export interface FidelityInput {
-  flow: Readable;
+  /** The imported JSONL flow (a file stream, or strings). */
+  flow: AsyncIterable<unknown>;
   messages: Readable;
   orderbook: Readable;
   /** Disagreements kept as examples, per kind. */

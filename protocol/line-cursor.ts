@@ -1,4 +1,3 @@
-import type { Readable } from "node:stream";
 import { MAX_LINE_BYTES } from "./line-reader.js";
 
 /**
@@ -16,7 +15,7 @@ export class LineCursor {
   private pos = 0;
   private done = false;
 
-  constructor(source: Readable) {
+  constructor(source: AsyncIterable<unknown>) {
     this.chunks = source[Symbol.asyncIterator]();
   }
 

@@ -73,7 +73,7 @@ export interface ImportCounts {
   removedQty: number;
 }
 
-function emptyCounts(): ImportCounts {
+export function emptyImportCounts(): ImportCounts {
   return {
     messages: 0,
     submissions: 0,
@@ -108,7 +108,7 @@ export interface ImporterOptions {
 }
 
 export class LobsterImporter {
-  readonly counts = emptyCounts();
+  readonly counts = emptyImportCounts();
   /** The importer's model of the engine's book after the commands written so far. */
   readonly book = new ShadowBook();
   private readonly hold: boolean;
