@@ -1,15 +1,21 @@
 #!/usr/bin/env node
 import { UsageError } from "./args.js";
+import { FIDELITY_USAGE, runFidelity } from "./fidelity.js";
 import { GENERATE_USAGE, runGenerate } from "./generate.js";
+import { IMPORT_USAGE, runImport } from "./import.js";
 import { REPLAY_USAGE, runReplay } from "./replay.js";
 
 const USAGE = `usage:
   ${REPLAY_USAGE}
-  ${GENERATE_USAGE}`;
+  ${GENERATE_USAGE}
+  ${IMPORT_USAGE}
+  ${FIDELITY_USAGE}`;
 
 const commands: Record<string, (argv: readonly string[]) => Promise<number>> = {
   replay: runReplay,
   generate: runGenerate,
+  import: runImport,
+  fidelity: runFidelity,
 };
 
 async function main(argv: readonly string[]): Promise<number> {
