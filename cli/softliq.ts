@@ -1,15 +1,18 @@
 #!/usr/bin/env node
 import { UsageError } from "./args.js";
+import { BENCH_USAGE, runBench } from "./bench.js";
 import { GENERATE_USAGE, runGenerate } from "./generate.js";
 import { REPLAY_USAGE, runReplay } from "./replay.js";
 
 const USAGE = `usage:
   ${REPLAY_USAGE}
-  ${GENERATE_USAGE}`;
+  ${GENERATE_USAGE}
+  ${BENCH_USAGE}`;
 
 const commands: Record<string, (argv: readonly string[]) => Promise<number>> = {
   replay: runReplay,
   generate: runGenerate,
+  bench: runBench,
 };
 
 async function main(argv: readonly string[]): Promise<number> {
