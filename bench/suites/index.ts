@@ -1,7 +1,17 @@
 import type { Suite } from "../context.js";
 import { latencySuite } from "./latency.js";
+import { memorySuite } from "./memory.js";
 import { mixedFlowSuite } from "./mixed-flow.js";
 import { primitivesSuite } from "./primitives.js";
+import { replaySuite } from "./replay-e2e.js";
+import { scalingSuite } from "./scaling.js";
 
 /** Every suite, in the order a full run prints them. */
-export const SUITES: readonly Suite[] = [primitivesSuite, mixedFlowSuite, latencySuite];
+export const SUITES: readonly Suite[] = [
+  primitivesSuite,
+  mixedFlowSuite,
+  replaySuite,
+  latencySuite,
+  scalingSuite,
+  memorySuite,
+];
