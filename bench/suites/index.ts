@@ -1,4 +1,5 @@
 import type { Suite } from "../context.js";
+import { levelQueueSuite } from "../level-queue.bench.js";
 import { latencySuite } from "./latency.js";
 import { memorySuite } from "./memory.js";
 import { mixedFlowSuite } from "./mixed-flow.js";
@@ -14,4 +15,5 @@ export const SUITES: readonly Suite[] = [
   latencySuite,
   scalingSuite,
   memorySuite,
+  levelQueueSuite,
 ];
