@@ -25,7 +25,7 @@ const BATCH = 1_000;
 const BASE_LEVELS = 100;
 const BASE_PER_LEVEL = 50;
 
-interface Primitive {
+export interface Primitive {
   name: string;
   /** What one operation is. */
   op: string;
@@ -46,7 +46,7 @@ function limit(
 }
 
 /** Bids from MID-200 down, asks from MID+200 up: out of the way of the primitives' own prices. */
-function baseBook(): Command[] {
+export function baseBook(): Command[] {
   const out: Command[] = [];
   let id = 1;
   for (let level = 0; level < BASE_LEVELS; level++) {
@@ -81,7 +81,7 @@ function cancelsOf(adds: readonly Command[], order: "same" | "shuffled"): Comman
   return ids.map((id) => ({ type: "cancel", id }));
 }
 
-function primitives(): Primitive[] {
+export function primitives(): Primitive[] {
   const adds = passiveBatch(100);
   const takers = 50;
   const makers: Command[] = [];
@@ -203,7 +203,7 @@ export async function measurePrimitives(ctx: BenchContext): Promise<SuiteResult>
   const peer = await loadPeer();
   const drivers: Driver[] = [softliqDriver];
   if (peer !== null) drivers.push(peerDriver(peer.create));
-  const options = { time: ctx.quick ? 100 : 400, iterations: 10, warmupIterations: 20 };
+  const options = { time: ctx.quick ? 50 : 400, iterations: 10, warmupIterations: ctx.quick ? 5 : 20 };
   const rows: string[][] = [];
   const data: Record<string, unknown>[] = [];
   for (const p of list) {

@@ -37,7 +37,6 @@ const FULL_SHAPES: BookShape[] = [
 const QUICK_SHAPES: BookShape[] = [
   { orders: 1_000, levels: 10 },
   { orders: 1_000, levels: 1_000 },
-  { orders: 100_000, levels: 10 },
   { orders: 100_000, levels: 1_000 },
   { orders: 100_000, levels: 100_000 },
 ];
@@ -48,7 +47,7 @@ const QUICK_SHAPES: BookShape[] = [
  * the touch. Takers never exhaust an order (RESTING_QTY), so the live set is known exactly
  * without simulating the book.
  */
-function steadyWorkload(shape: BookShape, firstId: number, count: number, seed: number): Command[] {
+export function steadyWorkload(shape: BookShape, firstId: number, count: number, seed: number): Command[] {
   const random = new SeededRandom(seed);
   const live: number[] = [];
   for (let id = 1; id < firstId; id++) live.push(id);
