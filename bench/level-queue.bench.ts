@@ -13,7 +13,6 @@ import Denque from "denque";
 import { Order } from "../engine/order.js";
 import { PriceLevel } from "../engine/price-level.js";
 import type { BenchContext, Suite } from "./context.js";
-import { collectGarbage } from "./gc.js";
 import { SeededRandom } from "./random.js";
 import { formatCount, formatNs, formatRatio, round, type SuiteResult, type Table } from "./report.js";
 import { runTiny } from "./tiny.js";
@@ -304,7 +303,6 @@ export async function measureVariant(variant: string, quick: boolean): Promise<n
               live = new LiveSet();
               rnd.reset();
               prepare(queue, live, pattern, rnd);
-              collectGarbage();
             },
           },
         },

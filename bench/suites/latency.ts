@@ -16,7 +16,6 @@ import { nowNs, timerOverheadNs } from "../clock.js";
 import type { BenchContext, Suite } from "../context.js";
 import { EXCHANGE_CORE_LATENCY, EXCHANGE_CORE_SOURCE } from "../exchange-core-latency.js";
 import { CATEGORY_NAMES, categoriesOf, FLOW_SEED, mixedFlow } from "../flows.js";
-import { collectGarbage } from "../gc.js";
 import { LatencySamples, PERCENTILE_HEAD, type Percentiles, percentileCells } from "../latency-samples.js";
 import { formatCount, formatNs, formatRate, round, type SuiteResult, type Table } from "../report.js";
 
@@ -104,7 +103,6 @@ export async function measureLatency(ctx: BenchContext): Promise<SuiteResult> {
   const overhead = timerOverheadNs();
   ctx.log(`latency: warm-up, then closed loop over ${formatCount(flow.length)} commands`);
   engineAt(flow, flow.length); // JIT warm-up on the same flow
-  collectGarbage();
   const closed = closedLoop(new Engine({ onEvent: () => {} }), flow, categories).summarize();
 
   const closedTable: Table = {
@@ -128,7 +126,6 @@ export async function measureLatency(ctx: BenchContext): Promise<SuiteResult> {
     const from = flow.length - count;
     ctx.log(`latency: open loop at ${formatRate(rate)} offered, ${formatCount(count)} commands`);
     const engine = engineAt(flow, from);
-    collectGarbage();
     const run = openLoop(engine, flow, categories, from, rate);
     const summary = run.samples.summarize();
     const all = summary.all as Percentiles;

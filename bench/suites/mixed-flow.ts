@@ -6,7 +6,6 @@ import { Engine } from "../../engine/engine.js";
 import type { Command } from "../../protocol/commands.js";
 import type { BenchContext, Suite } from "../context.js";
 import { FLOW_SEED, mixedFlow } from "../flows.js";
-import { collectGarbage } from "../gc.js";
 import { MapFloor } from "../peers/map-floor.js";
 import {
   applyPeerOp,
@@ -63,7 +62,6 @@ export async function measureMixedFlow(ctx: BenchContext): Promise<SuiteResult> 
           beforeEach: () => {
             engine = new Engine({ onEvent });
             events = 0;
-            collectGarbage();
           },
         },
       },
@@ -75,7 +73,6 @@ export async function measureMixedFlow(ctx: BenchContext): Promise<SuiteResult> 
         options: {
           beforeEach: () => {
             floor = new MapFloor();
-            collectGarbage();
           },
         },
       },
@@ -102,7 +99,6 @@ export async function measureMixedFlow(ctx: BenchContext): Promise<SuiteResult> 
           options: {
             beforeEach: () => {
               book = peer.create();
-              collectGarbage();
             },
           },
         },

@@ -7,7 +7,6 @@
 import { Engine } from "../../engine/engine.js";
 import type { Command, LimitCommand } from "../../protocol/commands.js";
 import type { BenchContext, Suite } from "../context.js";
-import { collectGarbage } from "../gc.js";
 import {
   applyPeerOp,
   loadPeer,
@@ -161,7 +160,6 @@ const softliqDriver: Driver = {
         beforeAll: () => {
           engine = new Engine({ onEvent: () => {} });
           run(base);
-          collectGarbage();
         },
         beforeEach: () => run(p.before),
         afterEach: () => run(p.after),
@@ -187,7 +185,6 @@ function peerDriver(create: () => PeerBook): Driver {
           beforeAll: () => {
             book = create();
             run(baseOps);
-            collectGarbage();
           },
           beforeEach: () => run(before),
           afterEach: () => run(after),

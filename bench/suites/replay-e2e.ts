@@ -17,7 +17,6 @@ import { forEachLine } from "../../protocol/line-reader.js";
 import { nowNs } from "../clock.js";
 import type { BenchContext, Suite } from "../context.js";
 import { FLOW_SEED, mixedFlow } from "../flows.js";
-import { collectGarbage } from "../gc.js";
 import { MapFloor } from "../peers/map-floor.js";
 import { applyPeerOp, loadPeer, PEER_MISSING, type PeerBook, toPeerOp } from "../peers/nodejs-order-book.js";
 import {
@@ -73,7 +72,6 @@ async function timeRuns(
   await body(files.warm);
   const ms: number[] = [];
   for (let r = 0; r < runs; r++) {
-    collectGarbage();
     const start = nowNs();
     await body(files.real);
     ms.push((nowNs() - start) / 1e6);

@@ -9,7 +9,6 @@ import { type BookShape, buildBook, levelPrice, MID, RESTING_QTY } from "../book
 import { nowNs } from "../clock.js";
 import type { BenchContext, Suite } from "../context.js";
 import { categoriesOf } from "../flows.js";
-import { collectGarbage } from "../gc.js";
 import { LatencySamples, type Percentiles } from "../latency-samples.js";
 import {
   applyPeerOp,
@@ -102,7 +101,6 @@ function measureShape(shape: BookShape, workload: number): ShapeResult {
   const commands = steadyWorkload(shape, firstId, workload * 2, shape.orders + shape.levels);
   const throughputPart = commands.slice(0, workload);
   const latencyPart = commands.slice(workload);
-  collectGarbage();
   const start = nowNs();
   for (let i = 0; i < throughputPart.length; i++) engine.apply(throughputPart[i]);
   const commandsPerSec = (workload * 1e9) / (nowNs() - start);
@@ -132,7 +130,6 @@ async function measureDeepLevel(cancels: number, peerCancels: number): Promise<D
     buildBook(engine, { orders: DEEP_ORDERS, levels: 1 });
     const commands: Command[] = [];
     for (let k = 0; k < cancels; k++) commands.push({ type: "cancel", id: idAt(k) });
-    collectGarbage();
     const softliq = closedLoop(engine, commands, categoriesOf(commands)).summarize().all as Percentiles;
     let peerLatency: Percentiles | null = null;
     if (peer !== null) {
