@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { UsageError } from "./args.js";
+import { BENCH_USAGE, runBench } from "./bench.js";
 import { FIDELITY_USAGE, runFidelity } from "./fidelity.js";
 import { GENERATE_USAGE, runGenerate } from "./generate.js";
 import { IMPORT_USAGE, runImport } from "./import.js";
@@ -9,13 +10,15 @@ const USAGE = `usage:
   ${REPLAY_USAGE}
   ${GENERATE_USAGE}
   ${IMPORT_USAGE}
-  ${FIDELITY_USAGE}`;
+  ${FIDELITY_USAGE}
+  ${BENCH_USAGE}`;
 
 const commands: Record<string, (argv: readonly string[]) => Promise<number>> = {
   replay: runReplay,
   generate: runGenerate,
   import: runImport,
   fidelity: runFidelity,
+  bench: runBench,
 };
 
 async function main(argv: readonly string[]): Promise<number> {
