@@ -43,11 +43,18 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
+// A reader that stops early (`softliq replay … | head`) is not an error of ours.
+process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+  if (err.code === "EPIPE") process.exit(process.exitCode ?? 0);
+  throw err;
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
   (err: unknown) => {
+    if ((err as NodeJS.ErrnoException).code === "EPIPE") return; // an output pipe closed early
     process.stderr.write(
       `softliq: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
     );
