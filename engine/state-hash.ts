@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { OrderId } from "../protocol/commands.js";
+import type { InstrumentSpec, OrderId } from "../protocol/commands.js";
 import type { BookSide } from "./book-side.js";
 import type { MarginHooks } from "./margin-hooks.js";
 import type { OrderBook } from "./order-book.js";
@@ -7,6 +7,19 @@ import type { OrderBook } from "./order-book.js";
 /** Numbers and strings must never collide ("1" vs 1 are the same id only after normalization). */
 function idToken(id: OrderId): string {
   return typeof id === "number" ? `n${id}` : `s${JSON.stringify(id)}`;
+}
+
+/** Field by field, so the token does not depend on how the spec object was built or restored. */
+function specToken(spec: InstrumentSpec): string {
+  const tiers = spec.tiers === null ? "-" : spec.tiers.map((t) => `${t.maxNotional}/${t.imrPpm}/${t.mmrPpm}`).join(",");
+  const l = spec.liquidation;
+  const liquidation =
+    l === null
+      ? "-"
+      : [l.targetHealthPpm, l.maxSlippagePpm, l.participationPpm, l.sliceIntervalNs, l.penaltyPpm, l.stage2HealthPpm]
+          .map((v) => v ?? "-")
+          .join("/");
+  return `${JSON.stringify(spec.symbol)} ${tiers} ${spec.makerFeePpm ?? "-"} ${spec.takerFeePpm ?? "-"} ${liquidation}`;
 }
 
 function hashSide(h: ReturnType<typeof createHash>, label: string, side: BookSide): void {
@@ -31,7 +44,7 @@ export function computeStateHash(books: readonly OrderBook[], margin: MarginHook
   h.update("softliq-state-v1\n");
   const sorted = [...books].sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
   for (const book of sorted) {
-    h.update(`I ${JSON.stringify(book.spec)} ${book.oraclePrice}\n`);
+    h.update(`I ${specToken(book.spec)} ${book.oraclePrice}\n`);
     hashSide(h, "bids", book.bids);
     hashSide(h, "asks", book.asks);
   }

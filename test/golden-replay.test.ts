@@ -23,7 +23,7 @@ describe("golden replay of the bundled sample", () => {
       fills: 6113,
       volume: 51371,
       liveOrders: 1299,
-      stateHash: "d45747cc65da0c84254664d8af93790e498d8e9c4576eb9bfee8c416693b3fd5",
+      stateHash: "776fa48589e0030e7bd12ce496dc09b89a077d1218293a2bfb489e33a06f942d",
     });
   });
 });
