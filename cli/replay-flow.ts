@@ -3,7 +3,7 @@
  * the golden tests both run it.
  */
 import type { Readable } from "node:stream";
-import { Engine } from "../engine/engine.js";
+import { Engine } from "../exchange.js";
 import type { EngineEvent } from "../protocol/events.js";
 import { type FlowFormat, readFlow } from "../protocol/flow-reader.js";
 import { isMalformedReject, type RejectCode } from "../protocol/reject-codes.js";
@@ -24,6 +24,8 @@ export interface ReplayCounts {
   /** Quote units traded (Σ price × qty), a BigInt string when it outgrows a safe integer. */
   notional: bigint;
   rejectsByReason: Record<string, number>;
+  /** Accounts that fell below maintenance margin (liquidation_stage "breach" events). */
+  breaches: number;
 }
 
 export interface ReplayOptions {
@@ -57,6 +59,7 @@ export async function replayFlow(
     volume: 0,
     notional: 0n,
     rejectsByReason: {},
+    breaches: 0,
   };
   let notional = 0; // accumulated exactly while safe, flushed into the BigInt before it is not
   let lastMalformed: BadLine | null = null;
@@ -84,6 +87,9 @@ export async function replayFlow(
           notional += n;
           break;
         }
+        case "liquidation_stage":
+          if (e.stage === "breach") counts.breaches++;
+          break;
         default:
           break;
       }

@@ -89,9 +89,7 @@ export async function runReplay(argv: readonly string[]): Promise<number> {
   const bookPath = stringFlag(args, "book");
   if (bookPath !== undefined) await writeFile(bookPath, `${JSON.stringify(engine.bookSnapshot())}\n`);
   const accountsPath = stringFlag(args, "accounts");
-  // Accounts and the insurance fund arrive with the margin engine; until then there are none.
-  if (accountsPath !== undefined)
-    await writeFile(accountsPath, `${JSON.stringify({ accounts: {}, insuranceFund: 0 })}\n`);
+  if (accountsPath !== undefined) await writeFile(accountsPath, `${JSON.stringify(engine.accounts())}\n`);
 
   const summary = {
     file,
@@ -103,7 +101,15 @@ export async function runReplay(argv: readonly string[]): Promise<number> {
     fills: result.fills,
     volume: result.volume,
     notional: result.notional <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(result.notional) : result.notional.toString(),
-    liquidations: { triggered: 0, childOrders: 0, closedQty: 0, closedNotional: 0, penalties: 0, badDebt: 0, adl: 0 },
+    liquidations: {
+      triggered: result.breaches,
+      childOrders: 0,
+      closedQty: 0,
+      closedNotional: 0,
+      penalties: 0,
+      badDebt: 0,
+      adl: 0,
+    },
     rejectsByReason: result.rejectsByReason,
     liveOrders: engine.liveOrderCount,
     stateHash: engine.stateHash(),

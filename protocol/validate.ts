@@ -249,19 +249,15 @@ const LIQUIDATION_KEYS: readonly (keyof LiquidationParams)[] = [
 export function validateLiquidationParams(value: unknown): LiquidationParams | null {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return null;
   const v = value as Record<string, unknown>;
+  const params: LiquidationParams = {};
   for (const key of Object.keys(v)) {
     if (!(LIQUIDATION_KEYS as readonly string[]).includes(key)) return null;
-  }
-  // Built in the fixed key order, not the user's: the spec is part of the state hash.
-  const params: LiquidationParams = {};
-  for (const key of LIQUIDATION_KEYS) {
     const n = v[key];
-    if (n === undefined) continue;
     if (!isNonNegativeSafeInteger(n)) return null;
     if (key !== "sliceIntervalNs" && key !== "targetHealthPpm" && key !== "stage2HealthPpm" && n > PPM) {
       return null;
     }
-    params[key] = n;
+    params[key as keyof LiquidationParams] = n;
   }
   return params;
 }

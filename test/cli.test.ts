@@ -129,7 +129,19 @@ describe("softliq replay", () => {
     expect(bids.map((l) => l[0])).toEqual([...bids.map((l) => l[0])].sort((a, b) => (b ?? 0) - (a ?? 0)));
     expect(asks.map((l) => l[0])).toEqual([...asks.map((l) => l[0])].sort((a, b) => (a ?? 0) - (b ?? 0)));
 
-    expect(JSON.parse(readFileSync(accountsPath, "utf8"))).toEqual({ accounts: {}, insuranceFund: 0 });
+    const accounts = JSON.parse(readFileSync(accountsPath, "utf8"));
+    expect(accounts).toEqual(JSON.parse(JSON.stringify(inProcess.engine.accounts())));
+    expect(typeof accounts.insuranceFund).toBe("number");
+    for (const account of Object.values(accounts.accounts) as Record<string, unknown>[]) {
+      expect(account).toEqual(
+        expect.objectContaining({
+          collateral: expect.any(Number),
+          equity: expect.any(Number),
+          healthPpm: expect.toSatisfy((v: unknown) => v === null || typeof v === "number"),
+          positions: expect.any(Object),
+        }),
+      );
+    }
   });
 
   it("reads JSONL from stdin with -", () => {
