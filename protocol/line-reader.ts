@@ -25,8 +25,12 @@ export async function forEachLine(source: Readable, visitor: LineVisitor): Promi
   let carry: Buffer | null = null;
   let skipping = false; // inside an over-long line, until its newline
   for await (const piece of source) {
-    const chunk: Buffer = typeof piece === "string" ? Buffer.from(piece) : (piece as Buffer);
+    let chunk: Buffer = typeof piece === "string" ? Buffer.from(piece) : (piece as Buffer);
     bytesRead += chunk.length;
+    // A UTF-8 byte-order mark (editors on Windows write one) is not part of the first line.
+    if (bytesRead === chunk.length && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) {
+      chunk = chunk.subarray(3);
+    }
     const buf: Buffer = carry === null ? chunk : Buffer.concat([carry, chunk]);
     carry = null;
     let start = 0;

@@ -243,3 +243,14 @@ describe("bad lines", () => {
     expect(lines.map((l) => JSON.parse(l))).toEqual(events);
   });
 });
+
+describe("byte-order mark", () => {
+  it("reads a JSONL file that starts with a UTF-8 byte-order mark", async () => {
+    const { Readable } = await import("node:stream");
+    const { replayFlow } = await import("../cli/replay-flow.js");
+    const text = '\ufeff{"type":"limit","id":1,"side":"buy","price":10,"qty":1}\n';
+    const result = await replayFlow(Readable.from([Buffer.from(text, "utf8")]), "jsonl");
+    expect(result.rejected).toBe(0);
+    expect(result.accepted).toBe(1);
+  });
+});
