@@ -2,7 +2,7 @@ import { createReadStream } from "node:fs";
 import { open, stat, writeFile } from "node:fs/promises";
 import type { Readable } from "node:stream";
 import cliProgress from "cli-progress";
-import { eventToJson } from "../protocol/events.js";
+import { eventToJson } from "../protocol/event-json.js";
 import { formatOf } from "../protocol/flow-reader.js";
 import { parseArgs, stringFlag, UsageError } from "./args.js";
 import { BufferedOutput } from "./output-file.js";

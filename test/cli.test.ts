@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateFlow } from "../bench/flow-generator.js";
 import { replayFlow } from "../cli/replay-flow.js";
-import { eventToJson } from "../protocol/events.js";
+import { eventToJson } from "../protocol/event-json.js";
 import { commandToJsonl } from "../protocol/flow-writer.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
