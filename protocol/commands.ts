@@ -123,6 +123,31 @@ export const COMMAND_TYPES: readonly CommandType[] = [
   "tick",
 ];
 
+/**
+ * Every field any command has, in one fixed order: the CSV column order, and the numbering the
+ * JSONL scanner assigns fields by. Nested values (tiers, liquidation) come last.
+ */
+export const ALL_COMMAND_FIELDS = [
+  "type",
+  "ts",
+  "id",
+  "side",
+  "price",
+  "qty",
+  "symbol",
+  "account",
+  "tif",
+  "postOnly",
+  "reduceOnly",
+  "stp",
+  "protectionPpm",
+  "amount",
+  "makerFeePpm",
+  "takerFeePpm",
+  "tiers",
+  "liquidation",
+] as const;
+
 /** The fields each command type may carry; a file line with any other field is rejected. */
 export const COMMAND_FIELDS: Readonly<Record<CommandType, readonly string[]>> = {
   limit: ["type", "ts", "id", "side", "price", "qty", "symbol", "account", "tif", "postOnly", "reduceOnly", "stp"],

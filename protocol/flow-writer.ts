@@ -1,27 +1,8 @@
-import type { Command } from "./commands.js";
+import { ALL_COMMAND_FIELDS, type Command } from "./commands.js";
 import { csvCell } from "./csv.js";
 
-/** Every field any command has, in the column order CSV files are written with. */
-export const CSV_COLUMNS = [
-  "type",
-  "ts",
-  "id",
-  "side",
-  "price",
-  "qty",
-  "symbol",
-  "account",
-  "tif",
-  "postOnly",
-  "reduceOnly",
-  "stp",
-  "protectionPpm",
-  "amount",
-  "makerFeePpm",
-  "takerFeePpm",
-  "tiers",
-  "liquidation",
-] as const;
+/** CSV files are written with every command field as a column. */
+export const CSV_COLUMNS = ALL_COMMAND_FIELDS;
 
 export function commandToJsonl(command: Command): string {
   return JSON.stringify(command);

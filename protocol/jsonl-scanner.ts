@@ -8,6 +8,8 @@
  * reads exactly as JSON.parse would.
  */
 
+import { ALL_COMMAND_FIELDS } from "./commands.js";
+
 /** Every field a command may carry, all present: `undefined` when the line does not set it. */
 export class RawCommand {
   type: unknown = undefined;
@@ -52,27 +54,10 @@ export class RawCommand {
 }
 
 /**
- * Keys this scanner reads, in assignField's numbering (tiers and liquidation hold nested values:
- * JSON.parse's job).
+ * Keys this scanner reads, numbered as in ALL_COMMAND_FIELDS (assignField's cases); tiers and
+ * liquidation hold nested values: JSON.parse's job.
  */
-const SCANNED_FIELDS: readonly string[] = [
-  "type",
-  "ts",
-  "id",
-  "side",
-  "price",
-  "qty",
-  "symbol",
-  "account",
-  "tif",
-  "postOnly",
-  "reduceOnly",
-  "stp",
-  "protectionPpm",
-  "amount",
-  "makerFeePpm",
-  "takerFeePpm",
-];
+const SCANNED_FIELDS: readonly string[] = ALL_COMMAND_FIELDS.filter((f) => f !== "tiers" && f !== "liquidation");
 
 /** Strings worth returning as constants instead of building them from bytes. */
 const VOCABULARY: readonly string[] = [
