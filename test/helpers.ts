@@ -20,5 +20,7 @@ export function run(engine: Engine, events: EventObject[], ...commands: Command[
 }
 
 export function typesOf(events: readonly EventObject[]): string[] {
-  return events.map((e) => (e.type === "rejected" ? `rejected:${e.reason}` : e.type === "cancelled" ? `cancelled:${e.reason}` : e.type));
+  return events.map((e) =>
+    e.type === "rejected" ? `rejected:${e.reason}` : e.type === "cancelled" ? `cancelled:${e.reason}` : e.type,
+  );
 }

@@ -1,0 +1,48 @@
+/**
+ * CRC-32 (IEEE 802.3, the zlib/PNG polynomial), table-driven, slicing by four bytes a step.
+ * node:zlib gained crc32 only in Node 22; the journal and snapshots need it on Node 20.
+ */
+const TABLES = makeTables();
+
+function makeTables(): Uint32Array {
+  const t = new Uint32Array(4 * 256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    t[n] = c >>> 0;
+  }
+  for (let n = 0; n < 256; n++) {
+    let c = t[n] as number;
+    for (let k = 1; k < 4; k++) {
+      c = (t[c & 0xff] as number) ^ (c >>> 8);
+      t[k * 256 + n] = c >>> 0;
+    }
+  }
+  return t;
+}
+
+/** CRC-32 of bytes[start, end), continuing from `crc` (0 to start). */
+export function crc32(bytes: Uint8Array, start = 0, end = bytes.length, crc = 0): number {
+  const t = TABLES;
+  let c = ~crc;
+  let i = start;
+  for (; i + 4 <= end; i += 4) {
+    c ^=
+      (bytes[i] as number) |
+      ((bytes[i + 1] as number) << 8) |
+      ((bytes[i + 2] as number) << 16) |
+      ((bytes[i + 3] as number) << 24);
+    c =
+      (t[768 + (c & 0xff)] as number) ^
+      (t[512 + ((c >>> 8) & 0xff)] as number) ^
+      (t[256 + ((c >>> 16) & 0xff)] as number) ^
+      (t[c >>> 24] as number);
+  }
+  for (; i < end; i++) c = (t[(c ^ (bytes[i] as number)) & 0xff] as number) ^ (c >>> 8);
+  return ~c >>> 0;
+}
+
+/** CRC-32 of a string's UTF-8 bytes. */
+export function crc32OfText(text: string): number {
+  return crc32(Buffer.from(text, "utf8"));
+}
