@@ -21,6 +21,8 @@ export interface CommandChannel extends SlotSink {
   drainBacklog(): boolean;
   /** Resolves when the worker may have freed ring space; null: nothing to wait for. */
   spaceFreed(timeoutMs: number): Promise<unknown> | null;
+  /** The worker is gone: wake anything waiting on this channel. */
+  abandon(): void;
 }
 
 export class RingCommandChannel implements CommandChannel {
@@ -82,6 +84,10 @@ export class RingCommandChannel implements CommandChannel {
     this.ring.free(); // refreshes the consumer position we wait on
     return waitForChange(this.ring.header, RING_READ, this.ring.lastRead, timeoutMs);
   }
+
+  abandon(): void {
+    this.ring.close();
+  }
 }
 
 export class MessageCommandChannel extends SlotBuffer implements CommandChannel {
@@ -110,4 +116,6 @@ export class MessageCommandChannel extends SlotBuffer implements CommandChannel 
   spaceFreed(): Promise<unknown> | null {
     return null;
   }
+
+  abandon(): void {}
 }

@@ -466,6 +466,7 @@ export class EngineClient {
     }
     const worker = new Worker(url, { workerData: config });
     this.worker = worker;
+    this.waitingForSpace = false; // a wait on the previous ring ends on its own
     this.commandIntern = new InternWriter();
     this.eventIntern = new InternReader();
     this.lastError = null;
@@ -488,6 +489,7 @@ export class EngineClient {
   private onExit(worker: Worker, code: number): void {
     if (worker !== this.worker) return;
     this.events?.close();
+    this.channel?.abandon();
     this.drainDeadWorker();
     if (this.state === "closing") {
       this.state = "closed";

@@ -137,6 +137,7 @@ export class EngineHost {
       const at = positions[i] as number;
       const kind = (f64[at] as number) & 15;
       if (kind === KIND_CONTROL) {
+        this.sink.flush(); // what came before is complete: release it first
         this.control(f64, at);
       } else if (this.halted && (kind === KIND_COMMAND || kind === KIND_REJECT_LINE)) {
         this.done(this.index++, true);

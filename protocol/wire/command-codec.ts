@@ -51,6 +51,7 @@ export function decodeId(intern: InternReader, v: number): OrderId | null {
 /** Writes `cmd` (and, for an instrument, its spec first). `code`: the validation failure, or null. */
 export function encodeCommand(sink: SlotSink, intern: InternWriter, cmd: CommandRecord, code: RejectCode | null): void {
   // Strings first: their intern records must precede the command record.
+  intern.room(sink);
   const id = cmd.hasId ? encodeId(sink, intern, cmd.id) : 0;
   const symbol = intern.code(sink, cmd.symbol);
   const account = intern.codeOrNull(sink, cmd.account);
@@ -87,6 +88,7 @@ export function encodeRejectLine(
   command: CommandType | null,
   id: OrderId | null,
 ): void {
+  intern.room(sink);
   const idCode = encodeId(sink, intern, id);
   const reasonCode = intern.code(sink, reason);
   const at = sink.reserve(REJECT_LINE_SLOTS);

@@ -62,6 +62,7 @@ function header(e: EngineEvent, type: number): number {
 }
 
 export function encodeEvent(sink: SlotSink, intern: InternWriter, e: EngineEvent): void {
+  intern.room(sink);
   switch (e.type) {
     case "accepted": {
       const id = encodeId(sink, intern, e.id);

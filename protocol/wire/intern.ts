@@ -8,20 +8,28 @@
 import { KIND_INTERN, KIND_INTERN_RESET, readText, type SlotSink, writeText } from "./records.js";
 
 export const DEFAULT_INTERN_CAP = 1 << 16;
+/** No record carries more strings than this. */
+const MAX_STRINGS_PER_RECORD = 8;
 
 export class InternWriter {
   private readonly index = new Map<string, number>();
 
   constructor(private readonly cap = DEFAULT_INTERN_CAP) {}
 
+  /**
+   * Call before the strings of one record: resets the table when it is near its cap, so a reset
+   * never falls between two codes of the same record.
+   */
+  room(sink: SlotSink): void {
+    if (this.index.size < this.cap - MAX_STRINGS_PER_RECORD) return;
+    sink.f64[sink.reserve(1)] = KIND_INTERN_RESET;
+    this.index.clear();
+  }
+
   /** The wire code of `s` (index + 1), announcing it on `sink` first when new. */
   code(sink: SlotSink, s: string): number {
     const known = this.index.get(s);
     if (known !== undefined) return known + 1;
-    if (this.index.size >= this.cap) {
-      sink.f64[sink.reserve(1)] = KIND_INTERN_RESET;
-      this.index.clear();
-    }
     const i = this.index.size;
     this.index.set(s, i);
     writeText(sink, KIND_INTERN | (i << 4), s);
