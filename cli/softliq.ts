@@ -1,15 +1,18 @@
 #!/usr/bin/env node
 import { UsageError } from "./args.js";
 import { GENERATE_USAGE, runGenerate } from "./generate.js";
+import { RECOVER_USAGE, runRecover } from "./recover.js";
 import { REPLAY_USAGE, runReplay } from "./replay.js";
 
 const USAGE = `usage:
   ${REPLAY_USAGE}
-  ${GENERATE_USAGE}`;
+  ${GENERATE_USAGE}
+  ${RECOVER_USAGE}`;
 
 const commands: Record<string, (argv: readonly string[]) => Promise<number>> = {
   replay: runReplay,
   generate: runGenerate,
+  recover: runRecover,
 };
 
 async function main(argv: readonly string[]): Promise<number> {

@@ -13,6 +13,14 @@ describe("Engine.execute with a caller's record (the binary protocol's entry poi
     readCommand({ type: "limit", id: 9, side: "sell", price: 12, qty: 1, ts: 7 }, record);
     record.line = 2;
     engine.execute(record);
-    expect(events[1]).toEqual({ seq: 2, ts: 7, type: "rejected", command: "limit", id: 9, reason: "DUPLICATE_ID", line: 2 });
+    expect(events[1]).toEqual({
+      seq: 2,
+      ts: 7,
+      type: "rejected",
+      command: "limit",
+      id: 9,
+      reason: "DUPLICATE_ID",
+      line: 2,
+    });
   });
 });

@@ -42,6 +42,7 @@ import { type CommandChannel, MessageCommandChannel, RingCommandChannel } from "
 import type { StateSummary } from "./engine-host.js";
 import type { WorkerConfig } from "./engine-worker.js";
 import { type FsyncPolicy, parseFsyncPolicy } from "./journal.js";
+import { builtModuleUrl } from "./module-url.js";
 
 export type { StateSummary } from "./engine-host.js";
 
@@ -104,9 +105,7 @@ interface Barrier extends Pending<void> {
 const POLL_MS = 1000;
 
 function defaultWorkerUrl(): URL {
-  // From dist/ the entry sits beside this module; from TypeScript sources (tests) it is the built one.
-  if (import.meta.url.endsWith(".ts")) return new URL("../dist/worker/engine-worker.js", import.meta.url);
-  return new URL("./engine-worker.js", import.meta.url);
+  return builtModuleUrl("./engine-worker.js", import.meta.url);
 }
 
 type State = "new" | "starting" | "running" | "recovering" | "closing" | "closed" | "failed";
