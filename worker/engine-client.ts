@@ -352,7 +352,8 @@ export class EngineClient {
     if (!this.paused) return;
     for (const other of this.iterators) if (other.full) return;
     this.paused = false;
-    this.pump();
+    this.drainEvents();
+    this.armEventWait();
   }
 
   // ——— sending ———
@@ -396,6 +397,9 @@ export class EngineClient {
     if (channel === null) return;
     channel.drainBacklog();
     channel.flush();
+    // Take the events that are ready while we are here: a producer in a tight loop would
+    // otherwise let the event ring fill and stall the worker until it yields.
+    this.drainEvents();
     if (channel.backlog > 0) this.waitForSpace();
   }
 
@@ -573,8 +577,15 @@ export class EngineClient {
     else void changed.then(this.pumpBound);
   }
 
+  /** The wait callback: drain, then wait again. */
   private pump(): void {
     this.waitingForEvents = false;
+    this.drainEvents();
+    this.armEventWait();
+  }
+
+  /** Handles every published event record (until a slow iterator pauses us). */
+  private drainEvents(): void {
     const r = this.events;
     if (r === null || this.pumping) return;
     this.pumping = true;
@@ -589,7 +600,6 @@ export class EngineClient {
     }
     r.commit();
     this.pumping = false;
-    if (r === this.events) this.armEventWait();
   }
 
   private onMessage(batch: Float64Array): void {

@@ -32,7 +32,23 @@ const REDUCE_ONLY = 1 << 15;
 const LIQUIDATION = 1 << 16;
 const PRIORITY_KEPT = 1 << 17;
 
-const COMMAND_CODE: Readonly<Record<string, number>> = Object.fromEntries(COMMAND_TYPES.map((t, i) => [t, i + 1]));
+/** The command type's wire code (index + 1; 0: none). A switch: string keys compare as pointers. */
+function commandCode(command: CommandType | null): number {
+  switch (command) {
+    case null:
+      return 0;
+    case "limit":
+      return 1;
+    case "market":
+      return 2;
+    case "cancel":
+      return 3;
+    case "modify":
+      return 4;
+    default:
+      return COMMAND_TYPES.indexOf(command) + 1;
+  }
+}
 
 function tifCode(tif: string): number {
   switch (tif) {
@@ -51,7 +67,7 @@ function header(e: EngineEvent, type: number): number {
   let h =
     KIND_EVENT |
     (type << 4) |
-    ((e.command === null ? 0 : (COMMAND_CODE[e.command] as number)) << 7) |
+    (commandCode(e.command) << 7) |
     ((e.side === "sell" ? 1 : 0) << 11) |
     (tifCode(e.tif) << 12);
   if (e.postOnly) h |= POST_ONLY;

@@ -13,6 +13,8 @@ const MAX_STRINGS_PER_RECORD = 8;
 
 export class InternWriter {
   private readonly index = new Map<string, number>();
+  private lastString: string | null = null;
+  private lastCode = 0;
 
   constructor(private readonly cap = DEFAULT_INTERN_CAP) {}
 
@@ -24,12 +26,21 @@ export class InternWriter {
     if (this.index.size < this.cap - MAX_STRINGS_PER_RECORD) return;
     sink.f64[sink.reserve(1)] = KIND_INTERN_RESET;
     this.index.clear();
+    this.lastString = null;
   }
 
   /** The wire code of `s` (index + 1), announcing it on `sink` first when new. */
   code(sink: SlotSink, s: string): number {
+    // Most records name the same symbol: a one-entry cache spares the map lookup.
+    if (s === this.lastString) return this.lastCode;
     const known = this.index.get(s);
-    if (known !== undefined) return known + 1;
+    const code = known === undefined ? this.add(sink, s) : known + 1;
+    this.lastString = s;
+    this.lastCode = code;
+    return code;
+  }
+
+  private add(sink: SlotSink, s: string): number {
     const i = this.index.size;
     this.index.set(s, i);
     writeText(sink, KIND_INTERN | (i << 4), s);

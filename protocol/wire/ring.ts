@@ -57,14 +57,10 @@ export class RingWriter extends RingViews implements SlotSink {
   private published = 0;
   private cachedRead = 0;
 
-  /** Free slots, counting what is written but not yet published as used. */
+  /** Free slots as of the consumer's position read now (a shared-memory load: not per record). */
   free(): number {
-    let free = this.capacity - ((this.write - this.cachedRead) | 0);
-    if (free < this.capacity) {
-      this.cachedRead = Atomics.load(this.header, RING_READ);
-      free = this.capacity - ((this.write - this.cachedRead) | 0);
-    }
-    return free;
+    this.cachedRead = Atomics.load(this.header, RING_READ);
+    return this.capacity - ((this.write - this.cachedRead) | 0);
   }
 
   /** Reserves `n` contiguous slots (padding to the start if needed); -1 when there is no room now. */
@@ -73,7 +69,8 @@ export class RingWriter extends RingViews implements SlotSink {
     const tail = this.capacity - at;
     const need = n <= tail ? n : tail + n;
     if (need > this.capacity) throw new Error(`wire: a ${n}-slot record exceeds the ring`);
-    if (this.free() < need) return -1;
+    // The cached consumer position only errs on the safe side (less room); reload when short.
+    if (this.capacity - ((this.write - this.cachedRead) | 0) < need && this.free() < need) return -1;
     if (n > tail) {
       this.f64[at] = KIND_WRAP;
       this.write = (this.write + tail) | 0;

@@ -75,6 +75,10 @@ export class SlotBuffer implements SlotSink {
 export function copySlots(from: Int32Array, fromSlot: number, to: Int32Array, toSlot: number, n: number): void {
   let i = fromSlot * 2;
   let j = toSlot * 2;
+  if (n > 16) {
+    to.set(from.subarray(i, i + n * 2), j);
+    return;
+  }
   const end = i + n * 2;
   while (i < end) to[j++] = from[i++] as number;
 }
