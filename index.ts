@@ -1,7 +1,15 @@
 /** softliq's library surface: `Engine` runs on the calling thread, synchronously. */
 
-export type { BookDepth, DepthLevel, EngineOptions, RestingOrderView } from "./engine/engine.js";
-export { Engine } from "./engine/engine.js";
+export type { BookDepth, DepthLevel, RestingOrderView } from "./engine/engine.js";
+export { Engine as MatchingEngine } from "./engine/engine.js";
+export type { MarginHooks } from "./engine/margin-hooks.js";
+export type { EngineOptions } from "./exchange.js";
+export { Engine } from "./exchange.js";
+export type { AccountReport, AccountsReport, PositionReport } from "./liquidator/accounts-report.js";
+export type { BreachHandler } from "./liquidator/breach-handler.js";
+export { DEFAULT_MAKER_FEE_PPM, DEFAULT_TAKER_FEE_PPM } from "./liquidator/instrument-margin.js";
+export { MarginEngine } from "./liquidator/margin-engine.js";
+export { DEFAULT_TIERS, QUOTE_UNITS_PER_USDT } from "./liquidator/margin-tiers.js";
 export * from "./protocol/commands.js";
 export * from "./protocol/events.js";
 export * from "./protocol/reject-codes.js";

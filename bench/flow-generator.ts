@@ -19,6 +19,13 @@ export interface FlowOptions {
   accounts?: number;
   /** Emit ts on each command (ns, increasing). */
   timestamps?: boolean;
+  /**
+   * Open with an oracle price at startPrice and a deposit of `collateral` for every account, so that
+   * the accounts' (margined) orders are accepted. Default: true when orders carry accounts.
+   */
+  margin?: boolean;
+  /** Each account's deposit in quote units (default 1e12: far beyond what the flow can lose). */
+  collateral?: number;
 }
 
 /** Share of each command kind, ppm; the rest are passive limit adds. */
@@ -67,6 +74,8 @@ export class FlowGenerator {
   private mid: number;
   private ts = 0;
   private readonly opts: Required<Omit<FlowOptions, "symbol">>;
+  /** Commands emitted before the random flow starts (oracle, deposits). */
+  private readonly preamble: Command[] = [];
 
   constructor(options: FlowOptions) {
     this.opts = {
@@ -76,11 +85,22 @@ export class FlowGenerator {
       accountPpm: options.accountPpm ?? 100_000,
       accounts: options.accounts ?? 20,
       timestamps: options.timestamps ?? true,
+      margin: options.margin ?? (options.accountPpm ?? 100_000) > 0,
+      collateral: options.collateral ?? 1_000_000_000_000,
     };
     this.symbol = options.symbol;
     this.random = new SeededRandom(options.seed);
     this.mid = this.opts.startPrice;
     this.engine = new Engine({ onEvent: (e) => this.track(e) });
+    if (this.opts.margin) {
+      const oracle: Command = { type: "oracle", price: this.opts.startPrice };
+      if (this.symbol !== undefined) oracle.symbol = this.symbol;
+      this.preamble.push(oracle);
+      for (let i = 1; i <= this.opts.accounts; i++) {
+        this.preamble.push({ type: "deposit", account: `acct${i}`, amount: this.opts.collateral });
+      }
+      this.preamble.reverse(); // popped from the end
+    }
   }
 
   private track(e: EngineEvent): void {
@@ -107,6 +127,8 @@ export class FlowGenerator {
   }
 
   private make(): Command {
+    const first = this.preamble.pop();
+    if (first !== undefined) return first;
     const r = this.random;
     if (r.chance(20_000)) this.mid += r.chance(500_000) ? 1 : -1;
     if (this.opts.timestamps) this.ts += 1 + r.below(2_000);

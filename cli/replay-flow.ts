@@ -4,7 +4,7 @@
  * paths give the same counts, events and final state.
  */
 import type { Readable } from "node:stream";
-import { Engine } from "../engine/engine.js";
+import { Engine } from "../exchange.js";
 import type { EngineEvent } from "../protocol/events.js";
 import { type FlowFormat, readFlow } from "../protocol/flow-reader.js";
 import { isMalformedReject, type RejectCode } from "../protocol/reject-codes.js";
@@ -26,6 +26,8 @@ export interface ReplayCounts {
   /** Quote units traded (Σ price × qty), a BigInt string when it outgrows a safe integer. */
   notional: bigint;
   rejectsByReason: Record<string, number>;
+  /** Accounts that fell below maintenance margin (liquidation_stage "breach" events). */
+  breaches: number;
 }
 
 export interface ReplayOptions {
@@ -44,6 +46,7 @@ export interface FinalState {
   liveOrders: number;
   stateHash: string;
   book: ReturnType<Engine["bookSnapshot"]>;
+  accounts: ReturnType<Engine["accounts"]>;
 }
 
 export interface ReplayOutcome extends ReplayCounts {
@@ -70,6 +73,7 @@ class EventCounter {
     volume: 0,
     notional: 0n,
     rejectsByReason: {},
+    breaches: 0,
   };
   private notional = 0; // accumulated exactly while safe, flushed into the BigInt before it is not
   readonly listener: (e: EngineEvent) => void;
@@ -97,6 +101,9 @@ class EventCounter {
           this.notional += n;
           break;
         }
+        case "liquidation_stage":
+          if (e.stage === "breach") counts.breaches++;
+          break;
         default:
           break;
       }
@@ -213,7 +220,12 @@ export async function replayFlowInWorker(
       ...counts,
       stoppedAt,
       badLines,
-      final: { liveOrders: summary.liveOrders, stateHash: summary.stateHash, book: summary.book },
+      final: {
+        liveOrders: summary.liveOrders,
+        stateHash: summary.stateHash,
+        book: summary.book,
+        accounts: summary.accounts,
+      },
     };
   } catch (err) {
     await client.close().catch(() => {});
@@ -223,5 +235,10 @@ export async function replayFlowInWorker(
 
 /** The final state of an in-process replay, in the worker path's shape. */
 export function finalStateOf(engine: Engine): FinalState {
-  return { liveOrders: engine.liveOrderCount, stateHash: engine.stateHash(), book: engine.bookSnapshot() };
+  return {
+    liveOrders: engine.liveOrderCount,
+    stateHash: engine.stateHash(),
+    book: engine.bookSnapshot(),
+    accounts: engine.accounts(),
+  };
 }

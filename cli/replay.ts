@@ -134,9 +134,7 @@ async function runSingle(args: ParsedArgs, file: string, mode: string): Promise<
   const bookPath = stringFlag(args, "book");
   if (bookPath !== undefined) await writeFile(bookPath, `${JSON.stringify(final.book)}\n`);
   const accountsPath = stringFlag(args, "accounts");
-  // Accounts and the insurance fund arrive with the margin engine; until then there are none.
-  if (accountsPath !== undefined)
-    await writeFile(accountsPath, `${JSON.stringify({ accounts: {}, insuranceFund: 0 })}\n`);
+  if (accountsPath !== undefined) await writeFile(accountsPath, `${JSON.stringify(final.accounts)}\n`);
 
   process.stdout.write(formatSummary(summarize(file, mode, result, final, elapsedMs), json));
   if (result.stoppedAt !== null) {

@@ -1,17 +1,26 @@
 #!/usr/bin/env node
 import { UsageError } from "./args.js";
+import { BENCH_USAGE, runBench } from "./bench.js";
+import { FIDELITY_USAGE, runFidelity } from "./fidelity.js";
 import { GENERATE_USAGE, runGenerate } from "./generate.js";
+import { IMPORT_USAGE, runImport } from "./import.js";
 import { RECOVER_USAGE, runRecover } from "./recover.js";
 import { REPLAY_USAGE, runReplay } from "./replay.js";
 
 const USAGE = `usage:
   ${REPLAY_USAGE}
   ${GENERATE_USAGE}
+  ${IMPORT_USAGE}
+  ${FIDELITY_USAGE}
+  ${BENCH_USAGE}
   ${RECOVER_USAGE}`;
 
 const commands: Record<string, (argv: readonly string[]) => Promise<number>> = {
   replay: runReplay,
   generate: runGenerate,
+  import: runImport,
+  fidelity: runFidelity,
+  bench: runBench,
   recover: runRecover,
 };
 
@@ -37,11 +46,18 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
+// A reader that stops early (`softliq replay … | head`) is not an error of ours.
+process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+  if (err.code === "EPIPE") process.exit(process.exitCode ?? 0);
+  throw err;
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
   (err: unknown) => {
+    if ((err as NodeJS.ErrnoException).code === "EPIPE") return; // an output pipe closed early
     process.stderr.write(
       `softliq: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
     );

@@ -16,6 +16,7 @@ import { isSafeProduct, MAX_SAFE, mulDivCeil, mulDivFloor, PPM } from "../protoc
 import { readCommand } from "../protocol/validate.js";
 import type { BookSide } from "./book-side.js";
 import { EventStream } from "./event-stream.js";
+import type { MarginHooks } from "./margin-hooks.js";
 import { type Order, OrderPool } from "./order.js";
 import { OrderBook } from "./order-book.js";
 import { computeStateHash } from "./state-hash.js";
@@ -24,6 +25,8 @@ import { Taker } from "./taker.js";
 export interface EngineOptions {
   /** Receives every event. The record is reused: copy it (eventToObject) to keep it. */
   onEvent?: EventListener;
+  /** The money layer (accounts, margin). Without it, orders carry no money and deposits are refused. */
+  margin?: MarginHooks | null;
 }
 
 /** A level as [price, total open qty, number of orders]. */
@@ -64,9 +67,12 @@ export class Engine {
   private readonly pool = new OrderPool();
   private readonly books: OrderBook[] = [];
   private readonly booksBySymbol = new Map<string, OrderBook>();
+  private readonly margin: MarginHooks | null;
 
   constructor(options: EngineOptions = {}) {
     this.out.listener = options.onEvent ?? null;
+    this.margin = options.margin ?? null;
+    this.margin?.attach({ events: this.out, books: this.books });
   }
 
   /** Replaces the event listener (null: events are numbered but go nowhere). */
@@ -114,6 +120,11 @@ export class Engine {
   /** Applies a command already validated into a record (the binary protocol's entry point). */
   execute(cmd: CommandRecord): void {
     this.current = cmd;
+    this.dispatch(cmd);
+    if (this.margin !== null) this.margin.afterCommand();
+  }
+
+  private dispatch(cmd: CommandRecord): void {
     if (cmd.hasTs && cmd.ts < this.out.ts) {
       this.reject("TS_DECREASING");
       return;
@@ -142,8 +153,7 @@ export class Engine {
         return;
       case "deposit":
       case "withdraw":
-        // Accounts and collateral arrive with the margin engine; until then these are refused.
-        this.reject("UNSUPPORTED_COMMAND");
+        this.transfer(cmd);
         return;
     }
   }
@@ -175,6 +185,7 @@ export class Engine {
 
   private createBook(spec: InstrumentSpec): OrderBook {
     const book = new OrderBook(spec.symbol, this.books.length, spec, this.orders, this.pool, this.out);
+    book.margin = this.margin;
     this.books.push(book);
     this.booksBySymbol.set(spec.symbol, book);
     return book;
@@ -187,12 +198,25 @@ export class Engine {
     if (cmd.postOnly && found?.wouldCross(cmd.side, cmd.price)) {
       return this.reject("POST_ONLY_WOULD_CROSS");
     }
+    if (cmd.account !== null && this.margin !== null) {
+      const code = this.margin.checkOrder(
+        found,
+        cmd.account,
+        cmd.side,
+        cmd.price,
+        cmd.qty,
+        cmd.tif === GTC,
+        cmd.reduceOnly,
+      );
+      if (code !== null) return this.reject(code);
+    }
     this.accept(cmd);
     const book = this.bookOrDefault(found);
     const taker = this.taker;
     taker.reset(cmd.id, cmd.account, cmd.side, cmd.price, cmd.qty, cmd.stp);
+    if (cmd.reduceOnly && this.margin !== null) this.margin.clipReduceOnly(book, taker);
     if (cmd.tif === FOK && !book.canFillCompletely(taker)) {
-      this.out.cancelled(cmd.id, book.symbol, cmd.qty, "FOK_UNFILLABLE");
+      this.out.cancelled(cmd.id, book.symbol, taker.remaining, "FOK_UNFILLABLE");
       return;
     }
     book.take(taker);
@@ -221,22 +245,22 @@ export class Engine {
     const found = this.findBook(cmd.symbol);
     if (found === undefined) return this.reject("UNKNOWN_SYMBOL");
     if (this.orders.has(cmd.id)) return this.reject("DUPLICATE_ID");
+    const liquid = found !== null && found.oppositeOf(cmd.side).best !== null;
+    const bound = liquid ? protectionBound(found.oppositeOf(cmd.side), cmd.side === BUY, cmd.protectionPpm) : 0;
+    if (cmd.account !== null && this.margin !== null) {
+      const code = this.margin.checkOrder(found, cmd.account, cmd.side, bound, cmd.qty, false, cmd.reduceOnly);
+      if (code !== null) return this.reject(code);
+    }
     this.accept(cmd);
     const book = this.bookOrDefault(found);
     const opposite = book.oppositeOf(cmd.side);
-    if (opposite.best === null) {
+    if (!liquid) {
       this.out.cancelled(cmd.id, book.symbol, cmd.qty, "NO_LIQUIDITY");
       return;
     }
     const taker = this.taker;
-    taker.reset(
-      cmd.id,
-      cmd.account,
-      cmd.side,
-      protectionBound(opposite, cmd.side === BUY, cmd.protectionPpm),
-      cmd.qty,
-      cmd.stp,
-    );
+    taker.reset(cmd.id, cmd.account, cmd.side, bound, cmd.qty, cmd.stp);
+    if (cmd.reduceOnly && this.margin !== null) this.margin.clipReduceOnly(book, taker);
     book.take(taker);
     if (taker.remaining === 0) return;
     const reason = taker.expiredBySelfTrade
@@ -269,12 +293,15 @@ export class Engine {
     if (order.postOnly && repriced && book.wouldCross(order.side, newPrice)) {
       return this.reject("POST_ONLY_WOULD_CROSS");
     }
+    if (order.account !== null && this.margin !== null && (repriced || newQty > order.open)) {
+      const code = this.margin.checkModify(book, order, newPrice, newQty);
+      if (code !== null) return this.reject(code);
+    }
     this.accept(cmd);
     const prevPrice = order.price;
     const prevQty = order.open;
     if (!repriced && newQty <= prevQty) {
-      book.sideOf(order.side).reduce(order, prevQty - newQty);
-      this.out.modified(order, book.symbol, prevPrice, prevQty, true);
+      book.shrink(order, prevQty - newQty);
       return;
     }
     book.unlink(order);
@@ -283,6 +310,7 @@ export class Engine {
     this.out.modified(order, book.symbol, prevPrice, prevQty, false);
     const taker = this.taker;
     taker.reset(order.id, order.account, order.side, newPrice, newQty, order.stp);
+    if (order.reduceOnly && this.margin !== null) this.margin.clipReduceOnly(book, taker);
     book.take(taker);
     if (taker.remaining > 0 && !taker.expiredBySelfTrade) {
       order.open = taker.remaining;
@@ -305,7 +333,21 @@ export class Engine {
     const found = this.findBook(cmd.symbol);
     if (found === undefined) return this.reject("UNKNOWN_SYMBOL");
     this.accept(cmd);
-    this.bookOrDefault(found).oraclePrice = cmd.price;
+    const book = this.bookOrDefault(found);
+    book.oraclePrice = cmd.price;
+    if (this.margin !== null) this.margin.onOracle(book);
+  }
+
+  /** Deposits and withdrawals belong to the money layer; without one they are refused. */
+  private transfer(cmd: CommandRecord): void {
+    const margin = this.margin;
+    if (margin === null) return this.reject("UNSUPPORTED_COMMAND");
+    const account = cmd.account as string;
+    const amount = cmd.type === "deposit" ? cmd.amount : -cmd.amount;
+    const code = margin.checkTransfer(account, amount);
+    if (code !== null) return this.reject(code);
+    this.accept(cmd);
+    margin.transfer(account, amount);
   }
 
   /** The symbols of all instruments, in the order they were defined. */
@@ -350,7 +392,7 @@ export class Engine {
 
   /** SHA-256 of the canonical state: equal states give equal hashes however they were reached. */
   stateHash(): string {
-    return computeStateHash(this.books);
+    return computeStateHash(this.books, this.margin);
   }
 
   /** The books, for consistency checks and hashing inside the package. */

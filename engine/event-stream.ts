@@ -14,14 +14,15 @@ export class EventStream {
   listener: EventListener | null = null;
   private readonly event = new EngineEvent();
 
-  private begin(): EngineEvent {
+  /** Starts an event (numbered, stamped): the caller sets `type` and its fields, then publishes it. */
+  begin(): EngineEvent {
     const e = this.event;
     e.seq = ++this.seq;
     e.ts = this.ts;
     return e;
   }
 
-  private publish(e: EngineEvent): void {
+  publish(e: EngineEvent): void {
     if (this.listener !== null) this.listener(e);
   }
 
@@ -81,16 +82,31 @@ export class EventStream {
     this.publish(e);
   }
 
-  modified(order: Order, symbol: string, prevPrice: number, prevQty: number, priorityKept: boolean): void {
+  /** `reason` is empty for a user's modify, else why the engine changed the order (REDUCE_ONLY). */
+  modified(order: Order, symbol: string, prevPrice: number, prevQty: number, priorityKept: boolean, reason = ""): void {
+    this.modifiedOrder(order.id, symbol, order.price, order.open, prevPrice, prevQty, priorityKept, reason);
+  }
+
+  modifiedOrder(
+    id: OrderId,
+    symbol: string,
+    price: number,
+    qty: number,
+    prevPrice: number,
+    prevQty: number,
+    priorityKept: boolean,
+    reason: string,
+  ): void {
     const e = this.begin();
     e.type = "modified";
-    e.id = order.id;
+    e.id = id;
     e.symbol = symbol;
-    e.price = order.price;
-    e.qty = order.open;
+    e.price = price;
+    e.qty = qty;
     e.prevPrice = prevPrice;
     e.prevQty = prevQty;
     e.priorityKept = priorityKept;
+    e.reason = reason;
     this.publish(e);
   }
 }

@@ -8,6 +8,7 @@ import {
 } from "../protocol/commands.js";
 import { BookSide } from "./book-side.js";
 import type { EventStream } from "./event-stream.js";
+import type { MarginHooks } from "./margin-hooks.js";
 import type { Order, OrderPool } from "./order.js";
 import type { PriceLevel } from "./price-level.js";
 import type { Taker } from "./taker.js";
@@ -21,6 +22,8 @@ export class OrderBook {
   readonly asks = new BookSide(false);
   /** The last oracle (mark) price; 0 until the first `oracle` command. */
   oraclePrice = 0;
+  /** The money layer, when there is one (set by the engine). */
+  margin: MarginHooks | null = null;
 
   constructor(
     readonly symbol: string,
@@ -89,6 +92,10 @@ export class OrderBook {
       let maker = level.head;
       while (maker !== null && taker.remaining > 0) {
         const next: Order | null = maker.next;
+        if (maker.reduceOnly && this.margin !== null && !this.fitReduceOnly(opposite, maker)) {
+          maker = next;
+          continue;
+        }
         if (taker.account !== null && maker.account === taker.account) {
           if (taker.stp !== EXPIRE_MAKER) {
             if (taker.stp === EXPIRE_BOTH) this.expire(opposite, maker);
@@ -103,20 +110,47 @@ export class OrderBook {
         opposite.reduce(maker, qty);
         taker.remaining -= qty;
         this.out.fill(this.symbol, price, qty, maker, taker);
+        if (this.margin !== null) this.margin.onFill(this, price, qty, maker, taker);
         if (maker.open === 0) this.discard(opposite, maker);
         maker = next;
       }
     }
   }
 
+  /**
+   * A reduce-only maker may trade only what reduces its account's position: it is shrunk to that
+   * room, or cancelled when there is none. False when it left the book.
+   */
+  private fitReduceOnly(side: BookSide, maker: Order): boolean {
+    const room = (this.margin as MarginHooks).reduceOnlyRoom(this, maker.account as string, maker.side);
+    if (room >= maker.open) return true;
+    if (room > 0) {
+      this.shrink(maker, maker.open - room, "REDUCE_ONLY");
+      return true;
+    }
+    this.out.cancelled(maker.id, this.symbol, maker.open, "REDUCE_ONLY");
+    this.discard(side, maker);
+    return false;
+  }
+
   /** Puts a fresh order at the back of its price level. */
   rest(order: Order): void {
     this.sideOf(order.side).add(order);
+    if (this.margin !== null && order.account !== null) this.margin.onOrderRested(this, order);
   }
 
   /** Takes a resting order off the book (cancel, modify that loses priority). */
   unlink(order: Order): void {
+    if (this.margin !== null && order.account !== null) this.margin.onOrderRemoved(this, order);
     this.sideOf(order.side).remove(order);
+  }
+
+  /** Lowers a resting order's open quantity by `qty`, keeping its place in the queue. */
+  shrink(order: Order, qty: number, reason = ""): void {
+    const prevQty = order.open;
+    this.sideOf(order.side).reduce(order, qty);
+    if (this.margin !== null && order.account !== null) this.margin.onOrderReduced(this, order, qty);
+    this.out.modified(order, this.symbol, order.price, prevQty, true, reason);
   }
 
   /** Cancels a resting order with `reason` and frees it. */
@@ -133,6 +167,7 @@ export class OrderBook {
 
   /** Removes an order from its level and the id index and returns it to the pool. */
   private discard(side: BookSide, order: Order): void {
+    if (this.margin !== null && order.account !== null) this.margin.onOrderRemoved(this, order);
     side.remove(order);
     this.orders.delete(order.id);
     this.pool.release(order);

@@ -1,11 +1,25 @@
 import { createHash } from "node:crypto";
-import type { OrderId } from "../protocol/commands.js";
+import type { InstrumentSpec, OrderId } from "../protocol/commands.js";
 import type { BookSide } from "./book-side.js";
+import type { MarginHooks } from "./margin-hooks.js";
 import type { OrderBook } from "./order-book.js";
 
 /** Numbers and strings must never collide ("1" vs 1 are the same id only after normalization). */
 function idToken(id: OrderId): string {
   return typeof id === "number" ? `n${id}` : `s${JSON.stringify(id)}`;
+}
+
+/** Field by field, so the token does not depend on how the spec object was built or restored. */
+function specToken(spec: InstrumentSpec): string {
+  const tiers = spec.tiers === null ? "-" : spec.tiers.map((t) => `${t.maxNotional}/${t.imrPpm}/${t.mmrPpm}`).join(",");
+  const l = spec.liquidation;
+  const liquidation =
+    l === null
+      ? "-"
+      : [l.targetHealthPpm, l.maxSlippagePpm, l.participationPpm, l.sliceIntervalNs, l.penaltyPpm, l.stage2HealthPpm]
+          .map((v) => v ?? "-")
+          .join("/");
+  return `${JSON.stringify(spec.symbol)} ${tiers} ${spec.makerFeePpm ?? "-"} ${spec.takerFeePpm ?? "-"} ${liquidation}`;
 }
 
 function hashSide(h: ReturnType<typeof createHash>, label: string, side: BookSide): void {
@@ -25,14 +39,16 @@ function hashSide(h: ReturnType<typeof createHash>, label: string, side: BookSid
  * side's levels best first, each level's orders in queue order. Sequence numbers and the clock are
  * history, not state, and stay out.
  */
-export function computeStateHash(books: readonly OrderBook[]): string {
+export function computeStateHash(books: readonly OrderBook[], margin: MarginHooks | null = null): string {
   const h = createHash("sha256");
   h.update("softliq-state-v1\n");
   const sorted = [...books].sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
   for (const book of sorted) {
-    h.update(`I ${JSON.stringify(book.spec)} ${book.oraclePrice}\n`);
+    h.update(`I ${specToken(book.spec)} ${book.oraclePrice}\n`);
     hashSide(h, "bids", book.bids);
     hashSide(h, "asks", book.asks);
   }
+  // Accounts, positions and funds, after the books (nothing is written without a money layer).
+  margin?.writeState(h);
   return h.digest("hex");
 }

@@ -8,7 +8,7 @@
  */
 import { BUY, type InstrumentSpec, type OrderId, SELL, type SideCode, type StpCode } from "../protocol/commands.js";
 import type { BookSide } from "./book-side.js";
-import { Engine, type EngineOptions } from "./engine.js";
+import type { Engine } from "./engine.js";
 import { Order } from "./order.js";
 
 export const STATE_FORMAT = "softliq-state";
@@ -62,12 +62,14 @@ export function exportState(engine: Engine): EngineState {
   };
 }
 
-/** A new engine holding `state`. Throws on a state this build cannot read (a bug or a bad file). */
-export function restoreState(state: EngineState, options: EngineOptions = {}): Engine {
+/**
+ * Loads `state` into `engine`, which must be fresh (the composition root passes its own, money
+ * layer attached). Throws on a state this build cannot read (a bug or a bad file).
+ */
+export function restoreState<E extends Engine>(state: EngineState, engine: E): E {
   if (state.format !== STATE_FORMAT || state.version !== STATE_VERSION) {
     throw new Error(`cannot restore engine state: format ${String(state.format)} version ${String(state.version)}`);
   }
-  const engine = new Engine(options);
   for (const b of state.books) {
     const book = engine.restoreBook(b.spec, b.oraclePrice);
     restoreSide(engine, book, b.bids, BUY);

@@ -5,7 +5,7 @@
  */
 import type { CommandType, OrderId, Side } from "./commands.js";
 
-export type EventType = "accepted" | "rejected" | "fill" | "cancelled" | "modified";
+export type EventType = "accepted" | "rejected" | "fill" | "cancelled" | "modified" | "liquidation_stage";
 
 export class EngineEvent {
   seq = 0;
@@ -37,6 +37,12 @@ export class EngineEvent {
   prevPrice = 0;
   prevQty = 0;
   priorityKept = false;
+  /** liquidation_*: the stage entered ("breach": equity fell below maintenance margin). */
+  stage = "";
+  /** liquidation_*: the account's health (equity / maintenance margin, ppm) at the event. */
+  healthPpm = 0;
+  equity = 0;
+  maintenanceMargin = 0;
 }
 
 export type EventListener = (event: EngineEvent) => void;
@@ -106,9 +112,29 @@ export interface ModifiedEvent {
   prevPrice: number;
   prevQty: number;
   priorityKept: boolean;
+  /** Only when the engine, not the user, changed the order (e.g. REDUCE_ONLY). */
+  reason?: string;
 }
 
-export type EventObject = AcceptedEvent | RejectedEvent | FillEvent | CancelledEvent | ModifiedEvent;
+/** An account entered a liquidation stage; for now the only stage is "breach" (health < 100%). */
+export interface LiquidationStageEvent {
+  seq: number;
+  ts: number;
+  type: "liquidation_stage";
+  account: string;
+  stage: string;
+  healthPpm: number;
+  equity: number;
+  maintenanceMargin: number;
+}
+
+export type EventObject =
+  | AcceptedEvent
+  | RejectedEvent
+  | FillEvent
+  | CancelledEvent
+  | ModifiedEvent
+  | LiquidationStageEvent;
 
 function acceptedObject(e: EngineEvent): AcceptedEvent {
   const o: AcceptedEvent = { seq: e.seq, ts: e.ts, type: "accepted", command: e.command ?? "tick" };
@@ -195,8 +221,8 @@ export function eventToObject(e: EngineEvent): EventObject {
         remaining: e.remaining,
         reason: e.reason,
       };
-    case "modified":
-      return {
+    case "modified": {
+      const m: ModifiedEvent = {
         seq: e.seq,
         ts: e.ts,
         type: "modified",
@@ -207,6 +233,20 @@ export function eventToObject(e: EngineEvent): EventObject {
         prevPrice: e.prevPrice,
         prevQty: e.prevQty,
         priorityKept: e.priorityKept,
+      };
+      if (e.reason !== "") m.reason = e.reason;
+      return m;
+    }
+    case "liquidation_stage":
+      return {
+        seq: e.seq,
+        ts: e.ts,
+        type: "liquidation_stage",
+        account: e.account ?? "",
+        stage: e.stage,
+        healthPpm: e.healthPpm,
+        equity: e.equity,
+        maintenanceMargin: e.maintenanceMargin,
       };
   }
 }

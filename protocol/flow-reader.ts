@@ -6,6 +6,7 @@
 import type { Readable } from "node:stream";
 import type { CommandType, OrderId } from "./commands.js";
 import { parseCsvRow } from "./csv.js";
+import { RawCommand, scanCommandLine } from "./jsonl-scanner.js";
 import { forEachLine } from "./line-reader.js";
 import type { RejectCode } from "./reject-codes.js";
 import { findUnknownField, normalizeOrderId } from "./validate.js";
@@ -13,7 +14,7 @@ import { findUnknownField, normalizeOrderId } from "./validate.js";
 export type FlowFormat = "jsonl" | "csv";
 
 export interface FlowHandler {
-  /** A well-formed object; return false to stop. */
+  /** A well-formed object (possibly a reused record: use it before returning); return false to stop. */
   command(input: Record<string, unknown>, line: number): boolean;
   /** A line that is not a command object; return false to stop. */
   malformed(reason: RejectCode, line: number, detail: string, command: CommandType | null, id: OrderId | null): boolean;
@@ -26,13 +27,14 @@ export function formatOf(path: string): FlowFormat {
   return path.toLowerCase().endsWith(".csv") ? "csv" : "jsonl";
 }
 
-function isSkipped(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
+/** Blank lines and `#` comments. */
+function isSkipped(buf: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = buf[i];
     if (c === 32 || c === 9) continue;
     return c === 35; // '#'
   }
-  return true; // blank
+  return true;
 }
 
 function commandTypeOf(input: Record<string, unknown>): CommandType | null {
@@ -58,11 +60,21 @@ function deliver(input: unknown, line: number, handler: FlowHandler): boolean {
   return handler.command(record, line);
 }
 
+/**
+ * Streams `source` into `handler`. A JSONL line in the plain form is scanned straight from the bytes
+ * into one reused RawCommand (handed to `handler.command`, valid only during the call); anything
+ * else goes through JSON.parse.
+ */
 export async function readFlow(source: Readable, format: FlowFormat, handler: FlowHandler): Promise<number> {
   let header: string[] | null = null;
+  const raw = new RawCommand();
   return forEachLine(source, {
-    line(text, lineNo) {
-      if (isSkipped(text)) return true;
+    line(buf, start, end, lineNo) {
+      if (isSkipped(buf, start, end)) return true;
+      if (format === "jsonl" && scanCommandLine(buf, start, end, raw)) {
+        return handler.command(raw as unknown as Record<string, unknown>, lineNo);
+      }
+      const text = buf.toString("utf8", start, end);
       if (format === "jsonl") {
         let parsed: unknown;
         try {

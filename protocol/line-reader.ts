@@ -4,8 +4,11 @@ import type { Readable } from "node:stream";
 export const MAX_LINE_BYTES = 1 << 20;
 
 export interface LineVisitor {
-  /** One line without its terminator; return false to stop reading. */
-  line(text: string, lineNo: number): boolean;
+  /**
+   * One line, buf[start, end) without its terminator; return false to stop reading. The bytes are
+   * valid only during the call (decode with `buf.toString("utf8", start, end)` to keep them).
+   */
+  line(buf: Buffer, start: number, end: number, lineNo: number): boolean;
   /** A line longer than MAX_LINE_BYTES, skipped; return false to stop reading. */
   tooLong(lineNo: number): boolean;
   /** Called after each chunk with the bytes read so far (progress, backpressure). */
@@ -33,7 +36,7 @@ export async function forEachLine(source: Readable, visitor: LineVisitor): Promi
         skipping = false;
       } else {
         const end = nl > start && buf[nl - 1] === 13 ? nl - 1 : nl;
-        if (!visitor.line(buf.toString("utf8", start, end), lineNo)) return lineNo;
+        if (!visitor.line(buf, start, end, lineNo)) return lineNo;
       }
       start = nl + 1;
     }
@@ -52,7 +55,7 @@ export async function forEachLine(source: Readable, visitor: LineVisitor): Promi
   if (carry !== null && carry.length > 0) {
     lineNo++;
     const end = carry[carry.length - 1] === 13 ? carry.length - 1 : carry.length;
-    visitor.line(carry.toString("utf8", 0, end), lineNo);
+    visitor.line(carry, 0, end, lineNo);
   } else if (skipping) {
     lineNo++;
   }

@@ -36,8 +36,11 @@ export const BUSINESS_REJECT_CODES = [
   "INSTRUMENT_EXISTS", // instrument defined twice, or after its first order
   "POST_ONLY_WOULD_CROSS",
   "TS_DECREASING", // ts lower than the engine clock
-  "INSUFFICIENT_MARGIN",
-  "NO_MARK_PRICE",
+  "INSUFFICIENT_MARGIN", // an order or withdrawal would leave equity below its initial-margin requirement
+  "INSUFFICIENT_COLLATERAL", // a withdrawal larger than the settled balance (collateral)
+  "NO_MARK_PRICE", // a margined order on an instrument without an oracle price yet
+  "REDUCE_ONLY_WOULD_INCREASE", // a reduce-only order with no position to reduce on its side
+  "BALANCE_OVERFLOW", // a deposit that would take collateral past a safe integer
   "UNSUPPORTED_COMMAND", // a contract command this build does not execute yet
 ] as const;
 
@@ -59,4 +62,5 @@ export type CancelReason =
   | "FOK_UNFILLABLE" // a FOK order that could not fill completely: nothing traded
   | "SELF_TRADE" // expired by self-trade prevention
   | "NO_LIQUIDITY" // a market order's rest: the opposite side is empty
-  | "PROTECTION_BOUND"; // a market order's rest: the next price lies beyond protectionPpm
+  | "PROTECTION_BOUND" // a market order's rest: the next price lies beyond protectionPpm
+  | "REDUCE_ONLY"; // a reduce-only order with nothing left to reduce

@@ -20,10 +20,10 @@ describe("golden replay of the bundled sample", () => {
       commands: 20000,
       accepted: 19933,
       rejected: 67,
-      fills: 6121,
-      volume: 51406,
-      liveOrders: 1307,
-      stateHash: "dea12080eb50e5a275171c6f47ca1a281ba76ed7147e5cbd250dc6c2aff80ac5",
+      fills: 6113,
+      volume: 51371,
+      liveOrders: 1299,
+      stateHash: "776fa48589e0030e7bd12ce496dc09b89a077d1218293a2bfb489e33a06f942d",
     });
   });
 });

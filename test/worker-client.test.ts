@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { generateFlow } from "../bench/flow-generator.js";
-import { Engine } from "../engine/engine.js";
+import { Engine } from "../exchange.js";
 import { eventToJson, eventToObject } from "../protocol/events.js";
 import { EngineClient } from "../worker/engine-client.js";
 import { type AnyCommand, referenceRun } from "./worker-helpers.js";

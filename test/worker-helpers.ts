@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Engine } from "../engine/engine.js";
+import { Engine } from "../exchange.js";
 import type { Command } from "../protocol/commands.js";
 import { eventToJson } from "../protocol/events.js";
 

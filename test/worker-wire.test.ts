@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { generateFlow } from "../bench/flow-generator.js";
-import { Engine } from "../engine/engine.js";
+import { Engine } from "../exchange.js";
 import { CommandRecord } from "../protocol/commands.js";
 import { EngineEvent, eventToJson } from "../protocol/events.js";
 import { readCommand } from "../protocol/validate.js";

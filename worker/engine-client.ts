@@ -187,17 +187,7 @@ export class EngineClient {
   /** Applies one command; resolves with its events. */
   submit(command: Command | Record<string, unknown>): Promise<EventObject[]> {
     return new Promise<EventObject[]>((resolve, reject) => {
-      const n = this.submitted;
-      this.enqueue(command);
-      this.waiters.push({
-        first: n,
-        last: n,
-        results: [],
-        current: [],
-        single: true,
-        resolve: resolve as Waiter["resolve"],
-        reject,
-      });
+      this.sendWithWaiter([command], true, resolve as Waiter["resolve"], reject);
     });
   }
 
@@ -208,18 +198,22 @@ export class EngineClient {
   submitBatch(commands: readonly (Command | Record<string, unknown>)[]): Promise<EventObject[][]> {
     if (commands.length === 0) return Promise.resolve([]);
     return new Promise<EventObject[][]>((resolve, reject) => {
-      const first = this.submitted;
-      for (const command of commands) this.enqueue(command);
-      this.waiters.push({
-        first,
-        last: first + commands.length - 1,
-        results: [],
-        current: [],
-        single: false,
-        resolve: resolve as Waiter["resolve"],
-        reject,
-      });
+      this.sendWithWaiter(commands, false, resolve as Waiter["resolve"], reject);
     });
+  }
+
+  /** The waiter goes first: sending may already drain events of these very commands. */
+  private sendWithWaiter(
+    commands: readonly unknown[],
+    single: boolean,
+    resolve: Waiter["resolve"],
+    reject: Waiter["reject"],
+  ): void {
+    this.assertOpen();
+    const first = this.submitted;
+    const last = first + commands.length - 1;
+    this.waiters.push({ first, last, results: [], current: [], single, resolve, reject });
+    for (const command of commands) this.enqueue(command);
   }
 
   /**
@@ -397,6 +391,7 @@ export class EngineClient {
     if (channel === null) return;
     channel.drainBacklog();
     channel.flush();
+    if (channel.backlog === 0 && this.readySignals.length > 0 && !this.congested()) this.signalReady();
     // Take the events that are ready while we are here: a producer in a tight loop would
     // otherwise let the event ring fill and stall the worker until it yields.
     this.drainEvents();
@@ -435,13 +430,16 @@ export class EngineClient {
     this.flushNow();
   }
 
+  /** The reply waiter goes first: writing flushes, and the reply may be drained at once. */
   private control(op: number, arg: number): Promise<unknown> {
     try {
-      this.writeControl(op, arg);
+      this.assertOpen();
     } catch (err) {
       return Promise.reject(err);
     }
-    return new Promise((resolve, reject) => this.replies.push({ resolve, reject }));
+    const reply = new Promise((resolve, reject) => this.replies.push({ resolve, reject }));
+    this.writeControl(op, arg);
+    return reply;
   }
 
   // ——— the worker ———
@@ -496,6 +494,7 @@ export class EngineClient {
     this.drainDeadWorker();
     if (this.state === "closing") {
       this.state = "closed";
+      this.rejectReplies(new EngineWorkerError("engine worker exited"));
       this.finishIterators(null);
       this.exitSignal?.resolve();
       return;

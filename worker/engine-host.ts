@@ -5,9 +5,8 @@
  */
 
 import { rmSync } from "node:fs";
-import type { Engine } from "../engine/engine.js";
-import { Engine as EngineClass } from "../engine/engine.js";
 import { exportState } from "../engine/state-snapshot.js";
+import { Engine } from "../exchange.js";
 import type { EngineEvent } from "../protocol/events.js";
 import { isMalformedReject } from "../protocol/reject-codes.js";
 import { CommandDecoder } from "../protocol/wire/command-codec.js";
@@ -61,6 +60,7 @@ export interface StateSummary {
   stateHash: string;
   liveOrders: number;
   book: ReturnType<Engine["bookSnapshot"]>;
+  accounts: ReturnType<Engine["accounts"]>;
   journalIndex: number;
 }
 
@@ -82,7 +82,7 @@ export class EngineHost {
   ) {
     const dir = options.journalDir;
     if (dir === null) {
-      this.engine = new EngineClass();
+      this.engine = new Engine();
       this.journal = null;
     } else {
       const report = recover(dir, {
@@ -192,6 +192,7 @@ export class EngineHost {
       stateHash: engine.stateHash(),
       liveOrders: engine.liveOrderCount,
       book: engine.bookSnapshot(),
+      accounts: engine.accounts(),
       journalIndex: this.index,
     };
   }
@@ -204,6 +205,11 @@ export class EngineHost {
     const dir = this.options.journalDir;
     const journal = this.journal;
     if (dir === null || journal === null) return this.index;
+    if (!canSnapshot(this.engine)) {
+      // The money layer's state has no export yet: keep journaling, recovery replays further back.
+      this.sinceSnapshot = 0;
+      return this.index;
+    }
     journal.sync();
     writeSnapshot(dir, this.index, exportState(this.engine));
     journal.rotate(this.decoder.intern);
@@ -217,4 +223,14 @@ export class EngineHost {
     }
     return this.index;
   }
+}
+
+/**
+ * A persistent snapshot holds the books, the clock and the event counter. The margin engine's
+ * accounts have no export yet (a `sections` entry of its own, later), so only a state without
+ * money is snapshotted: exchange feeds replayed without accounts, the common case.
+ */
+export function canSnapshot(engine: Engine): boolean {
+  const m = engine.marginEngine;
+  return m === null || (m.accounts.size === 0 && m.insuranceFund === 0 && m.feesCollected === 0);
 }

@@ -3,8 +3,9 @@
  * valid frame. A torn last frame (a crash mid-write) is cut; a gap or damage before the end is an
  * error, never silently skipped.
  */
-import { Engine } from "../engine/engine.js";
+
 import { restoreState } from "../engine/state-snapshot.js";
+import { Engine } from "../exchange.js";
 import type { EventListener } from "../protocol/events.js";
 import { CommandDecoder } from "../protocol/wire/command-codec.js";
 import { InternReader } from "../protocol/wire/intern.js";
@@ -52,7 +53,7 @@ export function recover(dir: string, options: RecoverOptions = {}): RecoveryRepo
       continue;
     }
     try {
-      engine = restoreState(state);
+      engine = restoreState(state, new Engine());
     } catch (err) {
       skippedSnapshots.push({ index, reason: (err as Error).message });
       continue;

@@ -8,7 +8,7 @@
  *   rejected   seq, ts, id, reason, line
  *   fill       seq, ts, symbol, price, qty, makerId, takerId, makerAccount, takerAccount, makerRemaining, takerRemaining
  *   cancelled  seq, ts, id, symbol, remaining, reason
- *   modified   seq, ts, id, symbol, price, qty, prevPrice, prevQty
+ *   modified   seq, ts, id, symbol, price, qty, prevPrice, prevQty, reason
  *
  * An event type without a layout here (a later layer's) travels as its fields in JSON
  * (TEXT_EVENT): slower, never wrong.
@@ -150,7 +150,8 @@ export function encodeEvent(sink: SlotSink, intern: InternWriter, e: EngineEvent
     case "modified": {
       const id = encodeId(sink, intern, e.id);
       const symbol = intern.code(sink, e.symbol);
-      const at = sink.reserve(9);
+      const reason = intern.code(sink, e.reason);
+      const at = sink.reserve(10);
       const f = sink.f64;
       f[at] = header(e, MODIFIED);
       f[at + 1] = e.seq;
@@ -161,6 +162,7 @@ export function encodeEvent(sink: SlotSink, intern: InternWriter, e: EngineEvent
       f[at + 6] = e.qty;
       f[at + 7] = e.prevPrice;
       f[at + 8] = e.prevQty;
+      f[at + 9] = reason;
       return;
     }
     default:
@@ -180,7 +182,7 @@ export function eventSlots(h: number): number {
     case CANCELLED:
       return 7;
     default:
-      return 9;
+      return 10;
   }
 }
 
@@ -237,7 +239,8 @@ export function decodeEvent(f64: Float64Array, at: number, intern: InternReader,
       e.qty = f64[at + 6] as number;
       e.prevPrice = f64[at + 7] as number;
       e.prevQty = f64[at + 8] as number;
-      return 9;
+      e.reason = intern.get(f64[at + 9] as number);
+      return 10;
   }
 }
 

@@ -1,0 +1,195 @@
+/**
+ * Per-command latency on the mixed flow, closed-loop and open-loop.
+ *
+ * Closed loop: commands back to back; a command's latency is the time from the previous command's
+ * completion to its own (one clock read per command, so loop and timer costs are included).
+ *
+ * Open loop: arrivals are scheduled on a clock of their own, command i at start + i / rate, never
+ * waiting for the engine. The loop spins until a command's arrival time if the engine is ahead,
+ * starts it at once if the engine is behind, and measures its latency from the *scheduled* arrival
+ * to completion: service time plus the time it queued behind earlier commands. A stall therefore
+ * shows in every command that arrived during it (no coordinated omission).
+ */
+import { Engine } from "../../engine/engine.js";
+import type { Command } from "../../protocol/commands.js";
+import { nowNs, timerOverheadNs } from "../clock.js";
+import type { BenchContext, Suite } from "../context.js";
+import { EXCHANGE_CORE_LATENCY, EXCHANGE_CORE_SOURCE } from "../exchange-core-latency.js";
+import { CATEGORY_NAMES, categoriesOf, FLOW_SEED, mixedFlow } from "../flows.js";
+import { LatencySamples, PERCENTILE_HEAD, type Percentiles, percentileCells } from "../latency-samples.js";
+import { formatCount, formatNs, formatRate, round, type SuiteResult, type Table } from "../report.js";
+
+export const OFFERED_RATES = [125_000, 250_000, 500_000, 1_000_000, 2_000_000] as const;
+
+/** Applies flow[0, from) untimed: the book the measured commands meet. */
+function engineAt(flow: readonly Command[], from: number): Engine {
+  const engine = new Engine({ onEvent: () => {} });
+  for (let i = 0; i < from; i++) engine.apply(flow[i]);
+  return engine;
+}
+
+export function closedLoop(engine: Engine, flow: readonly Command[], categories: Uint8Array): LatencySamples {
+  const n = flow.length;
+  const samples = new LatencySamples(n);
+  const ns = samples.ns;
+  let prev = nowNs();
+  for (let i = 0; i < n; i++) {
+    engine.apply(flow[i]);
+    const t = nowNs();
+    ns[i] = t - prev;
+    prev = t;
+  }
+  samples.category.set(categories);
+  samples.count = n;
+  return samples;
+}
+
+interface OpenLoopRun {
+  samples: LatencySamples;
+  /** Commands completed per second of wall time. */
+  achieved: number;
+  /** How far behind schedule the last command finished (ns). */
+  finalLagNs: number;
+}
+
+export function openLoop(
+  engine: Engine,
+  flow: readonly Command[],
+  categories: Uint8Array,
+  from: number,
+  rate: number,
+): OpenLoopRun {
+  const count = flow.length - from;
+  const samples = new LatencySamples(count);
+  const ns = samples.ns;
+  const interval = 1e9 / rate;
+  const start = nowNs() + 10_000;
+  let t = nowNs();
+  let scheduled = start;
+  for (let k = 0; k < count; k++) {
+    scheduled = start + k * interval;
+    while (t < scheduled) t = nowNs();
+    engine.apply(flow[from + k]);
+    t = nowNs();
+    ns[k] = t - scheduled;
+  }
+  samples.category.set(categories.subarray(from));
+  samples.count = count;
+  return { samples, achieved: (count * 1e9) / (t - start), finalLagNs: t - scheduled };
+}
+
+function roundPercentiles(p: Percentiles): Record<string, number> {
+  return {
+    count: p.count,
+    mean: round(p.mean),
+    p50: p.p50,
+    p90: p.p90,
+    p99: p.p99,
+    p999: p.p999,
+    p9999: p.p9999,
+    max: p.max,
+  };
+}
+
+function roundAll(summary: Record<string, Percentiles>): Record<string, Record<string, number>> {
+  const out: Record<string, Record<string, number>> = {};
+  for (const [name, p] of Object.entries(summary)) out[name] = roundPercentiles(p);
+  return out;
+}
+
+export async function measureLatency(ctx: BenchContext): Promise<SuiteResult> {
+  const flow = mixedFlow(ctx.flowSize);
+  const categories = categoriesOf(flow);
+  const overhead = timerOverheadNs();
+  ctx.log(`latency: warm-up, then closed loop over ${formatCount(flow.length)} commands`);
+  engineAt(flow, flow.length); // JIT warm-up on the same flow
+  const closed = closedLoop(new Engine({ onEvent: () => {} }), flow, categories).summarize();
+
+  const closedTable: Table = {
+    title: `Closed loop, ${formatCount(flow.length)} mixed commands (seed ${FLOW_SEED}), per command type`,
+    head: ["command", "count", "mean", ...PERCENTILE_HEAD],
+    rows: Object.entries(closed).map(([name, p]) => [
+      name,
+      String(p.count),
+      formatNs(p.mean),
+      ...percentileCells(p, formatNs),
+    ]),
+  };
+
+  // Each rate runs for about this long: the tail of the flow, after its head built the book.
+  const seconds = ctx.quick ? 0.25 : 1.5;
+  const open: Record<string, unknown>[] = [];
+  const openRows: string[][] = [];
+  const perTypeRows: string[][] = [];
+  for (const rate of OFFERED_RATES) {
+    const count = Math.min(flow.length, Math.round(rate * seconds));
+    const from = flow.length - count;
+    ctx.log(`latency: open loop at ${formatRate(rate)} offered, ${formatCount(count)} commands`);
+    const engine = engineAt(flow, from);
+    const run = openLoop(engine, flow, categories, from, rate);
+    const summary = run.samples.summarize();
+    const all = summary.all as Percentiles;
+    const saturated = run.achieved < rate * 0.95;
+    open.push({
+      offered: rate,
+      commands: count,
+      achieved: Math.round(run.achieved),
+      saturated,
+      finalLagNs: Math.round(run.finalLagNs),
+      latencyNs: roundAll(summary),
+    });
+    openRows.push([formatRate(rate), `softliq${saturated ? " (saturated)" : ""}`, ...percentileCells(all, formatNs)]);
+    const theirs = EXCHANGE_CORE_LATENCY.find((r) => r.rate === rate);
+    if (theirs !== undefined) {
+      openRows.push([
+        "",
+        "exchange-core (published)",
+        ...[theirs.p50, theirs.p90, theirs.p99, theirs.p999, theirs.p9999, theirs.max].map(formatNs),
+      ]);
+    }
+    perTypeRows.push([
+      formatRate(rate),
+      formatRate(run.achieved),
+      ...CATEGORY_NAMES.slice(0, 5).map((name) => {
+        const p = summary[name];
+        return p === undefined ? "–" : `${formatNs(p.p99)} / ${formatNs(p.p999)}`;
+      }),
+    ]);
+  }
+
+  const openTable: Table = {
+    title: "Open loop (latency from scheduled arrival: service + queueing), all commands, beside exchange-core",
+    head: ["offered", "engine", ...PERCENTILE_HEAD],
+    rows: openRows,
+  };
+  const perTypeTable: Table = {
+    title: "Open loop per command type: p99 / p99.9",
+    head: ["offered", "achieved", ...CATEGORY_NAMES.slice(0, 5)],
+    rows: perTypeRows,
+  };
+  return {
+    name: "latency",
+    title: "Latency: per command, closed loop and open loop",
+    tables: [closedTable, openTable, perTypeTable],
+    notes: [
+      `Clock: performance.now(); one read costs ~${overhead.toFixed(0)} ns here and is inside every figure.`,
+      `Open loop: each rate runs the last ~${seconds} s worth of the flow on a book built by the flow's head; arrivals at a constant interval.`,
+      `exchange-core figures: ${EXCHANGE_CORE_SOURCE}. A different machine, language and mix: context, not a like-for-like race.`,
+    ],
+    data: {
+      commands: flow.length,
+      seed: FLOW_SEED,
+      timerOverheadNs: round(overhead),
+      closedLoopNs: roundAll(closed),
+      openLoop: open,
+      exchangeCore: { source: EXCHANGE_CORE_SOURCE, latencyNs: EXCHANGE_CORE_LATENCY },
+    },
+  };
+}
+
+export const latencySuite: Suite = {
+  name: "latency",
+  title: "Latency: per command, closed loop and open loop",
+  inDefault: true,
+  run: measureLatency,
+};

@@ -1,0 +1,73 @@
+/**
+ * The seam between matching and money. The engine knows nothing of collateral or positions; a
+ * money layer (the liquidator's margin engine) plugs in here through EngineOptions.margin and is
+ * told about exactly the moments that matter to it. Without hooks the engine pays one null check
+ * at each of these points, and orders without an account never reach the hooks at all.
+ */
+import type { SideCode } from "../protocol/commands.js";
+import type { RejectCode } from "../protocol/reject-codes.js";
+import type { EventStream } from "./event-stream.js";
+import type { Order } from "./order.js";
+import type { OrderBook } from "./order-book.js";
+import type { Taker } from "./taker.js";
+
+/** What the engine lends its money layer: the event channel and the books (to shrink or cancel orders). */
+export interface MarginControl {
+  readonly events: EventStream;
+  readonly books: readonly OrderBook[];
+}
+
+/** Something that can write canonical state into the state hash. */
+export interface StateWriter {
+  update(text: string): unknown;
+}
+
+export interface MarginHooks {
+  /** Called once, when the engine is built. */
+  attach(control: MarginControl): void;
+
+  /**
+   * Before a margined order (one with an account) is accepted. `book` is null for the default
+   * instrument before it exists. `limitPrice` is the limit price or a market order's protection
+   * bound; `rests` says whether an unfilled rest would stay on the book (GTC limit).
+   */
+  checkOrder(
+    book: OrderBook | null,
+    account: string,
+    side: SideCode,
+    limitPrice: number,
+    qty: number,
+    rests: boolean,
+    reduceOnly: boolean,
+  ): RejectCode | null;
+
+  /** Before a modify that raises the quantity or moves the price of a margined order. */
+  checkModify(book: OrderBook, order: Order, newPrice: number, newQty: number): RejectCode | null;
+
+  /** After acceptance, before matching: may lower a reduce-only taker's quantity (and say so in an event). */
+  clipReduceOnly(book: OrderBook, taker: Taker): void;
+
+  /** Lots a reduce-only order of `account` on `side` may still trade: what reduces its position. */
+  reduceOnlyRoom(book: OrderBook, account: string, side: SideCode): number;
+
+  /** A margined order joined the book / lost open quantity without trading / left the book. */
+  onOrderRested(book: OrderBook, order: Order): void;
+  onOrderReduced(book: OrderBook, order: Order, qty: number): void;
+  onOrderRemoved(book: OrderBook, order: Order): void;
+
+  /** After each fill in which at least one side may be margined; the maker's open is already reduced. */
+  onFill(book: OrderBook, price: number, qty: number, maker: Order, taker: Taker): void;
+
+  /** Collateral moves: `amount` > 0 deposits, < 0 withdraws. */
+  checkTransfer(account: string, amount: number): RejectCode | null;
+  transfer(account: string, amount: number): void;
+
+  /** After the book's oracle price changed. */
+  onOracle(book: OrderBook): void;
+
+  /** After every executed command: deferred work (reduce-only upkeep, margin re-checks). */
+  afterCommand(): void;
+
+  /** Writes accounts, positions and funds into the state hash, canonically. */
+  writeState(out: StateWriter): void;
+}

@@ -1,0 +1,91 @@
+/**
+ * An account's money: its settled collateral and one Position record per instrument it has
+ * touched. Cross margin: every position of the account backs every other.
+ */
+import type { Order } from "../engine/order.js";
+import type { InstrumentMargin } from "./instrument-margin.js";
+
+/** An at-risk index entry: re-check `position.account` when the oracle reaches `price`. */
+export class Trigger {
+  price = 0;
+  /** In its index now. */
+  indexed = false;
+  /** Bumped on every push and removal: a heap entry with another stamp is stale. */
+  stamp = 0;
+  constructor(readonly position: Position) {}
+}
+
+export class Position {
+  /** Signed lots: long > 0, short < 0. */
+  qty = 0;
+  /** What the open lots cost (quote units, ≥ 0): Σ price × qty of the fills that opened them, less what reductions released. */
+  entryNotional = 0;
+  /** Open (unfilled) lots and Σ price × open of the account's resting orders here, reduce-only ones excluded. */
+  openBuyQty = 0;
+  openSellQty = 0;
+  openBuyNotional = 0;
+  openSellNotional = 0;
+  /** Resting reduce-only orders, in the order they joined the book. */
+  readonly reduceOnly: Order[] = [];
+  /** Set when reduce-only orders must be re-fitted to the position after the command. */
+  reduceOnlyStale = false;
+  /** At-risk index entries: re-check when the oracle falls to `down.price` or rises to `up.price`. */
+  readonly down: Trigger;
+  readonly up: Trigger;
+
+  constructor(
+    readonly account: Account,
+    readonly instrument: InstrumentMargin,
+  ) {
+    this.down = new Trigger(this);
+    this.up = new Trigger(this);
+  }
+
+  /** Unrealized PnL at `price`: what closing at that price would realize. */
+  unrealizedAt(price: number): number {
+    return this.qty >= 0 ? this.qty * price - this.entryNotional : this.entryNotional + this.qty * price;
+  }
+
+  /** |qty| × the oracle price. */
+  notional(): number {
+    return Math.abs(this.qty) * this.instrument.book.oraclePrice;
+  }
+
+  isIdle(): boolean {
+    return this.qty === 0 && this.openBuyQty === 0 && this.openSellQty === 0 && this.reduceOnly.length === 0;
+  }
+}
+
+export class Account {
+  /** Settled balance: deposits − withdrawals + realized PnL − fees − penalties. */
+  collateral = 0;
+  /** Positions by first touch; an instrument appears at most once. */
+  readonly positions: Position[] = [];
+  /** Latched when a breach has been reported; cleared when a re-check finds it healthy. */
+  breached = false;
+  /** Queued for a margin re-check after the current command. */
+  queued = false;
+  /** Its at-risk triggers are stale: re-placed before the next oracle update. */
+  placePending = false;
+  /** Stamp of the last oracle update that collected it (dedupes multi-trigger hits). */
+  stamp = 0;
+
+  constructor(
+    readonly name: string,
+    /** Creation order: a stable tie-break in the at-risk index. */
+    readonly seq: number,
+  ) {}
+
+  positionIn(instrument: InstrumentMargin): Position | null {
+    for (const p of this.positions) if (p.instrument === instrument) return p;
+    return null;
+  }
+
+  positionFor(instrument: InstrumentMargin): Position {
+    const found = this.positionIn(instrument);
+    if (found !== null) return found;
+    const p = new Position(this, instrument);
+    this.positions.push(p);
+    return p;
+  }
+}

@@ -1,0 +1,33 @@
+/** One instrument's margin parameters (the spec's values or the project's defaults) and its at-risk index. */
+import type { OrderBook } from "../engine/order-book.js";
+import { AtRiskIndex } from "./at-risk-index.js";
+import { DEFAULT_TIERS, TierTable } from "./margin-tiers.js";
+
+/**
+ * Fee defaults: none. A flow with no `instrument` line pays no fees, so its collateral moves only
+ * with deposits, withdrawals and PnL; set makerFeePpm / takerFeePpm per instrument to charge them
+ * (e.g. Binance 2021's 200 / 400 ppm).
+ */
+export const DEFAULT_MAKER_FEE_PPM = 0;
+export const DEFAULT_TAKER_FEE_PPM = 0;
+
+export class InstrumentMargin {
+  readonly tiers: TierTable;
+  readonly makerFeePpm: number;
+  readonly takerFeePpm: number;
+  /** The largest fee either side may pay: what open orders reserve. */
+  readonly reserveFeePpm: number;
+  readonly index = new AtRiskIndex();
+
+  constructor(readonly book: OrderBook) {
+    const spec = book.spec;
+    this.tiers = new TierTable(spec.tiers ?? DEFAULT_TIERS);
+    this.makerFeePpm = spec.makerFeePpm ?? DEFAULT_MAKER_FEE_PPM;
+    this.takerFeePpm = spec.takerFeePpm ?? DEFAULT_TAKER_FEE_PPM;
+    this.reserveFeePpm = Math.max(0, this.makerFeePpm, this.takerFeePpm);
+  }
+
+  get symbol(): string {
+    return this.book.symbol;
+  }
+}

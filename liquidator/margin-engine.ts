@@ -1,0 +1,380 @@
+/**
+ * The margin engine: accounts, positions, fees, the oracle price's effect on them, pre-trade
+ * risk, reduce-only upkeep and breach detection. It implements the engine's MarginHooks, so the
+ * matching engine calls it at the points that move money and stays free of money itself.
+ *
+ * Money is conserved exactly: a fill moves realized PnL between positions and fees from accounts
+ * to `feesCollected`; the insurance fund (filled by liquidation penalties, a later issue) is held
+ * here too. With every trade between margined accounts,
+ *   Σ equity + feesCollected + insuranceFund = Σ deposits − Σ withdrawals
+ * after every command (Σ unrealized PnL is zero then: each lot bought is a lot sold at the same
+ * price, valued at the same oracle). With unmargined counterparties the general form holds:
+ *   Σ collateral + feesCollected + insuranceFund = Σ deposits − Σ withdrawals + Σ realized PnL.
+ */
+import type { EventStream } from "../engine/event-stream.js";
+import type { MarginControl, MarginHooks, StateWriter } from "../engine/margin-hooks.js";
+import type { Order } from "../engine/order.js";
+import type { OrderBook } from "../engine/order-book.js";
+import type { Taker } from "../engine/taker.js";
+import { BUY, type SideCode } from "../protocol/commands.js";
+import type { RejectCode } from "../protocol/reject-codes.js";
+import { mulDivFloor } from "../protocol/units.js";
+import { Account, type Position } from "./account.js";
+import { type BreachHandler, reportBreach } from "./breach-handler.js";
+import { placeTriggers } from "./breach-thresholds.js";
+import { InstrumentMargin } from "./instrument-margin.js";
+import { feeOf } from "./money.js";
+import { applyFill } from "./position-trade.js";
+import { allowsChange, equityOf, requirementOf, Sweep, sweepFee } from "./pre-trade-risk.js";
+import { fitReduceOnly } from "./reduce-only.js";
+
+export interface MarginEngineOptions {
+  /** What a breach does; by default it is reported as a `liquidation_stage` event. */
+  onBreach?: BreachHandler;
+}
+
+export class MarginEngine implements MarginHooks {
+  readonly accounts = new Map<string, Account>();
+  /** Penalties received, bad debt paid (the liquidator's; 0 until it exists). */
+  insuranceFund = 0;
+  /** Net fees received from accounts (taker fees less maker rebates). */
+  feesCollected = 0;
+  private events: EventStream | null = null;
+  private readonly instruments: InstrumentMargin[] = [];
+  private readonly breach: BreachHandler;
+  private readonly sweep = new Sweep();
+  /** Accounts to re-check and positions whose reduce-only orders to re-fit, after the command. */
+  private readonly recheckQueue: Account[] = [];
+  private readonly refitQueue: Position[] = [];
+  /** Accounts whose triggers must be re-placed before the next oracle update. */
+  private readonly placeQueue: Account[] = [];
+  private readonly crossed: Position[] = [];
+  private stamp = 0;
+  /** Accounts re-checked because an oracle move crossed one of their triggers. */
+  crossedCount = 0;
+
+  constructor(options: MarginEngineOptions = {}) {
+    this.breach = options.onBreach ?? reportBreach;
+  }
+
+  attach(control: MarginControl): void {
+    this.events = control.events;
+  }
+
+  instrumentOf(book: OrderBook): InstrumentMargin {
+    let inst = this.instruments[book.bookIndex];
+    if (inst === undefined) {
+      inst = new InstrumentMargin(book);
+      this.instruments[book.bookIndex] = inst;
+    }
+    return inst;
+  }
+
+  /** The instruments seen so far, by book index (holes for books without margined activity). */
+  get instrumentList(): readonly (InstrumentMargin | undefined)[] {
+    return this.instruments;
+  }
+
+  private accountFor(name: string): Account {
+    let a = this.accounts.get(name);
+    if (a === undefined) {
+      a = new Account(name, this.accounts.size);
+      this.accounts.set(name, a);
+    }
+    return a;
+  }
+
+  private room(a: Account | undefined, inst: InstrumentMargin, side: SideCode): number {
+    const p = a?.positionIn(inst) ?? null;
+    if (p === null) return 0;
+    return side === BUY ? Math.max(0, -p.qty) : Math.max(0, p.qty);
+  }
+
+  // ---- pre-trade ----
+
+  checkOrder(
+    book: OrderBook | null,
+    name: string,
+    side: SideCode,
+    limitPrice: number,
+    qty: number,
+    rests: boolean,
+    reduceOnly: boolean,
+  ): RejectCode | null {
+    if (book === null || book.oraclePrice === 0) return "NO_MARK_PRICE";
+    const inst = this.instrumentOf(book);
+    const a = this.accounts.get(name);
+    if (reduceOnly) return this.room(a, inst, side) > 0 ? null : "REDUCE_ONLY_WOULD_INCREASE";
+    const sweep = this.sweep;
+    sweep.run(book, side, limitPrice, qty);
+    const p = a?.positionIn(inst) ?? null;
+    const buy = side === BUY;
+    const rest = rests ? qty - sweep.qty : 0;
+    const restNotional = rest * limitPrice;
+    return allowsChange(
+      a ?? null,
+      inst,
+      (p?.qty ?? 0) + (buy ? sweep.qty : -sweep.qty),
+      (p?.openBuyQty ?? 0) + (buy ? rest : 0),
+      (p?.openSellQty ?? 0) + (buy ? 0 : rest),
+      (p?.openBuyNotional ?? 0) + (buy ? restNotional : 0),
+      (p?.openSellNotional ?? 0) + (buy ? 0 : restNotional),
+      sweep.loss + sweepFee(sweep, inst),
+    );
+  }
+
+  /** A modified order is priced as if it rested whole at its new price (it fills there or better). */
+  checkModify(book: OrderBook, order: Order, newPrice: number, newQty: number): RejectCode | null {
+    const inst = this.instrumentOf(book);
+    const a = this.accounts.get(order.account as string);
+    if (order.reduceOnly) return this.room(a, inst, order.side) > 0 ? null : "REDUCE_ONLY_WOULD_INCREASE";
+    const p = a?.positionIn(inst) ?? null;
+    if (a === undefined || p === null) return null; // unreachable: a resting margined order has both
+    const buy = order.side === BUY;
+    const dQty = newQty - order.open;
+    const dNotional = newPrice * newQty - order.price * order.open;
+    return allowsChange(
+      a,
+      inst,
+      p.qty,
+      p.openBuyQty + (buy ? dQty : 0),
+      p.openSellQty + (buy ? 0 : dQty),
+      p.openBuyNotional + (buy ? dNotional : 0),
+      p.openSellNotional + (buy ? 0 : dNotional),
+      0,
+    );
+  }
+
+  clipReduceOnly(book: OrderBook, taker: Taker): void {
+    const inst = this.instrumentOf(book);
+    const room = this.room(this.accounts.get(taker.account as string), inst, taker.side);
+    if (taker.remaining <= room) return;
+    const prev = taker.remaining;
+    taker.remaining = room;
+    const price = taker.limitPrice;
+    (this.events as EventStream).modifiedOrder(taker.id, book.symbol, price, room, price, prev, true, "REDUCE_ONLY");
+  }
+
+  reduceOnlyRoom(book: OrderBook, account: string, side: SideCode): number {
+    return this.room(this.accounts.get(account), this.instrumentOf(book), side);
+  }
+
+  // ---- open orders ----
+
+  onOrderRested(book: OrderBook, order: Order): void {
+    const p = this.accountFor(order.account as string).positionFor(this.instrumentOf(book));
+    if (order.reduceOnly) {
+      p.reduceOnly.push(order);
+      this.refit(p);
+    } else addOpen(p, order.side, order.open, order.price);
+  }
+
+  onOrderReduced(book: OrderBook, order: Order, qty: number): void {
+    if (order.reduceOnly) return;
+    const p = this.positionOf(book, order);
+    if (p !== null) addOpen(p, order.side, -qty, order.price);
+  }
+
+  onOrderRemoved(book: OrderBook, order: Order): void {
+    const p = this.positionOf(book, order);
+    if (p === null) return;
+    if (!order.reduceOnly) addOpen(p, order.side, -order.open, order.price);
+    else {
+      const at = p.reduceOnly.indexOf(order);
+      if (at >= 0) p.reduceOnly.splice(at, 1);
+    }
+  }
+
+  private positionOf(book: OrderBook, order: Order): Position | null {
+    return this.accounts.get(order.account as string)?.positionIn(this.instrumentOf(book)) ?? null;
+  }
+
+  // ---- fills and collateral ----
+
+  onFill(book: OrderBook, price: number, qty: number, maker: Order, taker: Taker): void {
+    const inst = this.instrumentOf(book);
+    if (maker.account !== null) {
+      const p = this.accountFor(maker.account).positionFor(inst);
+      if (!maker.reduceOnly) addOpen(p, maker.side, -qty, maker.price);
+      this.settle(p, maker.side === BUY, price, qty, inst.makerFeePpm);
+    }
+    if (taker.account !== null) {
+      const p = this.accountFor(taker.account).positionFor(inst);
+      this.settle(p, taker.side === BUY, price, qty, inst.takerFeePpm);
+    }
+  }
+
+  /** Books a fill on a position: realized PnL and the fee into collateral, the fee into the pot. */
+  private settle(p: Position, buy: boolean, price: number, qty: number, feePpm: number): void {
+    const realized = applyFill(p, buy, price, qty);
+    const fee = feeOf(price * qty, feePpm);
+    const a = p.account;
+    a.collateral += realized - fee;
+    this.feesCollected += fee;
+    if (p.reduceOnly.length > 0) this.refit(p);
+    this.recheck(a);
+  }
+
+  checkTransfer(name: string, amount: number): RejectCode | null {
+    const a = this.accounts.get(name);
+    const collateral = a?.collateral ?? 0;
+    if (amount > 0) return Number.isSafeInteger(collateral + amount) ? null : "BALANCE_OVERFLOW";
+    if (a === undefined || collateral + amount < 0) return "INSUFFICIENT_COLLATERAL";
+    // What stays must cover the positions and the worst case of the open orders.
+    return equityOf(a) + amount < requirementOf(a) ? "INSUFFICIENT_MARGIN" : null;
+  }
+
+  transfer(name: string, amount: number): void {
+    const a = this.accountFor(name);
+    a.collateral += amount;
+    this.recheck(a);
+  }
+
+  // ---- oracle and breach detection ----
+
+  /**
+   * Accounts whose money changed since the last oracle update get their triggers placed first
+   * (at the new price); then the index hands over the positions whose triggers the move crossed.
+   */
+  onOracle(book: OrderBook): void {
+    if (this.placeQueue.length > 0) this.placeDeferred();
+    const crossed = this.crossed;
+    this.instrumentOf(book).index.collect(book.oraclePrice, crossed);
+    if (crossed.length === 0) return;
+    const stamp = ++this.stamp;
+    for (const p of crossed) {
+      const a = p.account;
+      if (a.stamp === stamp) continue;
+      a.stamp = stamp;
+      this.crossedCount++;
+      this.reindex(a);
+    }
+    crossed.length = 0;
+  }
+
+  private placeDeferred(): void {
+    const queue = this.placeQueue;
+    for (let i = 0; i < queue.length; i++) {
+      const a = queue[i] as Account;
+      a.placePending = false;
+      this.reindex(a);
+    }
+    queue.length = 0;
+  }
+
+  private recheck(a: Account): void {
+    if (a.queued) return;
+    a.queued = true;
+    this.recheckQueue.push(a);
+  }
+
+  private refit(p: Position): void {
+    if (p.reduceOnlyStale) return;
+    p.reduceOnlyStale = true;
+    this.refitQueue.push(p);
+  }
+
+  afterCommand(): void {
+    const refits = this.refitQueue;
+    if (refits.length > 0) {
+      for (let i = 0; i < refits.length; i++) fitReduceOnly(refits[i] as Position);
+      refits.length = 0;
+    }
+    const queue = this.recheckQueue;
+    if (queue.length === 0) return;
+    // A breach handler may trade, which queues more accounts: the loop reads the length live.
+    for (let i = 0; i < queue.length; i++) {
+      const a = queue[i] as Account;
+      a.queued = false;
+      this.check(a);
+    }
+    queue.length = 0;
+  }
+
+  /**
+   * The exact check after a fill or transfer: a breach is reported at once. Moving the account's
+   * triggers in the trees waits for the next oracle update (placeDeferred): between oracle
+   * updates the triggers decide nothing, so many fills of one account cost one re-placement.
+   */
+  private check(a: Account): void {
+    let equity = a.collateral;
+    let mm = 0;
+    for (const p of a.positions) {
+      if (p.qty === 0) continue;
+      const o = p.instrument.book.oraclePrice;
+      equity += p.unrealizedAt(o);
+      mm += p.instrument.tiers.maintenance(Math.abs(p.qty) * o);
+    }
+    if (mm > 0 && equity < mm) {
+      if (!a.breached) {
+        a.breached = true;
+        this.breach.onBreach(a, equity, mm, this.events as EventStream);
+      }
+    } else a.breached = false;
+    if (!a.placePending) {
+      a.placePending = true;
+      this.placeQueue.push(a);
+    }
+  }
+
+  /** Re-checks an account exactly at the current oracle prices and re-places its triggers (none while in breach). */
+  private reindex(a: Account): void {
+    let equity = a.collateral;
+    let mm = 0;
+    let total = 0;
+    let open = 0;
+    for (const p of a.positions) {
+      p.instrument.index.unindex(p);
+      if (p.qty === 0) continue;
+      const o = p.instrument.book.oraclePrice;
+      const notional = Math.abs(p.qty) * o;
+      equity += p.unrealizedAt(o);
+      mm += p.instrument.tiers.maintenance(notional);
+      total += notional;
+      open++;
+    }
+    if (open === 0) {
+      a.breached = false;
+      return;
+    }
+    if (equity < mm) {
+      if (!a.breached) {
+        a.breached = true;
+        this.breach.onBreach(a, equity, mm, this.events as EventStream);
+      }
+      return;
+    }
+    a.breached = false;
+    const slack = equity - mm;
+    for (const p of a.positions) {
+      if (p.qty === 0) continue;
+      placeTriggers(p, open === 1 ? slack : mulDivFloor(slack, p.notional(), total));
+      p.instrument.index.index(p);
+    }
+  }
+
+  // ---- state ----
+
+  writeState(out: StateWriter): void {
+    const names = [...this.accounts.keys()].sort();
+    for (const name of names) {
+      const a = this.accounts.get(name) as Account;
+      const held = a.positions.filter((p) => p.qty !== 0);
+      if (a.collateral === 0 && held.length === 0 && !a.breached) continue; // an empty account is no state
+      out.update(`A ${JSON.stringify(name)} ${a.collateral} ${a.breached ? 1 : 0}\n`);
+      held.sort((x, y) => (x.instrument.symbol < y.instrument.symbol ? -1 : 1));
+      for (const p of held) out.update(`P ${JSON.stringify(p.instrument.symbol)} ${p.qty} ${p.entryNotional}\n`);
+    }
+    out.update(`F ${this.insuranceFund} ${this.feesCollected}\n`);
+  }
+}
+
+function addOpen(p: Position, side: SideCode, qty: number, price: number): void {
+  if (side === BUY) {
+    p.openBuyQty += qty;
+    p.openBuyNotional += qty * price;
+  } else {
+    p.openSellQty += qty;
+    p.openSellNotional += qty * price;
+  }
+}

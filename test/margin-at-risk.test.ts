@@ -1,0 +1,176 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { Engine } from "../exchange.js";
+import type { MarginEngine } from "../liquidator/margin-engine.js";
+import { equityOf, maintenanceOf } from "../liquidator/pre-trade-risk.js";
+import type { Command } from "../protocol/commands.js";
+import { type EventObject, eventToObject } from "../protocol/events.js";
+import { marginedFlow, PREAMBLE } from "./margin-flows.js";
+import { marginedEngine } from "./margin-helpers.js";
+
+/** 100 accounts long 10 @ 100 with collateral 100, 110, …, 1090: breach prices spread below 100. */
+function ladder() {
+  const m = marginedEngine();
+  m.run({ type: "oracle", price: 100 }, { type: "limit", id: "seller", side: "sell", price: 100, qty: 1000 });
+  for (let i = 0; i < 100; i++) {
+    m.run(
+      { type: "deposit", account: `a${i}`, amount: 100 + 10 * i },
+      { type: "limit", id: `b${i}`, side: "buy", price: 100, qty: 10, account: `a${i}` },
+    );
+  }
+  m.run({ type: "oracle", price: 100 }); // places the triggers of the accounts that just traded
+  return m;
+}
+
+function breachedNames(margin: MarginEngine): string[] {
+  return [...margin.accounts.values()].filter((a) => a.breached).map((a) => a.name);
+}
+
+function reallyBreached(margin: MarginEngine): string[] {
+  return [...margin.accounts.values()]
+    .filter((a) => {
+      const mm = maintenanceOf(a);
+      return mm > 0 && equityOf(a) < mm;
+    })
+    .map((a) => a.name);
+}
+
+describe("the at-risk index", () => {
+  it("re-checks no account on an oracle move that crosses no trigger", () => {
+    const m = ladder();
+    const before = m.margin.crossedCount;
+    m.run({ type: "oracle", price: 99 }, { type: "oracle", price: 120 }, { type: "oracle", price: 95 });
+    expect(m.margin.crossedCount).toBe(before);
+  });
+
+  it("re-checks exactly the accounts whose trigger a move crosses, and reports those in breach", () => {
+    const m = ladder();
+    const crossed = [...m.margin.accounts.values()].filter((a) => (a.positions[0]?.down.price ?? 0) >= 85).length;
+    const before = m.margin.crossedCount;
+    const events = m.run({ type: "oracle", price: 85 });
+    expect(m.margin.crossedCount - before).toBe(crossed);
+    const expected = reallyBreached(m.margin);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(expected.length).toBeLessThan(100);
+    expect(breachedNames(m.margin)).toEqual(expected);
+    const stages = events.filter(
+      (e): e is Extract<EventObject, { type: "liquidation_stage" }> => e.type === "liquidation_stage",
+    );
+    // the falling tree pops its highest trigger first: the thinnest account
+    expect(stages.map((e) => e.account)).toEqual(expected);
+    expect(stages[0]).toMatchObject({ stage: "breach" });
+    expect(stages.every((e) => e.healthPpm < 1_000_000 && e.equity < e.maintenanceMargin)).toBe(true);
+  });
+
+  it("places a single long's trigger within two ticks of its exact breach price", () => {
+    const m = ladder();
+    for (const a of m.margin.accounts.values()) {
+      const p = a.positions[0];
+      if (p === undefined || p.qty === 0) continue;
+      const trigger = p.down.price;
+      if (trigger === 0) {
+        expect(a.collateral).toBeGreaterThanOrEqual(p.entryNotional); // a fully funded long cannot breach
+        continue;
+      }
+      // healthy one tick above the trigger, breached two ticks below it (the bound's rounding costs at most that)
+      const equityAt = (o: number) => a.collateral + p.qty * o - p.entryNotional;
+      const mmAt = (o: number) => Math.ceil((p.qty * o * 4000) / 1_000_000);
+      expect(equityAt(trigger + 1)).toBeGreaterThanOrEqual(mmAt(trigger + 1));
+      expect(equityAt(trigger - 2)).toBeLessThan(mmAt(trigger - 2));
+    }
+  });
+
+  it("reports a breach once, and again only after the account was healthy in between", () => {
+    const m = marginedEngine();
+    m.run(
+      { type: "oracle", price: 100 },
+      { type: "deposit", account: "a", amount: 50 },
+      { type: "limit", id: 1, side: "buy", price: 100, qty: 10 },
+      { type: "limit", id: 2, side: "sell", price: 100, qty: 10, account: "a" },
+    );
+    const stages = () => m.events.filter((e) => e.type === "liquidation_stage").length;
+    m.run({ type: "oracle", price: 105 });
+    expect(stages()).toBe(1);
+    m.run({ type: "oracle", price: 106 }, { type: "oracle", price: 107 });
+    expect(stages()).toBe(1);
+    m.run({ type: "deposit", account: "a", amount: 1000 });
+    expect(m.account("a").breached).toBe(false);
+    m.run({ type: "oracle", price: 300 });
+    expect(stages()).toBe(2);
+  });
+
+  it("reports a long whose rising notional crosses into a bracket it cannot carry", () => {
+    const m = marginedEngine();
+    m.run(
+      {
+        type: "instrument",
+        symbol: "X",
+        tiers: [
+          { maxNotional: 1000, imrPpm: 200_000, mmrPpm: 100_000 },
+          { maxNotional: 1_000_000, imrPpm: 1_000_000, mmrPpm: 900_000 },
+        ],
+      },
+      { type: "oracle", price: 100 },
+      { type: "deposit", account: "a", amount: 200 },
+      { type: "limit", id: 1, side: "sell", price: 100, qty: 10 },
+      { type: "limit", id: 2, side: "buy", price: 100, qty: 10, account: "a" },
+    );
+    // At 101 the notional 1010 is in the 90% bracket: MM 909 > equity 210, though the price rose.
+    const events = m.run({ type: "oracle", price: 101 });
+    expect(events.map((e) => e.type)).toEqual(["accepted", "liquidation_stage"]);
+  });
+
+  it("catches a breach that takes moves on two instruments, each harmless alone", () => {
+    const m = marginedEngine();
+    const tiers = [{ maxNotional: 1_000_000, imrPpm: 200_000, mmrPpm: 100_000 }];
+    m.run(
+      { type: "instrument", symbol: "X", tiers },
+      { type: "instrument", symbol: "Y", tiers },
+      { type: "oracle", symbol: "X", price: 100 },
+      { type: "oracle", symbol: "Y", price: 100 },
+      { type: "deposit", account: "a", amount: 400 },
+      { type: "limit", id: 1, symbol: "X", side: "sell", price: 100, qty: 10 },
+      { type: "limit", id: 2, symbol: "X", side: "buy", price: 100, qty: 10, account: "a" },
+      { type: "limit", id: 3, symbol: "Y", side: "sell", price: 100, qty: 10 },
+      { type: "limit", id: 4, symbol: "Y", side: "buy", price: 100, qty: 10, account: "a" },
+    );
+    // X at 85: equity 250, MM 185. Then Y at 85: equity 100, MM 170.
+    expect(m.run({ type: "oracle", symbol: "X", price: 85 }).map((e) => e.type)).toEqual(["accepted"]);
+    expect(m.run({ type: "oracle", symbol: "Y", price: 85 }).map((e) => e.type)).toEqual([
+      "accepted",
+      "liquidation_stage",
+    ]);
+  });
+
+  it("never misses a breach: after every command each account under maintenance margin is flagged", () => {
+    fc.assert(
+      fc.property(marginedFlow(3), (commands: Command[]) => {
+        const engine = new Engine();
+        const margin = engine.marginEngine as MarginEngine;
+        for (const c of PREAMBLE) engine.apply(c);
+        for (const c of commands) {
+          engine.apply(c);
+          for (const name of reallyBreached(margin)) expect(margin.accounts.get(name)?.breached).toBe(true);
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it("emits liquidation_stage events with a fixed field order", () => {
+    const events: string[] = [];
+    const engine = new Engine({ onEvent: (e) => events.push(JSON.stringify(eventToObject(e))) });
+    for (const c of [
+      { type: "oracle", price: 100 },
+      { type: "deposit", account: "a", amount: 10 },
+      { type: "limit", id: 1, side: "sell", price: 100, qty: 10 },
+      { type: "limit", id: 2, side: "buy", price: 100, qty: 10, account: "a" },
+      { type: "oracle", price: 99 },
+    ]) {
+      engine.apply(c);
+    }
+    expect(events.at(-1)).toBe(
+      '{"seq":7,"ts":0,"type":"liquidation_stage","account":"a","stage":"breach","healthPpm":0,"equity":0,"maintenanceMargin":4}',
+    );
+  });
+});

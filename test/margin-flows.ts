@@ -1,0 +1,122 @@
+/** Random all-margined command flows for the margin property tests. */
+import fc from "fast-check";
+import type { Command } from "../protocol/commands.js";
+
+export const ACCOUNTS = ["a", "b", "c", "d"] as const;
+
+const account = fc.constantFrom(...ACCOUNTS);
+const side = fc.constantFrom("buy" as const, "sell" as const);
+const symbol = fc.constantFrom("X", "Y");
+const id = fc.integer({ min: 1, max: 80 });
+
+/** Oracle commands carry a step (−maxStep…maxStep) here; marginedFlow turns steps into prices. */
+export function marginedCommand(maxStep: number): fc.Arbitrary<Command> {
+  return fc.oneof(
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        type: fc.constant("deposit" as const),
+        account,
+        amount: fc.integer({ min: 1, max: 300 }),
+      }),
+    },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        type: fc.constant("withdraw" as const),
+        account,
+        amount: fc.integer({ min: 1, max: 300 }),
+      }),
+    },
+    {
+      weight: 4,
+      arbitrary: fc.record({
+        type: fc.constant("oracle" as const),
+        symbol,
+        price: fc.integer({ min: -maxStep, max: maxStep }),
+      }),
+    },
+    {
+      weight: 8,
+      arbitrary: fc.record(
+        {
+          type: fc.constant("limit" as const),
+          id,
+          account,
+          side,
+          symbol,
+          price: fc.integer({ min: 85, max: 115 }),
+          qty: fc.integer({ min: 1, max: 30 }),
+          tif: fc.constantFrom("GTC" as const, "GTC" as const, "IOC" as const, "FOK" as const),
+          reduceOnly: fc.constantFrom(false, false, false, true),
+        },
+        { requiredKeys: ["type", "id", "account", "side", "symbol", "price", "qty"] },
+      ),
+    },
+    {
+      weight: 3,
+      arbitrary: fc.record(
+        {
+          type: fc.constant("market" as const),
+          id,
+          account,
+          side,
+          symbol,
+          qty: fc.integer({ min: 1, max: 30 }),
+          reduceOnly: fc.constantFrom(false, false, false, true),
+          protectionPpm: fc.integer({ min: 0, max: 200_000 }),
+        },
+        { requiredKeys: ["type", "id", "account", "side", "symbol", "qty"] },
+      ),
+    },
+    { weight: 2, arbitrary: fc.record({ type: fc.constant("cancel" as const), id }) },
+    {
+      weight: 2,
+      arbitrary: fc.record(
+        {
+          type: fc.constant("modify" as const),
+          id,
+          qty: fc.integer({ min: 1, max: 30 }),
+          price: fc.integer({ min: 85, max: 115 }),
+        },
+        { requiredKeys: ["type", "id"] },
+      ),
+    },
+  );
+}
+
+/** Two instruments: X with a maker rebate and small brackets (so flows cross them), Y with default brackets. */
+export const PREAMBLE: Command[] = [
+  {
+    type: "instrument",
+    symbol: "X",
+    makerFeePpm: -200,
+    takerFeePpm: 700,
+    tiers: [
+      { maxNotional: 800, imrPpm: 50_000, mmrPpm: 25_000 },
+      { maxNotional: 1600, imrPpm: 100_000, mmrPpm: 50_000 },
+      { maxNotional: 1_000_000_000, imrPpm: 250_000, mmrPpm: 125_000 },
+    ],
+  },
+  { type: "instrument", symbol: "Y", makerFeePpm: 300, takerFeePpm: 300 },
+  { type: "oracle", symbol: "X", price: 100 },
+  { type: "oracle", symbol: "Y", price: 100 },
+  ...ACCOUNTS.map((account): Command => ({ type: "deposit", account, amount: 150 })),
+];
+
+/**
+ * Flows long enough to build and unwind positions. The oracle walks in steps from 100 (small
+ * steps land inside the narrow bands near breach prices where a wrong trigger would show).
+ */
+export function marginedFlow(maxStep: number): fc.Arbitrary<Command[]> {
+  return fc.array(marginedCommand(maxStep), { minLength: 20, maxLength: 150, size: "max" }).map((commands) => {
+    const oracle: Record<string, number> = { X: 100, Y: 100 };
+    return commands.map((c) => {
+      if (c.type !== "oracle") return c;
+      const symbol = c.symbol ?? "X";
+      const price = Math.max(1, (oracle[symbol] ?? 100) + c.price);
+      oracle[symbol] = price;
+      return { ...c, price };
+    });
+  });
+}
