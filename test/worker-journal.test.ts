@@ -64,6 +64,11 @@ describe("journal and snapshots", () => {
   it("computes the standard CRC-32", () => {
     expect(crc32(Buffer.from("123456789"))).toBe(0xcbf43926);
     expect(crc32(Buffer.from(""))).toBe(0);
+    // The word-at-a-time path (aligned) and the byte path (unaligned) agree.
+    const data = new Uint8Array(4099).map((_, i) => (i * 7 + (i >> 9)) & 255);
+    const shifted = new Uint8Array(data.length + 1);
+    shifted.set(data, 1);
+    expect(crc32(shifted, 1)).toBe(crc32(data));
   });
 
   it("cuts a torn last record and recovers every command before it", async () => {

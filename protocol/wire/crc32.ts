@@ -5,18 +5,19 @@
 const TABLES = makeTables();
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-function makeTables(): Uint32Array {
-  const t = new Uint32Array(4 * 256);
+/** Int32, not Uint32: entries above 2^31 would be read as doubles and slow every step down. */
+function makeTables(): Int32Array {
+  const t = new Int32Array(4 * 256);
   for (let n = 0; n < 256; n++) {
     let c = n;
     for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
+    t[n] = c;
   }
   for (let n = 0; n < 256; n++) {
     let c = t[n] as number;
     for (let k = 1; k < 4; k++) {
       c = (t[c & 0xff] as number) ^ (c >>> 8);
-      t[k * 256 + n] = c >>> 0;
+      t[k * 256 + n] = c;
     }
   }
   return t;
