@@ -81,7 +81,8 @@ export class RingCommandChannel implements CommandChannel {
   }
 
   spaceFreed(timeoutMs: number): Promise<unknown> | null {
-    this.ring.free(); // refreshes the consumer position we wait on
+    // Wait on the consumer position that made the last reservation fail, not a fresh one: if the
+    // worker moved since, this returns at once; reloading here would sleep through that move.
     return waitForChange(this.ring.header, RING_READ, this.ring.lastRead, timeoutMs);
   }
 
