@@ -16,6 +16,7 @@ export { DEFAULT_MAKER_FEE_PPM, DEFAULT_TAKER_FEE_PPM } from "./liquidator/instr
 export { MarginEngine } from "./liquidator/margin-engine.js";
 export { DEFAULT_TIERS, QUOTE_UNITS_PER_USDT } from "./liquidator/margin-tiers.js";
 export * from "./protocol/commands.js";
+export { eventToJson } from "./protocol/event-json.js";
 export * from "./protocol/events.js";
 export * from "./protocol/reject-codes.js";
 export { findUnknownField, normalizeOrderId, readCommand } from "./protocol/validate.js";

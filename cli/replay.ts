@@ -1,7 +1,7 @@
 import { readdirSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import cliProgress from "cli-progress";
-import { eventToJson } from "../protocol/events.js";
+import { eventToJson } from "../protocol/event-json.js";
 import { formatOf } from "../protocol/flow-reader.js";
 import type { EngineClientOptions } from "../worker/engine-client.js";
 import { parseFsyncPolicy } from "../worker/journal.js";

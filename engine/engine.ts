@@ -108,6 +108,11 @@ export class Engine {
 
   /** Rejects a command that failed validation elsewhere (the worker's wire), as `apply` would. */
   rejectInvalid(cmd: CommandRecord, code: RejectCode): void {
+    // Without a known type the record still says "tick" (its reset value): name no command.
+    if (code === "MALFORMED_LINE" || code === "UNKNOWN_COMMAND") {
+      this.rejectLine(code, cmd.line);
+      return;
+    }
     const ts = cmd.hasTs && cmd.ts >= this.out.ts ? cmd.ts : this.out.ts;
     this.out.rejected(cmd.type, cmd.hasId ? cmd.id : null, code, cmd.line, ts);
   }

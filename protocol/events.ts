@@ -250,8 +250,3 @@ export function eventToObject(e: EngineEvent): EventObject {
       };
   }
 }
-
-/** One JSONL line (without the newline), for files and pipes. */
-export function eventToJson(e: EngineEvent): string {
-  return JSON.stringify(eventToObject(e));
-}

@@ -25,8 +25,12 @@ export async function forEachLine(source: Readable, visitor: LineVisitor): Promi
   let carry: Buffer | null = null;
   let skipping = false; // inside an over-long line, until its newline
   for await (const piece of source) {
-    const chunk: Buffer = typeof piece === "string" ? Buffer.from(piece) : (piece as Buffer);
+    let chunk: Buffer = typeof piece === "string" ? Buffer.from(piece) : (piece as Buffer);
     bytesRead += chunk.length;
+    // A UTF-8 byte-order mark (editors on Windows write one) is not part of the first line.
+    if (bytesRead === chunk.length && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) {
+      chunk = chunk.subarray(3);
+    }
     const buf: Buffer = carry === null ? chunk : Buffer.concat([carry, chunk]);
     carry = null;
     let start = 0;
@@ -36,14 +40,18 @@ export async function forEachLine(source: Readable, visitor: LineVisitor): Promi
         skipping = false;
       } else {
         const end = nl > start && buf[nl - 1] === 13 ? nl - 1 : nl;
-        if (!visitor.line(buf, start, end, lineNo)) return lineNo;
+        // Checked here too: a long line whose end arrives in the same chunk must not depend on chunking.
+        if (end - start > MAX_LINE_BYTES) {
+          if (!visitor.tooLong(lineNo)) return lineNo;
+        } else if (!visitor.line(buf, start, end, lineNo)) return lineNo;
       }
       start = nl + 1;
     }
     if (start < buf.length) {
       if (skipping) {
         // still inside the long line: drop the bytes
-      } else if (buf.length - start > MAX_LINE_BYTES) {
+      } else if (buf.length - start > MAX_LINE_BYTES + 1) {
+        // (+1: the last byte may be the CR of a CRLF whose LF is in the next chunk)
         skipping = true;
         if (!visitor.tooLong(lineNo + 1)) return lineNo + 1;
       } else {
@@ -55,7 +63,8 @@ export async function forEachLine(source: Readable, visitor: LineVisitor): Promi
   if (carry !== null && carry.length > 0) {
     lineNo++;
     const end = carry[carry.length - 1] === 13 ? carry.length - 1 : carry.length;
-    visitor.line(carry, 0, end, lineNo);
+    if (end > MAX_LINE_BYTES) visitor.tooLong(lineNo);
+    else visitor.line(carry, 0, end, lineNo);
   } else if (skipping) {
     lineNo++;
   }

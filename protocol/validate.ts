@@ -105,14 +105,32 @@ function isOptionalBoolean(value: unknown): value is boolean | undefined {
   return value === undefined || value === true || value === false;
 }
 
+/** The command type named by `value`, or null; a switch, not a hash lookup, on the hot path. */
+function commandTypeOf(value: unknown): CommandType | null {
+  switch (value) {
+    case "limit":
+    case "market":
+    case "cancel":
+    case "modify":
+    case "instrument":
+    case "deposit":
+    case "withdraw":
+    case "oracle":
+    case "tick":
+      return value;
+    default:
+      return null;
+  }
+}
+
 /** Fills `out` from `input`; returns null when valid, else the reject code of the first bad field. */
 export function readCommand(input: unknown, out: CommandRecord): RejectCode | null {
   out.reset();
   if (typeof input !== "object" || input === null || Array.isArray(input)) return "MALFORMED_LINE";
   const c = input as Record<string, unknown>;
-  const type = c.type;
-  if (typeof type !== "string" || !Object.hasOwn(COMMAND_FIELDS, type)) return "UNKNOWN_COMMAND";
-  out.type = type as CommandType;
+  const type = commandTypeOf(c.type);
+  if (type === null) return "UNKNOWN_COMMAND";
+  out.type = type;
 
   const ts = c.ts;
   if (ts !== undefined) {
@@ -121,7 +139,7 @@ export function readCommand(input: unknown, out: CommandRecord): RejectCode | nu
     out.hasTs = true;
   }
 
-  switch (out.type) {
+  switch (type) {
     case "limit":
       return readLimit(c, out);
     case "market":

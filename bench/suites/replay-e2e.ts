@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { BufferedOutput } from "../../cli/output-file.js";
 import { replayFlow } from "../../cli/replay-flow.js";
 import type { Command } from "../../protocol/commands.js";
-import { eventToJson } from "../../protocol/events.js";
+import { eventToJson } from "../../protocol/event-json.js";
 import { commandToJsonl } from "../../protocol/flow-writer.js";
 import { forEachLine } from "../../protocol/line-reader.js";
 import { nowNs } from "../clock.js";

@@ -1,0 +1,196 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { createReadStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generateFlow } from "../bench/flow-generator.js";
+import { replayFlow } from "../cli/replay-flow.js";
+import { eventToJson } from "../protocol/event-json.js";
+import { commandToJsonl } from "../protocol/flow-writer.js";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const CLI = join(ROOT, "dist", "cli", "softliq.js");
+const dir = mkdtempSync(join(tmpdir(), "softliq-cli-"));
+
+/** The CLI runs from dist/: build it from the sources under test first. */
+beforeAll(() => {
+  execFileSync(
+    process.execPath,
+    [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"],
+    {
+      cwd: ROOT,
+      stdio: "pipe",
+    },
+  );
+}, 120_000);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function softliq(args: string[], input?: string) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: dir, input, encoding: "utf8" });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function file(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+const BAD_FLOW = [
+  '{"type":"limit","id":1,"side":"sell","price":100,"qty":5,"ts":1}',
+  "# comment",
+  "{not json",
+  '{"type":"limit","id":2,"side":"buy","price":99,"qty":3,"ts":2}',
+  '{"type":"limit","id":3,"side":"buy","price":100,"qty":2,"ts":3,"bogus":1}',
+  '{"type":"limit","id":4,"side":"buy","price":100,"qty":2,"ts":4}',
+].join("\n");
+
+describe("softliq replay", () => {
+  it("exits 0 and reports bad lines on stderr with their numbers", () => {
+    const r = softliq(["replay", file("bad.jsonl", BAD_FLOW)]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^line 3: MALFORMED_LINE/m);
+    expect(r.stderr).toMatch(/^line 5: UNKNOWN_FIELD \(unknown field "bogus"\)/m);
+    expect(r.stdout).toMatch(/state hash [0-9a-f]{64}/);
+  });
+
+  it("with --strict stops at the first bad line and exits 1", () => {
+    const r = softliq(["replay", file("bad.jsonl", BAD_FLOW), "--strict", "--json"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/line 3: MALFORMED_LINE/);
+    expect(r.stderr).not.toMatch(/line 5/);
+    const summary = JSON.parse(r.stdout.trim().split("\n").at(-1) ?? "");
+    expect(summary).toMatchObject({ commands: 2, accepted: 1, stoppedAtLine: 3 });
+  });
+
+  it("exits 2 with one line on stderr for a file that cannot be read", () => {
+    for (const path of [join(dir, "missing.jsonl"), dir]) {
+      const r = softliq(["replay", path]);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe("");
+      expect(r.stderr.trim().split("\n")).toHaveLength(1);
+      expect(r.stderr).toContain(path);
+    }
+  });
+
+  it("with --json prints the contract's summary as the last stdout line", async () => {
+    const path = file("flow.jsonl", `${generateFlow({ commands: 3000, seed: 4 }).map(commandToJsonl).join("\n")}\n`);
+    const r = softliq(["replay", path, "--json"]);
+    expect(r.code).toBe(0);
+    const summary = JSON.parse(r.stdout.trim().split("\n").at(-1) ?? "");
+    for (const key of [
+      "commands",
+      "accepted",
+      "rejected",
+      "fills",
+      "volume",
+      "liquidations",
+      "stateHash",
+      "elapsedMs",
+      "commandsPerSec",
+    ]) {
+      expect(summary).toHaveProperty(key);
+    }
+    for (const key of ["triggered", "childOrders", "closedQty", "closedNotional", "penalties", "badDebt", "adl"]) {
+      expect(summary.liquidations).toHaveProperty(key);
+    }
+    const inProcess = await replayFlow(createReadStream(path), "jsonl");
+    expect(summary).toMatchObject({
+      commands: 3000,
+      accepted: inProcess.accepted,
+      rejected: inProcess.rejected,
+      fills: inProcess.fills,
+      volume: inProcess.volume,
+      stateHash: inProcess.engine.stateHash(),
+    });
+  });
+
+  it("with --events writes the same JSONL as the in-process events, and --book the final book", async () => {
+    const path = file(
+      "flow2.jsonl",
+      `${BAD_FLOW}\n${generateFlow({ commands: 2000, seed: 8 }).map(commandToJsonl).join("\n")}\n`,
+    );
+    const eventsPath = join(dir, "events.jsonl");
+    const bookPath = join(dir, "book.json");
+    const accountsPath = join(dir, "accounts.json");
+    const r = softliq(["replay", path, "--events", eventsPath, "--book", bookPath, "--accounts", accountsPath]);
+    expect(r.code).toBe(0);
+    const lines: string[] = [];
+    const inProcess = await replayFlow(createReadStream(path), "jsonl", { onEvent: (e) => lines.push(eventToJson(e)) });
+    expect(readFileSync(eventsPath, "utf8")).toBe(`${lines.join("\n")}\n`);
+
+    const book = JSON.parse(readFileSync(bookPath, "utf8"));
+    expect(book).toEqual(inProcess.engine.bookSnapshot());
+    expect(Object.keys(book)).toEqual(["X"]);
+    const { bids, asks } = book.X as { bids: number[][]; asks: number[][] };
+    expect(bids.length).toBeGreaterThan(0);
+    for (const level of [...bids, ...asks]) expect(level).toHaveLength(3);
+    expect(bids.map((l) => l[0])).toEqual([...bids.map((l) => l[0])].sort((a, b) => (b ?? 0) - (a ?? 0)));
+    expect(asks.map((l) => l[0])).toEqual([...asks.map((l) => l[0])].sort((a, b) => (a ?? 0) - (b ?? 0)));
+
+    const accounts = JSON.parse(readFileSync(accountsPath, "utf8"));
+    expect(accounts).toEqual(JSON.parse(JSON.stringify(inProcess.engine.accounts())));
+    expect(typeof accounts.insuranceFund).toBe("number");
+    for (const account of Object.values(accounts.accounts) as Record<string, unknown>[]) {
+      expect(account).toEqual(
+        expect.objectContaining({
+          collateral: expect.any(Number),
+          equity: expect.any(Number),
+          healthPpm: expect.toSatisfy((v: unknown) => v === null || typeof v === "number"),
+          positions: expect.any(Object),
+        }),
+      );
+    }
+  });
+
+  it("reads JSONL from stdin with -", () => {
+    const r = softliq(["replay", "-", "--json"], BAD_FLOW);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/line 3: MALFORMED_LINE/);
+    const summary = JSON.parse(r.stdout.trim().split("\n").at(-1) ?? "");
+    expect(summary).toMatchObject({ commands: 5, accepted: 3, fills: 1, volume: 2 });
+    const fromFile = JSON.parse(
+      softliq(["replay", file("same.jsonl", BAD_FLOW), "--json"])
+        .stdout.trim()
+        .split("\n")
+        .at(-1) ?? "",
+    );
+    expect(summary.stateHash).toBe(fromFile.stateHash);
+  });
+
+  it("replays a CSV file by its extension", () => {
+    const r = softliq([
+      "replay",
+      file("tiny.csv", "type,id,side,price,qty\nlimit,1,sell,5,1\nlimit,2,buy,5,1\n"),
+      "--json",
+    ]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout.trim().split("\n").at(-1) ?? "")).toMatchObject({ commands: 2, fills: 1 });
+  });
+});
+
+describe("softliq generate", () => {
+  it("writes the same file for the same seed, and the flow the library generates", () => {
+    const a = join(dir, "a.jsonl");
+    const b = join(dir, "b.jsonl");
+    const c = join(dir, "c.jsonl");
+    expect(softliq(["generate", "--commands", "500", "--seed", "3", "-o", a]).code).toBe(0);
+    expect(softliq(["generate", "--commands", "500", "--seed", "3", "-o", b]).code).toBe(0);
+    expect(softliq(["generate", "--commands", "500", "--seed", "4", "-o", c]).code).toBe(0);
+    const text = readFileSync(a, "utf8");
+    expect(readFileSync(b, "utf8")).toBe(text);
+    expect(readFileSync(c, "utf8")).not.toBe(text);
+    expect(text).toBe(`${generateFlow({ commands: 500, seed: 3 }).map(commandToJsonl).join("\n")}\n`);
+  });
+
+  it("writes CSV that replays to the same state as the JSONL of the same seed", () => {
+    const jsonl = join(dir, "g.jsonl");
+    const csv = join(dir, "g.csv");
+    softliq(["generate", "--commands", "1000", "--seed", "6", "-o", jsonl]);
+    softliq(["generate", "--commands", "1000", "--seed", "6", "-o", csv]);
+    const hashOf = (path: string) =>
+      JSON.parse(softliq(["replay", path, "--json"]).stdout.trim().split("\n").at(-1) ?? "").stateHash;
+    expect(hashOf(csv)).toBe(hashOf(jsonl));
+  });
+});
