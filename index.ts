@@ -1,8 +1,13 @@
-/** softliq's library surface: `Engine` runs on the calling thread, synchronously. */
+/**
+ * softliq's library surface: `Engine` runs on the calling thread, synchronously; `EngineClient`
+ * runs the same engine in a worker thread (same commands, same events, optional journal).
+ */
 
 export type { BookDepth, DepthLevel, RestingOrderView } from "./engine/engine.js";
 export { Engine as MatchingEngine } from "./engine/engine.js";
 export type { MarginHooks } from "./engine/margin-hooks.js";
+export type { EngineState } from "./engine/state-snapshot.js";
+export { exportState, restoreState } from "./engine/state-snapshot.js";
 export type { EngineOptions } from "./exchange.js";
 export { Engine } from "./exchange.js";
 export type { AccountReport, AccountsReport, PositionReport } from "./liquidator/accounts-report.js";
@@ -15,3 +20,9 @@ export { eventToJson } from "./protocol/event-json.js";
 export * from "./protocol/events.js";
 export * from "./protocol/reject-codes.js";
 export { findUnknownField, normalizeOrderId, readCommand } from "./protocol/validate.js";
+export type { EngineClientOptions, JournalOptions, StateSummary } from "./worker/engine-client.js";
+export { EngineClient, EngineWorkerError } from "./worker/engine-client.js";
+export type { FsyncPolicy } from "./worker/journal.js";
+export { TaskPool } from "./worker/pool.js";
+export type { RecoveryReport } from "./worker/recovery.js";
+export { recover } from "./worker/recovery.js";

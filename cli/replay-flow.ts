@@ -1,12 +1,14 @@
 /**
- * The replay pipeline without the terminal: file → reader → engine → event consumers. The CLI and
- * the golden tests both run it.
+ * The replay pipeline without the terminal: file → reader → engine (on this thread, or in the
+ * worker through EngineClient) → event consumers. The CLI and the golden tests both run it; both
+ * paths give the same counts, events and final state.
  */
 import type { Readable } from "node:stream";
 import { Engine } from "../exchange.js";
 import type { EngineEvent } from "../protocol/events.js";
 import { type FlowFormat, readFlow } from "../protocol/flow-reader.js";
 import { isMalformedReject, type RejectCode } from "../protocol/reject-codes.js";
+import { EngineClient, type EngineClientOptions } from "../worker/engine-client.js";
 
 export interface BadLine {
   line: number;
@@ -39,19 +41,31 @@ export interface ReplayOptions {
   onBadLine?: (bad: BadLine) => void;
 }
 
-export interface ReplayResult extends ReplayCounts {
-  engine: Engine;
+/** What the end of a replay leaves, whichever thread the engine ran on. */
+export interface FinalState {
+  liveOrders: number;
+  stateHash: string;
+  book: ReturnType<Engine["bookSnapshot"]>;
+  accounts: ReturnType<Engine["accounts"]>;
+}
+
+export interface ReplayOutcome extends ReplayCounts {
   /** Set when --strict stopped the replay. */
   stoppedAt: BadLine | null;
   badLines: number;
 }
 
-export async function replayFlow(
-  source: Readable,
-  format: FlowFormat,
-  options: ReplayOptions = {},
-): Promise<ReplayResult> {
-  const counts: ReplayCounts = {
+export interface ReplayResult extends ReplayOutcome {
+  engine: Engine;
+}
+
+export interface WorkerReplayResult extends ReplayOutcome {
+  final: FinalState;
+}
+
+/** Counts events as they pass: the same counter serves both paths. */
+class EventCounter {
+  readonly counts: ReplayCounts = {
     commands: 0,
     accepted: 0,
     rejected: 0,
@@ -61,12 +75,12 @@ export async function replayFlow(
     rejectsByReason: {},
     breaches: 0,
   };
-  let notional = 0; // accumulated exactly while safe, flushed into the BigInt before it is not
-  let lastMalformed: BadLine | null = null;
-  let pendingDetail = "";
-  const onEvent = options.onEvent;
-  const engine = new Engine({
-    onEvent(e) {
+  private notional = 0; // accumulated exactly while safe, flushed into the BigInt before it is not
+  readonly listener: (e: EngineEvent) => void;
+
+  constructor(onMalformed: (e: EngineEvent) => void, onEvent: ((e: EngineEvent) => void) | undefined) {
+    const counts = this.counts;
+    this.listener = (e) => {
       switch (e.type) {
         case "accepted":
           counts.accepted++;
@@ -74,17 +88,17 @@ export async function replayFlow(
         case "rejected":
           counts.rejected++;
           counts.rejectsByReason[e.reason] = (counts.rejectsByReason[e.reason] ?? 0) + 1;
-          if (isMalformedReject(e.reason)) lastMalformed = { line: e.line, reason: e.reason, detail: pendingDetail };
+          if (isMalformedReject(e.reason)) onMalformed(e);
           break;
         case "fill": {
           counts.fills++;
           counts.volume += e.qty;
           const n = e.price * e.qty;
-          if (notional + n > Number.MAX_SAFE_INTEGER) {
-            counts.notional += BigInt(notional);
-            notional = 0;
+          if (this.notional + n > Number.MAX_SAFE_INTEGER) {
+            counts.notional += BigInt(this.notional);
+            this.notional = 0;
           }
-          notional += n;
+          this.notional += n;
           break;
         }
         case "liquidation_stage":
@@ -94,8 +108,28 @@ export async function replayFlow(
           break;
       }
       if (onEvent !== undefined) onEvent(e);
-    },
-  });
+    };
+  }
+
+  finish(): ReplayCounts {
+    this.counts.notional += BigInt(this.notional);
+    this.notional = 0;
+    return this.counts;
+  }
+}
+
+export async function replayFlow(
+  source: Readable,
+  format: FlowFormat,
+  options: ReplayOptions = {},
+): Promise<ReplayResult> {
+  let lastMalformed: BadLine | null = null;
+  let pendingDetail = "";
+  const counter = new EventCounter((e) => {
+    lastMalformed = { line: e.line, reason: e.reason, detail: pendingDetail };
+  }, options.onEvent);
+  const counts = counter.counts;
+  const engine = new Engine({ onEvent: counter.listener });
   let stoppedAt: BadLine | null = null;
   let badLines = 0;
   const strict = options.strict === true;
@@ -126,6 +160,85 @@ export async function replayFlow(
     },
     progress: options.onProgress,
   });
-  counts.notional += BigInt(notional);
-  return { ...counts, engine, stoppedAt, badLines };
+  return { ...counter.finish(), engine, stoppedAt, badLines };
+}
+
+/**
+ * The same replay through the engine in its worker thread. Lines stream into the command ring;
+ * a full ring holds the reader back (awaited per input chunk), so memory stays bounded. With
+ * `strict`, the worker itself skips every command after the first malformed one, so the result
+ * matches the in-process replay exactly even though the reader runs ahead.
+ */
+export async function replayFlowInWorker(
+  source: Readable,
+  format: FlowFormat,
+  options: ReplayOptions & { client?: EngineClientOptions } = {},
+): Promise<WorkerReplayResult> {
+  const strict = options.strict === true;
+  let stoppedAt: BadLine | null = null;
+  let badLines = 0;
+  // Details of lines the reader could not parse, until their rejection comes back.
+  const details = new Map<number, string>();
+  const counter = new EventCounter((e) => {
+    if (stoppedAt !== null) return;
+    const detail = details.get(e.line) ?? "";
+    details.delete(e.line);
+    const bad = { line: e.line, reason: e.reason, detail };
+    badLines++;
+    options.onBadLine?.(bad);
+    if (strict) stoppedAt = bad;
+  }, options.onEvent);
+  const client = new EngineClient({ ...options.client, stopOnMalformed: strict, onEvent: counter.listener });
+  await client.start();
+  let congested = false;
+  try {
+    await readFlow(source, format, {
+      command(input, line) {
+        if (!client.enqueue(input, line)) congested = true;
+        return stoppedAt === null;
+      },
+      malformed(reason: RejectCode, line, detail, command, id) {
+        details.set(line, detail);
+        if (!client.rejectLine(reason, line, command, id)) congested = true;
+        return stoppedAt === null;
+      },
+      async progress(bytes) {
+        if (congested) {
+          congested = false;
+          await client.ready();
+        }
+        await options.onProgress?.(bytes);
+      },
+    });
+    await client.drain();
+    const summary = await client.snapshot();
+    const { submitted, skipped } = client.stats;
+    await client.close();
+    const counts = counter.finish();
+    counts.commands = submitted - skipped;
+    return {
+      ...counts,
+      stoppedAt,
+      badLines,
+      final: {
+        liveOrders: summary.liveOrders,
+        stateHash: summary.stateHash,
+        book: summary.book,
+        accounts: summary.accounts,
+      },
+    };
+  } catch (err) {
+    await client.close().catch(() => {});
+    throw err;
+  }
+}
+
+/** The final state of an in-process replay, in the worker path's shape. */
+export function finalStateOf(engine: Engine): FinalState {
+  return {
+    liveOrders: engine.liveOrderCount,
+    stateHash: engine.stateHash(),
+    book: engine.bookSnapshot(),
+    accounts: engine.accounts(),
+  };
 }

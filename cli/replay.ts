@@ -1,15 +1,22 @@
-import { createReadStream } from "node:fs";
-import { open, stat, writeFile } from "node:fs/promises";
-import type { Readable } from "node:stream";
+import { readdirSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
 import cliProgress from "cli-progress";
 import { eventToJson } from "../protocol/event-json.js";
 import { formatOf } from "../protocol/flow-reader.js";
-import { parseArgs, stringFlag, UsageError } from "./args.js";
+import type { EngineClientOptions } from "../worker/engine-client.js";
+import { parseFsyncPolicy } from "../worker/journal.js";
+import { builtModuleUrl } from "../worker/module-url.js";
+import { TaskPool } from "../worker/pool.js";
+import { intFlag, type ParsedArgs, parseArgs, stringFlag, UsageError } from "./args.js";
 import { BufferedOutput } from "./output-file.js";
-import { type BadLine, replayFlow } from "./replay-flow.js";
+import { type BadLine, type FinalState, finalStateOf, replayFlow, replayFlowInWorker } from "./replay-flow.js";
+import { openSource } from "./replay-source.js";
+import { formatSummary, summarize } from "./replay-summary.js";
+import type { ReplayTaskInput, ReplayTaskOutput } from "./replay-task.js";
 
 export const REPLAY_USAGE =
-  "softliq replay FILE|- [--events OUT.jsonl] [--book OUT.json] [--accounts OUT.json] [--mode soft|hard|off] [--in-process] [--json] [--strict]";
+  "softliq replay FILE|- [FILE…] [--events OUT.jsonl] [--book OUT.json] [--accounts OUT.json] [--mode soft|hard|off] [--in-process] [--json] [--strict]\n" +
+  "                 [--journal DIR [--fsync batch|off|Nms] [--snapshot-every N]] [--transport ring|message] [--parallel N]";
 
 /** Bad lines printed before the rest are only counted. */
 const MAX_REPORTED_BAD_LINES = 20;
@@ -19,28 +26,56 @@ export const EXIT_OK = 0;
 export const EXIT_STRICT = 1;
 export const EXIT_UNREADABLE = 2;
 
-async function openSource(path: string): Promise<{ source: Readable; size: number } | string> {
-  if (path === "-") return { source: process.stdin, size: 0 };
+const VALUED = ["events", "book", "accounts", "mode", "journal", "fsync", "snapshot-every", "transport", "parallel"];
+const BOOLEANS = ["in-process", "json", "strict"];
+
+export async function runReplay(argv: readonly string[]): Promise<number> {
+  const args = parseArgs(argv, VALUED, BOOLEANS);
+  const files = args.positionals;
+  if (files.length === 0) throw new UsageError("replay needs a FILE (or - for stdin)");
+  const mode = stringFlag(args, "mode") ?? "soft";
+  if (mode !== "soft" && mode !== "hard" && mode !== "off") throw new UsageError("--mode is soft, hard or off");
+  if (files.length > 1 || args.flags.has("parallel")) return runParallel(args, files, mode);
+  return runSingle(args, files[0] as string, mode);
+}
+
+/** The engine's placement: the worker (default, optionally journaled) or this thread. */
+function clientOptions(args: ParsedArgs): EngineClientOptions | null {
+  const inProcess = args.flags.has("in-process");
+  const journalDir = stringFlag(args, "journal");
+  const transport = stringFlag(args, "transport") ?? "ring";
+  if (transport !== "ring" && transport !== "message") throw new UsageError("--transport is ring or message");
+  if (inProcess) {
+    if (journalDir !== undefined) throw new UsageError("--journal needs the worker; drop --in-process");
+    return null;
+  }
+  if (journalDir === undefined) {
+    if (args.flags.has("fsync") || args.flags.has("snapshot-every"))
+      throw new UsageError("--fsync and --snapshot-every need --journal DIR");
+    return { transport };
+  }
+  if (args.flags.has("strict")) throw new UsageError("--strict cannot be combined with --journal");
+  const fsyncText = stringFlag(args, "fsync") ?? "batch";
+  const fsync = parseFsyncPolicy(fsyncText);
+  if (fsync === null) throw new UsageError("--fsync is batch, off or a number of ms");
+  return { transport, journal: { dir: journalDir, fsync, snapshotEvery: intFlag(args, "snapshot-every", 100_000) } };
+}
+
+function holdsJournal(dir: string): boolean {
   try {
-    const info = await stat(path);
-    if (!info.isFile()) return `${path} is not a file`;
-    // Opening proves read permission before any output is produced.
-    const handle = await open(path, "r");
-    await handle.close();
-    return { source: createReadStream(path, { highWaterMark: 1 << 16 }), size: info.size };
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    return `cannot read ${path}: ${e.code === "ENOENT" ? "no such file" : e.code === "EACCES" ? "permission denied" : e.message}`;
+    return readdirSync(dir).some((name) => name.startsWith("journal-") || name.startsWith("snapshot-"));
+  } catch {
+    return false;
   }
 }
 
-export async function runReplay(argv: readonly string[]): Promise<number> {
-  const args = parseArgs(argv, ["events", "book", "accounts", "mode"], ["in-process", "json", "strict"]);
-  const file = args.positionals[0];
-  if (file === undefined || args.positionals.length > 1) throw new UsageError("replay takes one FILE (or - for stdin)");
-  const mode = stringFlag(args, "mode") ?? "soft";
-  if (mode !== "soft" && mode !== "hard" && mode !== "off") throw new UsageError("--mode is soft, hard or off");
+async function runSingle(args: ParsedArgs, file: string, mode: string): Promise<number> {
   const json = args.flags.has("json");
+  const client = clientOptions(args);
+  if (client?.journal != null && holdsJournal(client.journal.dir)) {
+    process.stderr.write(`softliq: ${client.journal.dir} already holds a journal (inspect it with softliq recover)\n`);
+    return EXIT_UNREADABLE;
+  }
 
   const opened = await openSource(file);
   if (typeof opened === "string") {
@@ -67,16 +102,27 @@ export async function runReplay(argv: readonly string[]): Promise<number> {
     }
   };
 
-  const started = process.hrtime.bigint();
-  const result = await replayFlow(opened.source, formatOf(file), {
+  const replayOptions = {
     strict: args.flags.has("strict"),
-    onEvent: events === null ? undefined : (e) => events.writeLine(eventToJson(e)),
+    onEvent: events === null ? undefined : (e: Parameters<typeof eventToJson>[0]) => events.writeLine(eventToJson(e)),
     onBadLine: reportBad,
-    async onProgress(bytes) {
+    async onProgress(bytes: number) {
       bar?.update(bytes);
       if (events !== null) await events.maybeFlush();
     },
-  });
+  };
+  const started = process.hrtime.bigint();
+  let result: Awaited<ReturnType<typeof replayFlowInWorker>> | Awaited<ReturnType<typeof replayFlow>>;
+  let final: FinalState;
+  if (client === null) {
+    const r = await replayFlow(opened.source, formatOf(file), replayOptions);
+    final = finalStateOf(r.engine);
+    result = r;
+  } else {
+    const r = await replayFlowInWorker(opened.source, formatOf(file), { ...replayOptions, client });
+    final = r.final;
+    result = r;
+  }
   const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
   bar?.stop();
   if (reported > MAX_REPORTED_BAD_LINES) {
@@ -85,54 +131,57 @@ export async function runReplay(argv: readonly string[]): Promise<number> {
   if (!(opened.source === process.stdin)) opened.source.destroy();
 
   await events?.close();
-  const { engine } = result;
   const bookPath = stringFlag(args, "book");
-  if (bookPath !== undefined) await writeFile(bookPath, `${JSON.stringify(engine.bookSnapshot())}\n`);
+  if (bookPath !== undefined) await writeFile(bookPath, `${JSON.stringify(final.book)}\n`);
   const accountsPath = stringFlag(args, "accounts");
-  if (accountsPath !== undefined) await writeFile(accountsPath, `${JSON.stringify(engine.accounts())}\n`);
+  if (accountsPath !== undefined) await writeFile(accountsPath, `${JSON.stringify(final.accounts)}\n`);
 
-  const summary = {
-    file,
-    mode,
-    commands: result.commands,
-    accepted: result.accepted,
-    rejected: result.rejected,
-    badLines: result.badLines,
-    fills: result.fills,
-    volume: result.volume,
-    notional: result.notional <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(result.notional) : result.notional.toString(),
-    liquidations: {
-      triggered: result.breaches,
-      childOrders: 0,
-      closedQty: 0,
-      closedNotional: 0,
-      penalties: 0,
-      badDebt: 0,
-      adl: 0,
-    },
-    rejectsByReason: result.rejectsByReason,
-    liveOrders: engine.liveOrderCount,
-    stateHash: engine.stateHash(),
-    elapsedMs: Math.round(elapsedMs * 1000) / 1000,
-    commandsPerSec: elapsedMs > 0 ? Math.round((result.commands * 1000) / elapsedMs) : 0,
-    ...(result.stoppedAt === null ? {} : { stoppedAtLine: result.stoppedAt.line }),
-  };
-  if (!json) {
-    const out = process.stdout;
-    out.write(
-      `replayed ${summary.commands} commands from ${file} in ${summary.elapsedMs.toFixed(1)} ms (${summary.commandsPerSec} commands/s)\n`,
-    );
-    out.write(`  accepted ${summary.accepted}, rejected ${summary.rejected} (${summary.badLines} malformed lines)\n`);
-    out.write(`  fills ${summary.fills}, volume ${summary.volume} lots, notional ${summary.notional} quote units\n`);
-    out.write(`  live orders ${summary.liveOrders}\n`);
-    for (const [reason, n] of Object.entries(summary.rejectsByReason)) out.write(`  rejected ${reason}: ${n}\n`);
-    out.write(`  state hash ${summary.stateHash}\n`);
-  } else {
-    process.stdout.write(`${JSON.stringify(summary)}\n`);
-  }
+  process.stdout.write(formatSummary(summarize(file, mode, result, final, elapsedMs), json));
   if (result.stoppedAt !== null) {
     process.stderr.write(`softliq: --strict: stopped at line ${result.stoppedAt.line} (${result.stoppedAt.reason})\n`);
     return EXIT_STRICT;
   }
   return EXIT_OK;
+}
+
+/**
+ * Several files at once, each replayed in a pool thread with a summary of its own (printed in the
+ * order given). Exit: 2 when a file could not be read, else 1 when --strict stopped one, else 0.
+ */
+async function runParallel(args: ParsedArgs, files: readonly string[], mode: string): Promise<number> {
+  for (const flag of ["events", "book", "accounts", "journal", "fsync", "snapshot-every", "transport"]) {
+    if (args.flags.has(flag)) throw new UsageError(`--${flag} takes a single FILE`);
+  }
+  if (files.includes("-")) throw new UsageError("stdin (-) cannot be replayed in parallel");
+  const json = args.flags.has("json");
+  const strict = args.flags.has("strict");
+  const threads = intFlag(args, "parallel", files.length);
+  if (threads < 1) throw new UsageError("--parallel must be at least 1");
+  const pool = new TaskPool({ threads: Math.min(threads, files.length) });
+  const task = builtModuleUrl("./replay-task.js", import.meta.url);
+  let code = EXIT_OK;
+  try {
+    const outputs = files.map((file) =>
+      pool.run<ReplayTaskInput, ReplayTaskOutput>(task, "replayFileTask", {
+        file,
+        mode,
+        strict,
+        maxReported: MAX_REPORTED_BAD_LINES,
+      }),
+    );
+    for (const pending of outputs) {
+      const out = await pending;
+      for (const line of out.badLineReports) process.stderr.write(`${line}\n`);
+      if (out.summary === null) {
+        process.stderr.write(`softliq: ${out.error}\n`);
+        code = EXIT_UNREADABLE;
+        continue;
+      }
+      process.stdout.write(formatSummary(out.summary, json));
+      if (out.summary.stoppedAtLine !== undefined && code === EXIT_OK) code = EXIT_STRICT;
+    }
+  } finally {
+    await pool.close();
+  }
+  return code;
 }

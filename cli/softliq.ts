@@ -4,6 +4,7 @@ import { BENCH_USAGE, runBench } from "./bench.js";
 import { FIDELITY_USAGE, runFidelity } from "./fidelity.js";
 import { GENERATE_USAGE, runGenerate } from "./generate.js";
 import { IMPORT_USAGE, runImport } from "./import.js";
+import { RECOVER_USAGE, runRecover } from "./recover.js";
 import { REPLAY_USAGE, runReplay } from "./replay.js";
 
 const USAGE = `usage:
@@ -11,7 +12,8 @@ const USAGE = `usage:
   ${GENERATE_USAGE}
   ${IMPORT_USAGE}
   ${FIDELITY_USAGE}
-  ${BENCH_USAGE}`;
+  ${BENCH_USAGE}
+  ${RECOVER_USAGE}`;
 
 const commands: Record<string, (argv: readonly string[]) => Promise<number>> = {
   replay: runReplay,
@@ -19,6 +21,7 @@ const commands: Record<string, (argv: readonly string[]) => Promise<number>> = {
   import: runImport,
   fidelity: runFidelity,
   bench: runBench,
+  recover: runRecover,
 };
 
 async function main(argv: readonly string[]): Promise<number> {

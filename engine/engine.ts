@@ -60,6 +60,8 @@ function defaultSpec(symbol: string): InstrumentSpec {
 export class Engine {
   private readonly out = new EventStream();
   private readonly cmd = new CommandRecord();
+  /** The record being executed: rejections report its fields (it is not always `cmd`). */
+  private current: CommandRecord = this.cmd;
   private readonly taker = new Taker();
   private readonly orders = new Map<OrderId, Order>();
   private readonly pool = new OrderPool();
@@ -98,12 +100,21 @@ export class Engine {
     const code = readCommand(input, cmd);
     cmd.line = line;
     if (code !== null) {
-      // Without a known type the record still says "tick" (its reset value): name no command.
-      if (code === "MALFORMED_LINE" || code === "UNKNOWN_COMMAND") this.rejectLine(code, line);
-      else this.reject(code);
+      this.rejectInvalid(cmd, code);
       return;
     }
     this.execute(cmd);
+  }
+
+  /** Rejects a command that failed validation elsewhere (the worker's wire), as `apply` would. */
+  rejectInvalid(cmd: CommandRecord, code: RejectCode): void {
+    // Without a known type the record still says "tick" (its reset value): name no command.
+    if (code === "MALFORMED_LINE" || code === "UNKNOWN_COMMAND") {
+      this.rejectLine(code, cmd.line);
+      return;
+    }
+    const ts = cmd.hasTs && cmd.ts >= this.out.ts ? cmd.ts : this.out.ts;
+    this.out.rejected(cmd.type, cmd.hasId ? cmd.id : null, code, cmd.line, ts);
   }
 
   /** Reports a source line that could not be read as a command (bad JSON, unknown field). */
@@ -113,6 +124,7 @@ export class Engine {
 
   /** Applies a command already validated into a record (the binary protocol's entry point). */
   execute(cmd: CommandRecord): void {
+    this.current = cmd;
     this.dispatch(cmd);
     if (this.margin !== null) this.margin.afterCommand();
   }
@@ -152,9 +164,7 @@ export class Engine {
   }
 
   private reject(code: RejectCode): void {
-    const cmd = this.cmd;
-    const ts = cmd.hasTs && cmd.ts >= this.out.ts ? cmd.ts : this.out.ts;
-    this.out.rejected(cmd.type, cmd.hasId ? cmd.id : null, code, cmd.line, ts);
+    this.rejectInvalid(this.current, code);
   }
 
   /** Advances the clock and emits `accepted`: the point after which the command changes state. */
@@ -397,6 +407,28 @@ export class Engine {
 
   get internalOrderIndex(): ReadonlyMap<OrderId, Order> {
     return this.orders;
+  }
+
+  // State import (engine/state-snapshot.ts), on a fresh engine only.
+
+  /** An empty book for `spec`, after the existing ones. */
+  restoreBook(spec: InstrumentSpec, oraclePrice: number): OrderBook {
+    const book = this.createBook(spec);
+    book.oraclePrice = oraclePrice;
+    return book;
+  }
+
+  /** A resting order at the back of its level: restore each level in queue order. */
+  restoreOrder(book: OrderBook, order: Order): void {
+    order.bookIndex = book.bookIndex;
+    this.orders.set(order.id, order);
+    book.rest(order);
+  }
+
+  /** The event counter and the clock. */
+  restoreClock(seq: number, ts: number): void {
+    this.out.seq = seq;
+    this.out.ts = ts;
   }
 }
 

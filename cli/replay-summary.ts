@@ -1,0 +1,68 @@
+import type { FinalState, ReplayOutcome } from "./replay-flow.js";
+
+/** The replay summary: `--json` prints it as the last line of stdout (CONTRACT.md). */
+export interface ReplaySummary {
+  file: string;
+  mode: string;
+  commands: number;
+  accepted: number;
+  rejected: number;
+  badLines: number;
+  fills: number;
+  volume: number;
+  notional: number | string;
+  liquidations: Record<string, number>;
+  rejectsByReason: Record<string, number>;
+  liveOrders: number;
+  stateHash: string;
+  elapsedMs: number;
+  commandsPerSec: number;
+  stoppedAtLine?: number;
+}
+
+export function summarize(
+  file: string,
+  mode: string,
+  result: ReplayOutcome,
+  final: FinalState,
+  elapsedMs: number,
+): ReplaySummary {
+  return {
+    file,
+    mode,
+    commands: result.commands,
+    accepted: result.accepted,
+    rejected: result.rejected,
+    badLines: result.badLines,
+    fills: result.fills,
+    volume: result.volume,
+    notional: result.notional <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(result.notional) : result.notional.toString(),
+    liquidations: {
+      triggered: result.breaches,
+      childOrders: 0,
+      closedQty: 0,
+      closedNotional: 0,
+      penalties: 0,
+      badDebt: 0,
+      adl: 0,
+    },
+    rejectsByReason: result.rejectsByReason,
+    liveOrders: final.liveOrders,
+    stateHash: final.stateHash,
+    elapsedMs: Math.round(elapsedMs * 1000) / 1000,
+    commandsPerSec: elapsedMs > 0 ? Math.round((result.commands * 1000) / elapsedMs) : 0,
+    ...(result.stoppedAt === null ? {} : { stoppedAtLine: result.stoppedAt.line }),
+  };
+}
+
+export function formatSummary(summary: ReplaySummary, json: boolean): string {
+  if (json) return `${JSON.stringify(summary)}\n`;
+  let out =
+    `replayed ${summary.commands} commands from ${summary.file} in ${summary.elapsedMs.toFixed(1)} ms (${summary.commandsPerSec} commands/s)\n` +
+    `  accepted ${summary.accepted}, rejected ${summary.rejected} (${summary.badLines} malformed lines)\n` +
+    `  fills ${summary.fills}, volume ${summary.volume} lots, notional ${summary.notional} quote units\n` +
+    `  live orders ${summary.liveOrders}\n`;
+  for (const [reason, n] of Object.entries(summary.rejectsByReason)) out += `  rejected ${reason}: ${n}\n`;
+  out += `  state hash ${summary.stateHash}\n`;
+  return out;
+}

@@ -1,0 +1,39 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Engine } from "../exchange.js";
+import type { Command } from "../protocol/commands.js";
+import { eventToJson } from "../protocol/event-json.js";
+
+/** The in-process reference: each command's events as JSON lines, and the final state hash. */
+export function referenceRun(commands: readonly unknown[]): {
+  perCommand: string[][];
+  all: string[];
+  stateHash: string;
+  seq: number;
+} {
+  const perCommand: string[][] = [];
+  const all: string[] = [];
+  let current: string[] = [];
+  const engine = new Engine({
+    onEvent(e) {
+      const line = eventToJson(e);
+      current.push(line);
+      all.push(line);
+    },
+  });
+  for (const c of commands) {
+    current = [];
+    engine.apply(c);
+    perCommand.push(current);
+  }
+  return { perCommand, all, stateHash: engine.stateHash(), seq: engine.seq };
+}
+
+export function tempDir(prefix: string): { dir: string; remove: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), `softliq-${prefix}-`));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Commands in the flow format, typed loosely (tests also send invalid ones). */
+export type AnyCommand = Command | Record<string, unknown>;

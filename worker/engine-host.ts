@@ -1,0 +1,236 @@
+/**
+ * The worker's side: takes batches of command records (from a ring or a message), journals them,
+ * applies them to the engine and writes the events back, a DONE marker closing each command.
+ * Transport-agnostic: the worker entry feeds it batches and gives it somewhere to write events.
+ */
+
+import { rmSync } from "node:fs";
+import { exportState } from "../engine/state-snapshot.js";
+import { Engine } from "../exchange.js";
+import type { EngineEvent } from "../protocol/events.js";
+import { isMalformedReject } from "../protocol/reject-codes.js";
+import { CommandDecoder } from "../protocol/wire/command-codec.js";
+import { encodeEvent } from "../protocol/wire/event-codec.js";
+import { InternReader, InternWriter } from "../protocol/wire/intern.js";
+import { recordSlots } from "../protocol/wire/record-size.js";
+import {
+  CONTROL_CLOSE,
+  CONTROL_FAULT,
+  CONTROL_QUERY,
+  CONTROL_SNAPSHOT,
+  FAULT_AFTER_JOURNAL,
+  FAULT_EXIT,
+  FAULT_THROW,
+  KIND_COMMAND,
+  KIND_CONTROL,
+  KIND_DONE,
+  KIND_READY,
+  KIND_REJECT_LINE,
+  KIND_TEXT,
+  type SlotSink,
+  TEXT_REPLY,
+  writeText,
+} from "../protocol/wire/records.js";
+import { applyRecord, isJournaled } from "./apply-record.js";
+import { type FsyncPolicy, JournalWriter, listSegments } from "./journal.js";
+import { recover } from "./recovery.js";
+import { listSnapshots, pruneSnapshots, writeSnapshot } from "./snapshot-store.js";
+
+/** Where the host writes events: a ring (flush = publish) or a message batch (flush = post). */
+export interface EventSink extends SlotSink {
+  flush(): void;
+}
+
+export interface HostOptions {
+  /** Journal and snapshot directory; null: no persistence. */
+  journalDir: string | null;
+  fsync: FsyncPolicy;
+  /** Persistent snapshot every N commands (0: never). */
+  snapshotEvery: number;
+  /** After the first malformed-line rejection, skip every later command (replay --strict). */
+  stopOnMalformed: boolean;
+  /** Recovery re-sends the events of journaled commands from this index (those the client lacks). */
+  deliverFrom: number;
+}
+
+/** The reply to CONTROL_QUERY. */
+export interface StateSummary {
+  seq: number;
+  clock: number;
+  stateHash: string;
+  liveOrders: number;
+  book: ReturnType<Engine["bookSnapshot"]>;
+  accounts: ReturnType<Engine["accounts"]>;
+  journalIndex: number;
+}
+
+export class EngineHost {
+  readonly engine: Engine;
+  private readonly intern = new InternWriter();
+  private readonly decoder = new CommandDecoder(new InternReader());
+  private readonly journal: JournalWriter | null;
+  /** The index of the next command (its place in the journal). */
+  private index = 0;
+  private sinceSnapshot = 0;
+  private halted = false;
+  private dieAfterJournal = false;
+  closed = false;
+
+  constructor(
+    private readonly options: HostOptions,
+    private readonly sink: EventSink,
+  ) {
+    const dir = options.journalDir;
+    if (dir === null) {
+      this.engine = new Engine();
+      this.journal = null;
+    } else {
+      const report = recover(dir, {
+        deliverFrom: options.deliverFrom,
+        onEvent: (e) => encodeEvent(sink, this.intern, e),
+        onCommandDone: (index) => this.done(index, false),
+      });
+      this.engine = report.engine;
+      this.index = report.journalLength;
+      this.journal = new JournalWriter(dir, this.index, options.fsync, null);
+    }
+    this.engine.setListener((e) => this.onEvent(e));
+    const at = sink.reserve(2);
+    sink.f64[at] = KIND_READY;
+    sink.f64[at + 1] = this.index;
+    sink.flush();
+  }
+
+  private onEvent(e: EngineEvent): void {
+    encodeEvent(this.sink, this.intern, e);
+    if (this.options.stopOnMalformed && e.type === "rejected" && isMalformedReject(e.reason)) this.halted = true;
+  }
+
+  private done(index: number, skipped: boolean): void {
+    const at = this.sink.reserve(2);
+    this.sink.f64[at] = KIND_DONE | (skipped ? 16 : 0);
+    this.sink.f64[at + 1] = index;
+  }
+
+  /**
+   * Runs one batch: the records at `positions[0..n)` (slot indices into f64/u16/i32), at most one
+   * control record, and it last. The journal frame is written before any command executes, so no
+   * event leaves before its command is journaled.
+   */
+  runBatch(f64: Float64Array, u16: Uint16Array, i32: Int32Array, positions: Int32Array, n: number): void {
+    const journal = this.journal;
+    if (journal !== null) {
+      journal.begin();
+      for (let i = 0; i < n; i++) {
+        const at = positions[i] as number;
+        const kind = (f64[at] as number) & 15;
+        if (isJournaled(kind)) {
+          journal.append(i32, at, recordSlots(f64, at), kind === KIND_COMMAND || kind === KIND_REJECT_LINE);
+        }
+      }
+      journal.commit();
+      if (this.dieAfterJournal) process.exit(3);
+    }
+    const engine = this.engine;
+    const decoder = this.decoder;
+    for (let i = 0; i < n; i++) {
+      const at = positions[i] as number;
+      const kind = (f64[at] as number) & 15;
+      if (kind === KIND_CONTROL) {
+        this.sink.flush(); // what came before is complete: release it first
+        this.control(f64, at);
+      } else if (this.halted && (kind === KIND_COMMAND || kind === KIND_REJECT_LINE)) {
+        this.done(this.index++, true);
+      } else if (applyRecord(engine, decoder, f64, u16, at, kind)) {
+        this.done(this.index++, false);
+        this.sinceSnapshot++;
+      }
+    }
+    this.sink.flush();
+    if (this.options.snapshotEvery > 0 && this.sinceSnapshot >= this.options.snapshotEvery) this.persist();
+  }
+
+  /** Between batches: the interval fsync policy's clock. */
+  idle(): void {
+    this.journal?.syncIfDue();
+  }
+
+  private control(f64: Float64Array, at: number): void {
+    const op = (f64[at] as number) >>> 4;
+    const arg = f64[at + 1] as number;
+    switch (op) {
+      case CONTROL_QUERY:
+        this.reply(this.summary());
+        return;
+      case CONTROL_SNAPSHOT:
+        this.reply({ snapshotIndex: this.journal === null ? null : this.persist() });
+        return;
+      case CONTROL_CLOSE:
+        this.journal?.close();
+        this.closed = true;
+        this.reply({ closed: true, journalIndex: this.index });
+        return;
+      case CONTROL_FAULT:
+        if (arg === FAULT_THROW) throw new Error("injected fault");
+        if (arg === FAULT_EXIT) process.exit(3);
+        if (arg === FAULT_AFTER_JOURNAL) this.dieAfterJournal = true;
+        return;
+      default:
+        throw new Error(`wire: unknown control operation ${op}`);
+    }
+  }
+
+  private reply(value: unknown): void {
+    writeText(this.sink, KIND_TEXT | (TEXT_REPLY << 4), JSON.stringify(value));
+  }
+
+  summary(): StateSummary {
+    const engine = this.engine;
+    return {
+      seq: engine.seq,
+      clock: engine.clock,
+      stateHash: engine.stateHash(),
+      liveOrders: engine.liveOrderCount,
+      book: engine.bookSnapshot(),
+      accounts: engine.accounts(),
+      journalIndex: this.index,
+    };
+  }
+
+  /**
+   * Writes a persistent snapshot at the current index and starts a new journal segment there;
+   * keeps the two newest snapshots and the segments they need.
+   */
+  private persist(): number {
+    const dir = this.options.journalDir;
+    const journal = this.journal;
+    if (dir === null || journal === null) return this.index;
+    if (!canSnapshot(this.engine)) {
+      // The money layer's state has no export yet: keep journaling, recovery replays further back.
+      this.sinceSnapshot = 0;
+      return this.index;
+    }
+    journal.sync();
+    writeSnapshot(dir, this.index, exportState(this.engine));
+    journal.rotate(this.decoder.intern);
+    this.sinceSnapshot = 0;
+    const kept = listSnapshots(dir).slice(0, 2);
+    const keepFrom = kept[kept.length - 1] ?? 0;
+    pruneSnapshots(dir, keepFrom);
+    const segments = listSegments(dir);
+    for (let i = 0; i + 1 < segments.length; i++) {
+      if ((segments[i + 1] as { first: number }).first <= keepFrom) rmSync((segments[i] as { path: string }).path);
+    }
+    return this.index;
+  }
+}
+
+/**
+ * A persistent snapshot holds the books, the clock and the event counter. The margin engine's
+ * accounts have no export yet (a `sections` entry of its own, later), so only a state without
+ * money is snapshotted: exchange feeds replayed without accounts, the common case.
+ */
+export function canSnapshot(engine: Engine): boolean {
+  const m = engine.marginEngine;
+  return m === null || (m.accounts.size === 0 && m.insuranceFund === 0 && m.feesCollected === 0);
+}
