@@ -68,6 +68,7 @@ export class Engine {
   private readonly books: OrderBook[] = [];
   private readonly booksBySymbol = new Map<string, OrderBook>();
   private readonly margin: MarginHooks | null;
+  private lastBook: OrderBook | null = null;
 
   constructor(options: EngineOptions = {}) {
     this.out.listener = options.onEvent ?? null;
@@ -179,8 +180,13 @@ export class Engine {
    * rejected command leaves the state untouched.
    */
   private findBook(symbol: string): OrderBook | null | undefined {
+    // Flows are mostly one instrument at a time: the last book found is asked for again.
+    if (symbol === this.lastBook?.symbol) return this.lastBook;
     const book = this.booksBySymbol.get(symbol);
-    if (book !== undefined) return book;
+    if (book !== undefined) {
+      this.lastBook = book;
+      return book;
+    }
     return symbol === DEFAULT_SYMBOL ? null : undefined;
   }
 
