@@ -1,0 +1,105 @@
+/**
+ * The margin engine's state as a section of the engine state (engine/state-snapshot.ts): every
+ * account in creation order (its place is its tie-break seq), each position in first-touch order
+ * with its open-order tracking and its resting reduce-only orders by id, the funds, and the
+ * accounts whose at-risk triggers wait to be re-placed. Integers and strings only.
+ *
+ * The at-risk index is not written as heaps: each position's live trigger prices are, and import
+ * pushes them back. A heap's layout depends on history, but nothing read from it does: an oracle
+ * update collects the set of crossed triggers and re-checks their accounts in creation order.
+ * Per-command scratch (re-check and re-fit queues) is empty between commands and not written.
+ */
+import type { OrderId } from "../protocol/commands.js";
+
+export const MARGIN_SECTION = "margin";
+export const MARGIN_STATE_VERSION = 1;
+
+/**
+ * [symbol, qty, entryNotional, openBuyQty, openBuyNotional, openSellQty, openSellNotional,
+ *  down trigger price, up trigger price (0: none indexed), reduce-only order ids in join order]
+ */
+export type PositionState = [
+  symbol: string,
+  qty: number,
+  entryNotional: number,
+  openBuyQty: number,
+  openBuyNotional: number,
+  openSellQty: number,
+  openSellNotional: number,
+  down: number,
+  up: number,
+  reduceOnly: OrderId[],
+];
+
+/** [name, collateral, breached (0/1), positions]. */
+export type AccountState = [name: string, collateral: number, breached: number, positions: PositionState[]];
+
+export interface MarginState {
+  version: number;
+  insuranceFund: number;
+  feesCollected: number;
+  crossedCount: number;
+  /** In creation order. */
+  accounts: AccountState[];
+  /** Accounts (places in `accounts`) whose triggers are re-placed before the next oracle update, in queue order. */
+  placeQueue: number[];
+}
+
+function fail(what: string): never {
+  throw new Error(`cannot restore margin state: ${what}`);
+}
+
+function int(v: unknown, what: string): number {
+  return Number.isSafeInteger(v) ? (v as number) : fail(`${what} is not a safe integer`);
+}
+
+function list(v: unknown, what: string): unknown[] {
+  return Array.isArray(v) ? v : fail(`${what} is not a list`);
+}
+
+function text(v: unknown, what: string): string {
+  return typeof v === "string" ? v : fail(`${what} is not a string`);
+}
+
+function orderId(v: unknown, what: string): OrderId {
+  return typeof v === "string" || Number.isSafeInteger(v) ? (v as OrderId) : fail(`${what} is not an order id`);
+}
+
+/** Checks the shape and the integers of a section read from a file; throws on anything else. */
+export function readMarginState(value: unknown): MarginState {
+  if (typeof value !== "object" || value === null) fail("not an object");
+  const v = value as Record<string, unknown>;
+  if (v.version !== MARGIN_STATE_VERSION) fail(`version ${String(v.version)}`);
+  const accounts = list(v.accounts, "accounts").map((raw, i): AccountState => {
+    const a = list(raw, `account ${i}`);
+    const positions = list(a[3], `positions of account ${i}`).map((rawP, j): PositionState => {
+      const p = list(rawP, `position ${j} of account ${i}`);
+      const at = `position ${j} of account ${i}`;
+      return [
+        text(p[0], `${at} symbol`),
+        int(p[1], `${at} qty`),
+        int(p[2], `${at} entry notional`),
+        int(p[3], `${at} open buy qty`),
+        int(p[4], `${at} open buy notional`),
+        int(p[5], `${at} open sell qty`),
+        int(p[6], `${at} open sell notional`),
+        int(p[7], `${at} down trigger`),
+        int(p[8], `${at} up trigger`),
+        list(p[9], `${at} reduce-only orders`).map((id) => orderId(id, `${at} reduce-only order`)),
+      ];
+    });
+    return [text(a[0], `account ${i} name`), int(a[1], `account ${i} collateral`), int(a[2], "breached"), positions];
+  });
+  const placeQueue = list(v.placeQueue, "placeQueue").map((x) => {
+    const at = int(x, "placeQueue entry");
+    return at >= 0 && at < accounts.length ? at : fail(`placeQueue names no account (${at})`);
+  });
+  return {
+    version: MARGIN_STATE_VERSION,
+    insuranceFund: int(v.insuranceFund, "insuranceFund"),
+    feesCollected: int(v.feesCollected, "feesCollected"),
+    crossedCount: int(v.crossedCount, "crossedCount"),
+    accounts,
+    placeQueue,
+  };
+}
