@@ -49,20 +49,21 @@ function fail(what: string): never {
   throw new Error(`cannot restore margin state: ${what}`);
 }
 
-function int(v: unknown, what: string): number {
-  return Number.isSafeInteger(v) ? (v as number) : fail(`${what} is not a safe integer`);
+// Checks name the offending field only when they fail: a large state reads without building strings.
+function int(v: unknown, where: string | number, field: string): number {
+  return Number.isSafeInteger(v) ? (v as number) : fail(`${where} ${field} is not a safe integer`);
 }
 
-function list(v: unknown, what: string): unknown[] {
-  return Array.isArray(v) ? v : fail(`${what} is not a list`);
+function list(v: unknown, where: string | number, field: string): unknown[] {
+  return Array.isArray(v) ? v : fail(`${where} ${field} is not a list`);
 }
 
-function text(v: unknown, what: string): string {
-  return typeof v === "string" ? v : fail(`${what} is not a string`);
+function text(v: unknown, where: string | number, field: string): string {
+  return typeof v === "string" ? v : fail(`${where} ${field} is not a string`);
 }
 
-function orderId(v: unknown, what: string): OrderId {
-  return typeof v === "string" || Number.isSafeInteger(v) ? (v as OrderId) : fail(`${what} is not an order id`);
+function orderId(v: unknown, where: string | number): OrderId {
+  return typeof v === "string" || Number.isSafeInteger(v) ? (v as OrderId) : fail(`${where} holds a bad order id`);
 }
 
 /** Checks the shape and the integers of a section read from a file; throws on anything else. */
@@ -70,35 +71,35 @@ export function readMarginState(value: unknown): MarginState {
   if (typeof value !== "object" || value === null) fail("not an object");
   const v = value as Record<string, unknown>;
   if (v.version !== MARGIN_STATE_VERSION) fail(`version ${String(v.version)}`);
-  const accounts = list(v.accounts, "accounts").map((raw, i): AccountState => {
-    const a = list(raw, `account ${i}`);
-    const positions = list(a[3], `positions of account ${i}`).map((rawP, j): PositionState => {
-      const p = list(rawP, `position ${j} of account ${i}`);
-      const at = `position ${j} of account ${i}`;
+  const accounts = list(v.accounts, "state", "accounts").map((raw, i): AccountState => {
+    const a = list(raw, "account", String(i));
+    const name = text(a[0], "account", "name");
+    const positions = list(a[3], name, "positions").map((rawP): PositionState => {
+      const p = list(rawP, name, "position");
       return [
-        text(p[0], `${at} symbol`),
-        int(p[1], `${at} qty`),
-        int(p[2], `${at} entry notional`),
-        int(p[3], `${at} open buy qty`),
-        int(p[4], `${at} open buy notional`),
-        int(p[5], `${at} open sell qty`),
-        int(p[6], `${at} open sell notional`),
-        int(p[7], `${at} down trigger`),
-        int(p[8], `${at} up trigger`),
-        list(p[9], `${at} reduce-only orders`).map((id) => orderId(id, `${at} reduce-only order`)),
+        text(p[0], name, "position symbol"),
+        int(p[1], name, "qty"),
+        int(p[2], name, "entry notional"),
+        int(p[3], name, "open buy qty"),
+        int(p[4], name, "open buy notional"),
+        int(p[5], name, "open sell qty"),
+        int(p[6], name, "open sell notional"),
+        int(p[7], name, "down trigger"),
+        int(p[8], name, "up trigger"),
+        list(p[9], name, "reduce-only orders").map((id) => orderId(id, name)),
       ];
     });
-    return [text(a[0], `account ${i} name`), int(a[1], `account ${i} collateral`), int(a[2], "breached"), positions];
+    return [name, int(a[1], name, "collateral"), int(a[2], name, "breached"), positions];
   });
-  const placeQueue = list(v.placeQueue, "placeQueue").map((x) => {
-    const at = int(x, "placeQueue entry");
+  const placeQueue = list(v.placeQueue, "state", "placeQueue").map((x) => {
+    const at = int(x, "placeQueue", "entry");
     return at >= 0 && at < accounts.length ? at : fail(`placeQueue names no account (${at})`);
   });
   return {
     version: MARGIN_STATE_VERSION,
-    insuranceFund: int(v.insuranceFund, "insuranceFund"),
-    feesCollected: int(v.feesCollected, "feesCollected"),
-    crossedCount: int(v.crossedCount, "crossedCount"),
+    insuranceFund: int(v.insuranceFund, "state", "insuranceFund"),
+    feesCollected: int(v.feesCollected, "state", "feesCollected"),
+    crossedCount: int(v.crossedCount, "state", "crossedCount"),
     accounts,
     placeQueue,
   };

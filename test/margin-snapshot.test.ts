@@ -25,6 +25,35 @@ function marginOf(state: EngineState): MarginState {
 /** What the random flows reached, so the property is known to cover the interesting states. */
 const seen = { breaches: 0, reduceOnly: 0, triggers: 0, pendingPlacement: 0, openOrders: 0 };
 
+/**
+ * The open-order tracking written for each position equals what the books hold: Σ open and
+ * Σ price × open of the account's resting orders there, reduce-only ones excluded.
+ */
+function expectTrackingMatchesBooks(state: EngineState): void {
+  const fromBooks = new Map<string, number[]>();
+  for (const book of state.books) {
+    const symbol = book.spec.symbol;
+    for (const [orders, at] of [
+      [book.bids, 0],
+      [book.asks, 2],
+    ] as const) {
+      for (const [, price, open, account, flags] of orders) {
+        if (account === null || (flags & 2) !== 0) continue;
+        const key = `${account} ${symbol}`;
+        const sums = fromBooks.get(key) ?? [0, 0, 0, 0];
+        sums[at] = (sums[at] as number) + open;
+        sums[at + 1] = (sums[at + 1] as number) + open * price;
+        fromBooks.set(key, sums);
+      }
+    }
+  }
+  for (const [name, , , positions] of marginOf(state).accounts) {
+    for (const p of positions) {
+      expect([p[3], p[4], p[5], p[6]]).toEqual(fromBooks.get(`${name} ${p[0]}`) ?? [0, 0, 0, 0]);
+    }
+  }
+}
+
 function note(state: MarginState, lines: readonly string[]): void {
   for (const [, , breached, positions] of state.accounts) {
     if (breached !== 0) seen.breaches++;
@@ -46,6 +75,7 @@ describe("margin state export and restore", () => {
         for (const c of [...PREAMBLE, ...before]) original.engine.apply(c);
         const state = exportState(original.engine);
         note(marginOf(state), original.lines);
+        expectTrackingMatchesBooks(state);
 
         const restored = recording();
         restoreState(throughFile(state), restored.engine);
