@@ -29,6 +29,8 @@ export class Engine extends MatchingEngine {
       options.margin === false ? null : new MarginEngine(options.onBreach ? { onBreach: options.onBreach } : {});
     super({ ...(options.onEvent ? { onEvent: options.onEvent } : {}), margin });
     this.marginEngine = margin;
+    // Accounts, positions and funds ride in the engine state (exportState / restoreState).
+    if (margin !== null) this.addStateSection(margin);
   }
 
   /** The `--accounts` document: accounts, positions, equity, health and the insurance fund. */

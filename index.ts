@@ -6,6 +6,7 @@
 export type { BookDepth, DepthLevel, RestingOrderView } from "./engine/engine.js";
 export { Engine as MatchingEngine } from "./engine/engine.js";
 export type { MarginHooks } from "./engine/margin-hooks.js";
+export type { StateSection } from "./engine/state-section.js";
 export type { EngineState } from "./engine/state-snapshot.js";
 export { exportState, restoreState } from "./engine/state-snapshot.js";
 export type { EngineOptions } from "./exchange.js";
@@ -14,6 +15,7 @@ export type { AccountReport, AccountsReport, PositionReport } from "./liquidator
 export type { BreachHandler } from "./liquidator/breach-handler.js";
 export { DEFAULT_MAKER_FEE_PPM, DEFAULT_TAKER_FEE_PPM } from "./liquidator/instrument-margin.js";
 export { MarginEngine } from "./liquidator/margin-engine.js";
+export type { MarginState } from "./liquidator/margin-state.js";
 export { DEFAULT_TIERS, QUOTE_UNITS_PER_USDT } from "./liquidator/margin-tiers.js";
 export * from "./protocol/commands.js";
 export { eventToJson } from "./protocol/event-json.js";

@@ -20,6 +20,7 @@ import type { MarginHooks } from "./margin-hooks.js";
 import { type Order, OrderPool } from "./order.js";
 import { OrderBook } from "./order-book.js";
 import { computeStateHash } from "./state-hash.js";
+import type { StateSection } from "./state-section.js";
 import { Taker } from "./taker.js";
 
 export interface EngineOptions {
@@ -68,6 +69,7 @@ export class Engine {
   private readonly books: OrderBook[] = [];
   private readonly booksBySymbol = new Map<string, OrderBook>();
   private readonly margin: MarginHooks | null;
+  private readonly sections: StateSection[] = [];
   private lastBook: OrderBook | null = null;
 
   constructor(options: EngineOptions = {}) {
@@ -413,6 +415,18 @@ export class Engine {
 
   get internalOrderIndex(): ReadonlyMap<OrderId, Order> {
     return this.orders;
+  }
+
+  /** Layers whose own state rides in the engine state's `sections` (export order = registration order). */
+  addStateSection(section: StateSection): void {
+    if (this.sections.some((s) => s.sectionKey === section.sectionKey)) {
+      throw new Error(`state section ${section.sectionKey} registered twice`);
+    }
+    this.sections.push(section);
+  }
+
+  get stateSections(): readonly StateSection[] {
+    return this.sections;
   }
 
   // State import (engine/state-snapshot.ts), on a fresh engine only.

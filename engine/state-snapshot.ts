@@ -3,8 +3,10 @@
  * queue order, instrument parameters, oracle prices, the event counter and the clock. Restoring it
  * gives an engine whose stateHash, later events and sequence numbers are those of the original.
  *
- * `sections` leaves room for the layers above (accounts, insurance fund, liquidation state): each
- * owns a key, exports and restores its own part; the engine ignores keys it does not know.
+ * `sections` holds the layers above (accounts, insurance fund, liquidation state): each registers a
+ * StateSection with the engine, owns a key, exports and restores its own part. A registered
+ * section missing from the state restores as empty (a state written without that layer's
+ * activity); the engine ignores keys it does not know.
  */
 import { BUY, type InstrumentSpec, type OrderId, SELL, type SideCode, type StpCode } from "../protocol/commands.js";
 import type { BookSide } from "./book-side.js";
@@ -46,6 +48,12 @@ function sideOrders(side: BookSide): OrderState[] {
   return out;
 }
 
+function exportSections(engine: Engine): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const section of engine.stateSections) out[section.sectionKey] = section.exportSection();
+  return out;
+}
+
 export function exportState(engine: Engine): EngineState {
   return {
     format: STATE_FORMAT,
@@ -58,7 +66,7 @@ export function exportState(engine: Engine): EngineState {
       bids: sideOrders(book.bids),
       asks: sideOrders(book.asks),
     })),
-    sections: {},
+    sections: exportSections(engine),
   };
 }
 
@@ -76,6 +84,10 @@ export function restoreState<E extends Engine>(state: EngineState, engine: E): E
     restoreSide(engine, book, b.asks, SELL);
   }
   engine.restoreClock(state.seq, state.clock);
+  const sections = state.sections ?? {};
+  for (const section of engine.stateSections) {
+    if (Object.hasOwn(sections, section.sectionKey)) section.restoreSection(sections[section.sectionKey]);
+  }
   return engine;
 }
 

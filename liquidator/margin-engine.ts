@@ -15,14 +15,23 @@ import type { EventStream } from "../engine/event-stream.js";
 import type { MarginControl, MarginHooks, StateWriter } from "../engine/margin-hooks.js";
 import type { Order } from "../engine/order.js";
 import type { OrderBook } from "../engine/order-book.js";
+import type { StateSection } from "../engine/state-section.js";
 import type { Taker } from "../engine/taker.js";
-import { BUY, type SideCode } from "../protocol/commands.js";
+import { BUY, type OrderId, type SideCode } from "../protocol/commands.js";
 import type { RejectCode } from "../protocol/reject-codes.js";
 import { mulDivFloor } from "../protocol/units.js";
 import { Account, type Position } from "./account.js";
 import { type BreachHandler, reportBreach } from "./breach-handler.js";
 import { placeTriggers } from "./breach-thresholds.js";
 import { InstrumentMargin } from "./instrument-margin.js";
+import {
+  type AccountState,
+  MARGIN_SECTION,
+  MARGIN_STATE_VERSION,
+  type MarginState,
+  type PositionState,
+  readMarginState,
+} from "./margin-state.js";
 import { feeOf } from "./money.js";
 import { applyFill } from "./position-trade.js";
 import { allowsChange, equityOf, requirementOf, Sweep, sweepFee } from "./pre-trade-risk.js";
@@ -33,13 +42,15 @@ export interface MarginEngineOptions {
   onBreach?: BreachHandler;
 }
 
-export class MarginEngine implements MarginHooks {
+export class MarginEngine implements MarginHooks, StateSection {
+  readonly sectionKey = MARGIN_SECTION;
   readonly accounts = new Map<string, Account>();
   /** Penalties received, bad debt paid (the liquidator's; 0 until it exists). */
   insuranceFund = 0;
   /** Net fees received from accounts (taker fees less maker rebates). */
   feesCollected = 0;
   private events: EventStream | null = null;
+  private books: readonly OrderBook[] = [];
   private readonly instruments: InstrumentMargin[] = [];
   private readonly breach: BreachHandler;
   private readonly sweep = new Sweep();
@@ -59,6 +70,7 @@ export class MarginEngine implements MarginHooks {
 
   attach(control: MarginControl): void {
     this.events = control.events;
+    this.books = control.books;
   }
 
   instrumentOf(book: OrderBook): InstrumentMargin {
@@ -241,6 +253,9 @@ export class MarginEngine implements MarginHooks {
     const crossed = this.crossed;
     this.instrumentOf(book).index.collect(book.oraclePrice, crossed);
     if (crossed.length === 0) return;
+    // Creation order, not heap order: which account is re-checked (and breaches) first must not
+    // depend on how the heap was built, or a restored index would replay differently.
+    if (crossed.length > 1) crossed.sort(byAccountSeq);
     const stamp = ++this.stamp;
     for (const p of crossed) {
       const a = p.account;
@@ -367,6 +382,115 @@ export class MarginEngine implements MarginHooks {
     }
     out.update(`F ${this.insuranceFund} ${this.feesCollected}\n`);
   }
+
+  /** The section of the engine state (liquidator/margin-state.ts); call between commands. */
+  exportSection(): MarginState {
+    const place = new Map<Account, number>();
+    const accounts: AccountState[] = [];
+    for (const a of this.accounts.values()) {
+      place.set(a, accounts.length);
+      const positions = a.positions.map(
+        (p): PositionState => [
+          p.instrument.symbol,
+          p.qty,
+          p.entryNotional,
+          p.openBuyQty,
+          p.openBuyNotional,
+          p.openSellQty,
+          p.openSellNotional,
+          p.down.indexed ? p.down.price : 0,
+          p.up.indexed ? p.up.price : 0,
+          p.reduceOnly.map((o) => o.id),
+        ],
+      );
+      accounts.push([a.name, a.collateral, a.breached ? 1 : 0, positions]);
+    }
+    return {
+      version: MARGIN_STATE_VERSION,
+      insuranceFund: this.insuranceFund,
+      feesCollected: this.feesCollected,
+      crossedCount: this.crossedCount,
+      accounts,
+      placeQueue: this.placeQueue.map((a) => place.get(a) as number),
+    };
+  }
+
+  /**
+   * Loads the section after the books are restored. Resting margined orders re-entered through
+   * onOrderRested while the books were rebuilt; what that built (accounts in book order rather
+   * than creation order, pending re-fits) is discarded: the section is the whole truth.
+   */
+  restoreSection(value: unknown): void {
+    const state = readMarginState(value);
+    this.accounts.clear();
+    this.instruments.length = 0;
+    this.recheckQueue.length = 0;
+    this.refitQueue.length = 0;
+    this.placeQueue.length = 0;
+    this.crossed.length = 0;
+    this.stamp = 0;
+    const books = new Map<string, OrderBook>();
+    for (const book of this.books) books.set(book.symbol, book);
+    const reduceOnly = restingReduceOnly(this.books);
+    const created: Account[] = [];
+    for (const [name, collateral, breached, positions] of state.accounts) {
+      if (this.accounts.has(name)) throw new Error(`cannot restore margin state: account ${name} twice`);
+      const a = this.accountFor(name);
+      a.collateral = collateral;
+      a.breached = breached !== 0;
+      for (const [symbol, qty, entry, buyQty, buyNotional, sellQty, sellNotional, down, up, ids] of positions) {
+        const book = books.get(symbol);
+        if (book === undefined) throw new Error(`cannot restore margin state: no instrument ${symbol}`);
+        const inst = this.instrumentOf(book);
+        if (a.positionIn(inst) !== null) throw new Error(`cannot restore margin state: ${name} holds ${symbol} twice`);
+        const p = a.positionFor(inst);
+        p.qty = qty;
+        p.entryNotional = entry;
+        p.openBuyQty = buyQty;
+        p.openBuyNotional = buyNotional;
+        p.openSellQty = sellQty;
+        p.openSellNotional = sellNotional;
+        for (const id of ids) {
+          const o = reduceOnly.get(id);
+          if (o === undefined || o.account !== name || o.bookIndex !== book.bookIndex) {
+            throw new Error(`cannot restore margin state: no resting reduce-only order ${String(id)} of ${name}`);
+          }
+          p.reduceOnly.push(o);
+        }
+        p.down.price = down;
+        p.up.price = up;
+        inst.index.index(p); // pushes only the sides with a price
+      }
+      created.push(a);
+    }
+    for (const at of state.placeQueue) {
+      const a = created[at] as Account;
+      if (a.placePending) throw new Error(`cannot restore margin state: ${a.name} queued twice`);
+      a.placePending = true;
+      this.placeQueue.push(a);
+    }
+    this.insuranceFund = state.insuranceFund;
+    this.feesCollected = state.feesCollected;
+    this.crossedCount = state.crossedCount;
+  }
+}
+
+/** The resting reduce-only orders of margined accounts, by id. */
+function restingReduceOnly(books: readonly OrderBook[]): Map<OrderId, Order> {
+  const out = new Map<OrderId, Order>();
+  for (const book of books) {
+    for (const side of [book.bids, book.asks]) {
+      const levels = side.cursor();
+      for (let level = levels.next(); level !== null; level = levels.next()) {
+        for (let o = level.head; o !== null; o = o.next) if (o.reduceOnly && o.account !== null) out.set(o.id, o);
+      }
+    }
+  }
+  return out;
+}
+
+function byAccountSeq(x: Position, y: Position): number {
+  return x.account.seq - y.account.seq;
 }
 
 function addOpen(p: Position, side: SideCode, qty: number, price: number): void {

@@ -1,9 +1,12 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { generateFlow } from "../bench/flow-generator.js";
 import { SeededRandom } from "../bench/random.js";
+import type { Command } from "../protocol/commands.js";
 import type { EventObject } from "../protocol/events.js";
 import { EngineClient } from "../worker/engine-client.js";
 import { recover } from "../worker/recovery.js";
+import { marginedFlow, PREAMBLE } from "./margin-flows.js";
 import { referenceRun, tempDir } from "./worker-helpers.js";
 
 type Outcome = { ok: true; events: EventObject[] } | { ok: false; error: Error };
@@ -14,14 +17,12 @@ const FAULTS = ["throw", "exit", "after-journal", "terminate"] as const;
  * Drives a flow through a journaled client in chunks, killing the worker at seeded random points;
  * a command rejected because it never reached the journal is resubmitted, as a caller would.
  */
-async function runWithCrashes(seed: number, commands: number): Promise<void> {
-  // Odd seeds trade without accounts, so persistent snapshots are taken (see canSnapshot).
-  const flow = generateFlow({ commands, seed: 1000 + seed, ...(seed % 2 === 1 ? { accountPpm: 0 } : {}) });
+async function runWithCrashes(seed: number, flow: readonly Command[], snapshotEvery = 1500): Promise<void> {
   const ref = referenceRun(flow);
   const { dir, remove } = tempDir("crash");
   try {
     const client = new EngineClient({
-      journal: { dir, fsync: "off", snapshotEvery: 1500 },
+      journal: { dir, fsync: "off", snapshotEvery },
       ringSlots: 2048,
       maxBatch: 256,
       maxRestarts: 100,
@@ -71,7 +72,10 @@ async function runWithCrashes(seed: number, commands: number): Promise<void> {
     expect(snap.seq).toBe(ref.seq);
     // The directory alone recovers the same state.
     const report = recover(dir);
+    expect(report.snapshotIndex).not.toBeNull(); // from a snapshot and the journal's tail
+    expect(report.replayed).toBeLessThan(flow.length);
     expect(report.engine.stateHash()).toBe(ref.stateHash);
+    expect(report.engine.accounts()).toEqual(ref.accounts);
     expect(report.journalLength).toBe(flow.length);
     expect(rejected).toBeGreaterThanOrEqual(0);
   } finally {
@@ -82,7 +86,25 @@ async function runWithCrashes(seed: number, commands: number): Promise<void> {
 describe("crash recovery through the journal", () => {
   for (const seed of [1, 2, 3]) {
     it(`reaches the uninterrupted run's events and state when the worker dies at random points (seed ${seed})`, async () => {
-      await runWithCrashes(seed, 8_000);
+      // Odd seeds trade without accounts, even seeds with margined accounts as well.
+      await runWithCrashes(
+        seed,
+        generateFlow({ commands: 8_000, seed: 1000 + seed, ...(seed % 2 === 1 ? { accountPpm: 0 } : {}) }),
+      );
+    });
+  }
+
+  for (const seed of [4, 5]) {
+    it(`recovers all-margined flows (breaches, reduce-only, tiers) from snapshots and the journal (seed ${seed})`, async () => {
+      const flow = marginedJournalFlow(seed);
+      expect(referenceRun(flow).all.some((line) => line.includes('"liquidation_stage"'))).toBe(true);
+      await runWithCrashes(seed, flow, 400);
     });
   }
 });
+
+/** Random all-margined flows (test/margin-flows.ts) back to back: about 3,000 commands. */
+function marginedJournalFlow(seed: number): Command[] {
+  const flows = fc.sample(marginedFlow(10), { seed, numRuns: 40 });
+  return [...PREAMBLE, ...flows.flat()];
+}

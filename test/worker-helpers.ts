@@ -11,6 +11,7 @@ export function referenceRun(commands: readonly unknown[]): {
   all: string[];
   stateHash: string;
   seq: number;
+  accounts: ReturnType<Engine["accounts"]>;
 } {
   const perCommand: string[][] = [];
   const all: string[] = [];
@@ -27,7 +28,7 @@ export function referenceRun(commands: readonly unknown[]): {
     engine.apply(c);
     perCommand.push(current);
   }
-  return { perCommand, all, stateHash: engine.stateHash(), seq: engine.seq };
+  return { perCommand, all, stateHash: engine.stateHash(), seq: engine.seq, accounts: engine.accounts() };
 }
 
 export function tempDir(prefix: string): { dir: string; remove: () => void } {

@@ -112,8 +112,8 @@ describe("journal and snapshots", () => {
   });
 
   it("recovers from the newest snapshot plus the journal tail, falling back when a snapshot is damaged", async () => {
-    // Without accounts: the margin engine's state has no snapshot export yet (see canSnapshot).
-    const flow = generateFlow({ commands: 5_000, seed: 24, accountPpm: 0 });
+    // With accounts: the margin engine's state rides in the snapshot's "margin" section.
+    const flow = generateFlow({ commands: 5_000, seed: 24 });
     const ref = referenceRun(flow);
     const { dir, remove } = tempDir("snap");
     try {

@@ -205,11 +205,6 @@ export class EngineHost {
     const dir = this.options.journalDir;
     const journal = this.journal;
     if (dir === null || journal === null) return this.index;
-    if (!canSnapshot(this.engine)) {
-      // The money layer's state has no export yet: keep journaling, recovery replays further back.
-      this.sinceSnapshot = 0;
-      return this.index;
-    }
     journal.sync();
     writeSnapshot(dir, this.index, exportState(this.engine));
     journal.rotate(this.decoder.intern);
@@ -223,14 +218,4 @@ export class EngineHost {
     }
     return this.index;
   }
-}
-
-/**
- * A persistent snapshot holds the books, the clock and the event counter. The margin engine's
- * accounts have no export yet (a `sections` entry of its own, later), so only a state without
- * money is snapshotted: exchange feeds replayed without accounts, the common case.
- */
-export function canSnapshot(engine: Engine): boolean {
-  const m = engine.marginEngine;
-  return m === null || (m.accounts.size === 0 && m.insuranceFund === 0 && m.feesCollected === 0);
 }

@@ -1,0 +1,106 @@
+/**
+ * The margin engine's state as a section of the engine state (engine/state-snapshot.ts): every
+ * account in creation order (its place is its tie-break seq), each position in first-touch order
+ * with its open-order tracking and its resting reduce-only orders by id, the funds, and the
+ * accounts whose at-risk triggers wait to be re-placed. Integers and strings only.
+ *
+ * The at-risk index is not written as heaps: each position's live trigger prices are, and import
+ * pushes them back. A heap's layout depends on history, but nothing read from it does: an oracle
+ * update collects the set of crossed triggers and re-checks their accounts in creation order.
+ * Per-command scratch (re-check and re-fit queues) is empty between commands and not written.
+ */
+import type { OrderId } from "../protocol/commands.js";
+
+export const MARGIN_SECTION = "margin";
+export const MARGIN_STATE_VERSION = 1;
+
+/**
+ * [symbol, qty, entryNotional, openBuyQty, openBuyNotional, openSellQty, openSellNotional,
+ *  down trigger price, up trigger price (0: none indexed), reduce-only order ids in join order]
+ */
+export type PositionState = [
+  symbol: string,
+  qty: number,
+  entryNotional: number,
+  openBuyQty: number,
+  openBuyNotional: number,
+  openSellQty: number,
+  openSellNotional: number,
+  down: number,
+  up: number,
+  reduceOnly: OrderId[],
+];
+
+/** [name, collateral, breached (0/1), positions]. */
+export type AccountState = [name: string, collateral: number, breached: number, positions: PositionState[]];
+
+export interface MarginState {
+  version: number;
+  insuranceFund: number;
+  feesCollected: number;
+  crossedCount: number;
+  /** In creation order. */
+  accounts: AccountState[];
+  /** Accounts (places in `accounts`) whose triggers are re-placed before the next oracle update, in queue order. */
+  placeQueue: number[];
+}
+
+function fail(what: string): never {
+  throw new Error(`cannot restore margin state: ${what}`);
+}
+
+// Checks name the offending field only when they fail: a large state reads without building strings.
+function int(v: unknown, where: string | number, field: string): number {
+  return Number.isSafeInteger(v) ? (v as number) : fail(`${where} ${field} is not a safe integer`);
+}
+
+function list(v: unknown, where: string | number, field: string): unknown[] {
+  return Array.isArray(v) ? v : fail(`${where} ${field} is not a list`);
+}
+
+function text(v: unknown, where: string | number, field: string): string {
+  return typeof v === "string" ? v : fail(`${where} ${field} is not a string`);
+}
+
+function orderId(v: unknown, where: string | number): OrderId {
+  return typeof v === "string" || Number.isSafeInteger(v) ? (v as OrderId) : fail(`${where} holds a bad order id`);
+}
+
+/** Checks the shape and the integers of a section read from a file; throws on anything else. */
+export function readMarginState(value: unknown): MarginState {
+  if (typeof value !== "object" || value === null) fail("not an object");
+  const v = value as Record<string, unknown>;
+  if (v.version !== MARGIN_STATE_VERSION) fail(`version ${String(v.version)}`);
+  const accounts = list(v.accounts, "state", "accounts").map((raw, i): AccountState => {
+    const a = list(raw, "account", String(i));
+    const name = text(a[0], "account", "name");
+    const positions = list(a[3], name, "positions").map((rawP): PositionState => {
+      const p = list(rawP, name, "position");
+      return [
+        text(p[0], name, "position symbol"),
+        int(p[1], name, "qty"),
+        int(p[2], name, "entry notional"),
+        int(p[3], name, "open buy qty"),
+        int(p[4], name, "open buy notional"),
+        int(p[5], name, "open sell qty"),
+        int(p[6], name, "open sell notional"),
+        int(p[7], name, "down trigger"),
+        int(p[8], name, "up trigger"),
+        list(p[9], name, "reduce-only orders").map((id) => orderId(id, name)),
+      ];
+    });
+    return [name, int(a[1], name, "collateral"), int(a[2], name, "breached"), positions];
+  });
+  const placeQueue = list(v.placeQueue, "state", "placeQueue").map((x) => {
+    const at = int(x, "placeQueue", "entry");
+    return at >= 0 && at < accounts.length ? at : fail(`placeQueue names no account (${at})`);
+  });
+  return {
+    version: MARGIN_STATE_VERSION,
+    insuranceFund: int(v.insuranceFund, "state", "insuranceFund"),
+    feesCollected: int(v.feesCollected, "state", "feesCollected"),
+    crossedCount: int(v.crossedCount, "state", "crossedCount"),
+    accounts,
+    placeQueue,
+  };
+}
