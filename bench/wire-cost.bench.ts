@@ -16,9 +16,10 @@ import { encodeCommand } from "../protocol/wire/command-codec.js";
 import { decodeEvent } from "../protocol/wire/event-codec.js";
 import { InternReader, InternWriter } from "../protocol/wire/intern.js";
 import { recordSlots } from "../protocol/wire/record-size.js";
-import { KIND_EVENT, KIND_INTERN, KIND_INTERN_RESET } from "../protocol/wire/records.js";
+import { KIND_DONE, KIND_EVENT, KIND_INTERN, KIND_INTERN_RESET } from "../protocol/wire/records.js";
 import { SlotBuffer } from "../protocol/wire/slot-buffer.js";
 import { EngineHost, type EventSink } from "../worker/engine-host.js";
+import { SentCommands } from "../worker/sent-commands.js";
 import { generateFlow } from "./flow-generator.js";
 
 class BufferSink extends SlotBuffer implements EventSink {
@@ -59,6 +60,7 @@ function wire(
   const host = new EngineHost(HOST_OPTIONS, sink);
   const eventIntern = new InternReader();
   const e = new EngineEvent();
+  const sent = new SentCommands();
   const positions = new Int32Array(chunk * 2);
   const r = { send: 0, worker: 0, receive: 0, events: 0, commandSlots: 0, eventSlots: 0 };
   for (let from = 0; from < flow.length; from += chunk) {
@@ -67,6 +69,7 @@ function wire(
     for (let i = from; i < to; i++) {
       const code = readCommand(flow[i], record);
       encodeCommand(commands, commandIntern, record, code);
+      sent.push(i, record, sent.current);
     }
     let now = performance.now();
     r.send += now - t;
@@ -82,11 +85,12 @@ function wire(
     for (let at = 0; at < sink.length; ) {
       const kind = (ev[at] as number) & 15;
       if (kind === KIND_EVENT) {
-        at += decodeEvent(ev, at, eventIntern, e);
+        at += decodeEvent(ev, at, eventIntern, e, sent);
         if (e.seq > 0) r.events++;
         continue;
       }
-      if (kind === KIND_INTERN) eventIntern.learn(ev, sink.u16, at);
+      if (kind === KIND_DONE) sent.current++;
+      else if (kind === KIND_INTERN) eventIntern.learn(ev, sink.u16, at);
       else if (kind === KIND_INTERN_RESET) eventIntern.reset();
       at += recordSlots(ev, at);
     }
