@@ -1,8 +1,11 @@
 /**
  * The engine behind the thread boundary, measured (not a test: figures vary with the machine).
- *   node dist/bench/worker.bench.js [--commands N] [--seed S] [--json]
- * 1. throughput of a generated flow through the worker (ring, batched) as a ratio to in process,
- *    both warmed up on a flow of their own first;
+ *   node dist/bench/worker.bench.js [--commands N] [--seed S] [--rounds R] [--throughput-only] [--json]
+ * 1. throughput of a generated flow through the worker (ring, batched) as a ratio to in process:
+ *    one engine in process and one worker, each fed the same rounds (a warm-up flow, then the timed
+ *    flow, each round on symbols and ids of its own), best round of each. Both sides keep their
+ *    JIT warmth and their state from round to round, so the worker is not measured cold against
+ *    a warm in-process engine (a fresh worker per round read ~1.5-2.5x slow on its first flow);
  * 2. single-command round trip (submit → events) p50/p99 through the ring and through postMessage;
  * 3. the journal's cost per command under each fsync policy.
  */
@@ -13,20 +16,26 @@ import { Engine } from "../engine/engine.js";
 import type { Command } from "../protocol/commands.js";
 import { EngineClient, type EngineClientOptions } from "../worker/engine-client.js";
 import { generateFlow } from "./flow-generator.js";
+import { mainAndBusiest, threadCpuMs } from "./thread-cpu.js";
 
 interface Args {
   commands: number;
   seed: number;
   json: boolean;
+  rounds: number;
+  /** Only the throughput part (quick before/after comparisons, profiling). */
+  throughputOnly: boolean;
 }
 
 function parse(argv: readonly string[]): Args {
-  const args: Args = { commands: 200_000, seed: 1, json: false };
+  const args: Args = { commands: 200_000, seed: 1, json: false, rounds: 3, throughputOnly: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--json") args.json = true;
     else if (a === "--commands") args.commands = Number(argv[++i]);
     else if (a === "--seed") args.seed = Number(argv[++i]);
+    else if (a === "--rounds") args.rounds = Number(argv[++i]);
+    else if (a === "--throughput-only") args.throughputOnly = true;
   }
   return args;
 }
@@ -51,17 +60,100 @@ async function best<T extends { ms: number }>(rounds: number, run: () => Promise
   return top as T;
 }
 
-function inProcess(warm: readonly Command[], flow: readonly Command[]): { ms: number; events: number } {
+/**
+ * Round `r`'s copy of a flow: on symbol `symbol` (declared first), ids moved by `idOffset`,
+ * timestamps moved past the previous rounds'.
+ */
+function shifted(flow: readonly Command[], symbol: string, idOffset: number, tsOffset: number): Command[] {
+  const out: Command[] = [{ type: "instrument", symbol }];
+  for (const c of flow) {
+    const copy = { ...c, symbol } as Record<string, unknown>;
+    if (typeof copy.id === "number") copy.id += idOffset;
+    if (typeof copy.ts === "number") copy.ts += tsOffset;
+    out.push(copy as unknown as Command);
+  }
+  return out;
+}
+
+interface Round {
+  warm: Command[];
+  flow: Command[];
+}
+
+function roundsOf(flow: readonly Command[], warm: readonly Command[], n: number): Round[] {
+  let maxTs = 0;
+  for (const c of flow) if ("ts" in c && typeof c.ts === "number" && c.ts > maxTs) maxTs = c.ts;
+  const rounds: Round[] = [];
+  for (let r = 0; r < n; r++) {
+    rounds.push({
+      warm: shifted(warm, `W${r}`, 2_000_000_000 * r + 1_000_000_000, (maxTs + 1) * r),
+      flow: shifted(flow, `R${r}`, 2_000_000_000 * r, (maxTs + 1) * r),
+    });
+  }
+  return rounds;
+}
+
+/** A flow's timed run: ms and events counted. */
+interface Timed {
+  ms: number[];
+  events: number[];
+  /** CPU ms of the main thread and of the busiest other thread (the engine worker) per round. */
+  cpu: { main: number; other: number }[];
+}
+
+/**
+ * Every round on one in-process engine and through one worker (streamed with enqueue/ready),
+ * alternating, so a load spike on this shared machine hits both sides alike.
+ */
+async function rounds(
+  list: readonly Round[],
+  worker: EngineClientOptions | null,
+): Promise<{ local: Timed; ring: Timed; message: Timed | null }> {
   let events = 0;
-  const engine = new Engine({
-    onEvent: () => {
-      events++;
-    },
-  });
-  for (const c of warm) engine.apply(c);
-  const start = performance.now();
-  for (const c of flow) engine.apply(c);
-  return { ms: performance.now() - start, events };
+  const count = (): void => {
+    events++;
+  };
+  const engine = new Engine({ onEvent: count });
+  const ringClient = new EngineClient({ onEvent: count });
+  const messageClient = worker === null ? null : new EngineClient({ ...worker, onEvent: count });
+  await ringClient.start();
+  await messageClient?.start();
+  const local: Timed = { ms: [], events: [], cpu: [] };
+  const ring: Timed = { ms: [], events: [], cpu: [] };
+  const message: Timed = { ms: [], events: [], cpu: [] };
+  const viaClient = async (client: EngineClient, commands: readonly Command[], out: Timed | null): Promise<void> => {
+    events = 0;
+    const cpu = threadCpuMs();
+    const start = performance.now();
+    for (let i = 0; i < commands.length; i++) if (!client.enqueue(commands[i])) await client.ready();
+    await client.drain();
+    out?.ms.push(performance.now() - start);
+    out?.events.push(events);
+    out?.cpu.push(mainAndBusiest(cpu, threadCpuMs()));
+  };
+  for (const { warm, flow } of list) {
+    for (let i = 0; i < warm.length; i++) engine.apply(warm[i]);
+    events = 0;
+    const cpu = threadCpuMs();
+    const start = performance.now();
+    for (let i = 0; i < flow.length; i++) engine.apply(flow[i]);
+    local.ms.push(performance.now() - start);
+    local.events.push(events);
+    local.cpu.push(mainAndBusiest(cpu, threadCpuMs()));
+    await viaClient(ringClient, warm, null);
+    await viaClient(ringClient, flow, ring);
+    if (messageClient !== null) {
+      await viaClient(messageClient, warm, null);
+      await viaClient(messageClient, flow, message);
+    }
+  }
+  await ringClient.close();
+  await messageClient?.close();
+  return { local, ring, message: messageClient === null ? null : message };
+}
+
+function sameCounts(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 async function throughWorker(
@@ -120,22 +212,52 @@ async function main(): Promise<void> {
   const warm = warmupFlow(Math.min(args.commands, 100_000), args.seed + 1);
   log(`flow: ${args.commands} commands (seed ${args.seed}), warm-up ${warm.length}`);
 
-  const local = await best(3, () => inProcess(warm, flow));
-  const ring = await best(3, () => throughWorker(warm, flow, {}));
-  const message = await best(3, () => throughWorker(warm, flow, { transport: "message" }));
-  if (ring.events !== local.events || message.events !== local.events) throw new Error("event counts differ");
+  const measured = await rounds(
+    roundsOf(flow, warm, args.rounds),
+    args.throughputOnly ? null : { transport: "message" },
+  );
+  const local = measured.local;
+  const ringRounds = measured.ring;
+  const messageRounds = measured.message ?? ringRounds;
+  if (!sameCounts(ringRounds.events, local.events) || !sameCounts(messageRounds.events, local.events)) {
+    throw new Error("event counts differ");
+  }
+  const fastest = (ms: readonly number[]): number => Math.min(...ms);
+  const localMs = fastest(local.ms);
+  const ringMs = fastest(ringRounds.ms);
+  const messageMs = fastest(messageRounds.ms);
   const rate = (ms: number): number => Math.round((args.commands * 1000) / ms);
   const throughput = {
-    inProcessPerSec: rate(local.ms),
-    ringPerSec: rate(ring.ms),
-    messagePerSec: rate(message.ms),
-    ringRatio: Math.round((local.ms / ring.ms) * 1000) / 1000,
-    messageRatio: Math.round((local.ms / message.ms) * 1000) / 1000,
+    inProcessPerSec: rate(localMs),
+    ringPerSec: rate(ringMs),
+    messagePerSec: rate(messageMs),
+    ringRatio: Math.round((localMs / ringMs) * 1000) / 1000,
+    messageRatio: Math.round((localMs / messageMs) * 1000) / 1000,
   };
-  log("throughput (commands/s, events counted by a listener; best of 3):");
-  log(`  in process         ${throughput.inProcessPerSec}`);
-  log(`  worker, ring       ${throughput.ringPerSec}   ratio ${throughput.ringRatio}`);
-  log(`  worker, message    ${throughput.messagePerSec}   ratio ${throughput.messageRatio}`);
+  const each = (ms: readonly number[]): string => ms.map((m) => rate(m)).join(" ");
+  log(`throughput (commands/s, events counted by a listener; best of ${args.rounds} rounds):`);
+  log(`  in process         ${throughput.inProcessPerSec}   (rounds: ${each(local.ms)})`);
+  log(
+    `  worker, ring       ${throughput.ringPerSec}   ratio ${throughput.ringRatio}   (rounds: ${each(ringRounds.ms)})`,
+  );
+  // CPU time per thread, least disturbed round: what an idle two-core machine would see.
+  const cpuOf = (t: Timed): { main: number; other: number } =>
+    t.cpu.reduce((a, b) => (Math.max(b.main, b.other) < Math.max(a.main, a.other) ? b : a));
+  const lc = cpuOf(local);
+  const rc = cpuOf(ringRounds);
+  const cpuRatio = Math.round((lc.main / Math.max(rc.main, rc.other)) * 1000) / 1000;
+  if (lc.main > 0) {
+    log(
+      `  thread CPU ms (least round): in process ${lc.main.toFixed(0)}; ring: main ${rc.main.toFixed(0)}, worker ${rc.other.toFixed(0)}; ratio by busiest thread ${cpuRatio}`,
+    );
+  }
+  if (args.throughputOnly) {
+    if (args.json) process.stdout.write(`${JSON.stringify({ commands: args.commands, throughput })}\n`);
+    return;
+  }
+  log(
+    `  worker, message    ${throughput.messagePerSec}   ratio ${throughput.messageRatio}   (rounds: ${each(messageRounds.ms)})`,
+  );
 
   const ringRt = await roundTrips("ring", 5_000, args.seed + 2);
   const messageRt = await roundTrips("message", 5_000, args.seed + 2);

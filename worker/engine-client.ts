@@ -43,6 +43,7 @@ import type { StateSummary } from "./engine-host.js";
 import type { WorkerConfig } from "./engine-worker.js";
 import { type FsyncPolicy, parseFsyncPolicy } from "./journal.js";
 import { builtModuleUrl } from "./module-url.js";
+import { SentCommands } from "./sent-commands.js";
 
 export type { StateSummary } from "./engine-host.js";
 
@@ -119,6 +120,8 @@ export class EngineClient {
   private eventIntern = new InternReader();
   private readonly record = new CommandRecord();
   private readonly event = new EngineEvent();
+  /** The fields of the commands in flight ("accepted, as sent" events are filled from them). */
+  private readonly sent = new SentCommands();
   private readonly listeners: EventListener[] = [];
   private readonly iterators = new Set<EventIterator>();
   private readonly waiters = new Denque<Waiter>();
@@ -225,6 +228,7 @@ export class EngineClient {
     const code = readCommand(input, this.record);
     this.record.line = line;
     encodeCommand(this.requireChannel(), this.commandIntern, this.record, code);
+    this.sent.push(this.submitted, this.record, this.done);
     this.submitted++;
     return this.afterWrite();
   }
@@ -233,6 +237,7 @@ export class EngineClient {
   rejectLine(reason: RejectCode, line: number, command: CommandType | null = null, id: OrderId | null = null): boolean {
     this.assertOpen();
     encodeRejectLine(this.requireChannel(), this.commandIntern, reason, line, command, id);
+    this.sent.push(this.submitted, null, this.done);
     this.submitted++;
     return this.afterWrite();
   }
@@ -612,7 +617,8 @@ export class EngineClient {
     switch (h & 15) {
       case KIND_EVENT: {
         const e = this.event;
-        const n = decodeEvent(f64, at, this.eventIntern, e);
+        this.sent.current = this.done;
+        const n = decodeEvent(f64, at, this.eventIntern, e, this.sent);
         this.deliver(e);
         return n;
       }

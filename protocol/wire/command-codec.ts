@@ -99,6 +99,16 @@ export function encodeRejectLine(
   f[at + 3] = idCode;
 }
 
+/** The fields of a command an accepted event repeats (accepted as sent). */
+export interface SentFields {
+  id: OrderId | null;
+  symbol: string;
+  price: number;
+  qty: number;
+  account: string | null;
+  amount: number;
+}
+
 /**
  * The receiving end: decodes command records into one reused CommandRecord. Text records of
  * subtype TEXT_SPEC are held for the instrument command that follows them.
@@ -112,6 +122,11 @@ export class CommandDecoder {
   lineCommand: CommandType | null = null;
   lineId: OrderId | null = null;
   line = 0;
+  /**
+   * The last command's fields as they travelled (the engine may change the record as it runs):
+   * what the sender knows of it, for "accepted, as sent" events.
+   */
+  readonly sent: SentFields = { id: null, symbol: "", price: 0, qty: 0, account: null, amount: 0 };
   private spec: InstrumentSpec | null = null;
 
   constructor(readonly intern: InternReader) {}
@@ -144,6 +159,13 @@ export class CommandDecoder {
     r.hasTs = (h & HAS_TS) !== 0;
     r.amount = f64[at + 8] as number;
     r.line = f64[at + 9] as number;
+    const sent = this.sent;
+    sent.id = r.hasId ? r.id : null;
+    sent.symbol = r.symbol;
+    sent.price = r.price;
+    sent.qty = r.qty;
+    sent.account = r.account;
+    sent.amount = r.amount;
     const reason = f64[at + 10] as number;
     this.code = reason === 0 ? null : (intern.get(reason) as RejectCode);
     if (r.type === "instrument" && this.code === null) {

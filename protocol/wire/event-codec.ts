@@ -9,13 +9,16 @@
  *   fill       seq, ts, symbol, price, qty, makerId, takerId, makerAccount, takerAccount, makerRemaining, takerRemaining
  *   cancelled  seq, ts, id, symbol, remaining, reason
  *   modified   seq, ts, id, symbol, price, qty, prevPrice, prevQty, reason
+ *   accepted, as sent   seq, ts: the accepted event of the command being executed whose fields
+ *              (id, symbol, price, qty, account, amount) are that command's own; the receiver,
+ *              which sent the command, fills them from its copy (an AcceptedSource)
  *
  * An event type without a layout here (a later layer's) travels as its fields in JSON
  * (TEXT_EVENT): slower, never wrong.
  */
 import { COMMAND_TYPES, type CommandType, type OrderId } from "../commands.js";
 import type { EngineEvent, EventType } from "../events.js";
-import { decodeId, encodeId } from "./command-codec.js";
+import { decodeId, encodeId, type SentFields } from "./command-codec.js";
 import type { InternReader, InternWriter } from "./intern.js";
 import { KIND_EVENT, KIND_TEXT, readText, type SlotSink, TEXT_EVENT, writeText } from "./records.js";
 
@@ -24,7 +27,35 @@ const REJECTED = 1;
 const FILL = 2;
 const CANCELLED = 3;
 const MODIFIED = 4;
-const TYPES: readonly EventType[] = ["accepted", "rejected", "fill", "cancelled", "modified"];
+const ACCEPTED_AS_SENT = 5;
+const TYPES: readonly EventType[] = ["accepted", "rejected", "fill", "cancelled", "modified", "accepted"];
+export const ACCEPTED_AS_SENT_SLOTS = 3;
+
+/** The receiver's copy of the command being completed: fills an "accepted, as sent" event. */
+export interface AcceptedSource {
+  fillAccepted(e: EngineEvent): void;
+}
+
+/** Whether `e` (accepted) carries exactly the fields of `cmd`, so "accepted, as sent" says it all. */
+export function acceptedAsSent(e: EngineEvent, cmd: SentFields): boolean {
+  return (
+    e.id === cmd.id &&
+    e.symbol === cmd.symbol &&
+    e.price === cmd.price &&
+    e.qty === cmd.qty &&
+    e.account === cmd.account &&
+    e.amount === cmd.amount
+  );
+}
+
+/** Writes an accepted event whose fields are those of the command being executed (acceptedAsSent). */
+export function encodeAcceptedAsSent(sink: SlotSink, e: EngineEvent): void {
+  const at = sink.reserve(ACCEPTED_AS_SENT_SLOTS);
+  const f = sink.f64;
+  f[at] = header(e, ACCEPTED_AS_SENT);
+  f[at + 1] = e.seq;
+  f[at + 2] = e.ts;
+}
 const TIFS = ["GTC", "IOC", "FOK", ""];
 
 const POST_ONLY = 1 << 14;
@@ -181,13 +212,24 @@ export function eventSlots(h: number): number {
       return 12;
     case CANCELLED:
       return 7;
+    case ACCEPTED_AS_SENT:
+      return ACCEPTED_AS_SENT_SLOTS;
     default:
       return 10;
   }
 }
 
-/** Fills `e` from the KIND_EVENT record at `at`; returns the record's slot count. */
-export function decodeEvent(f64: Float64Array, at: number, intern: InternReader, e: EngineEvent): number {
+/**
+ * Fills `e` from the KIND_EVENT record at `at`; returns the record's slot count. `sent` supplies
+ * the fields of an "accepted, as sent" record (the receiver's copy of the current command).
+ */
+export function decodeEvent(
+  f64: Float64Array,
+  at: number,
+  intern: InternReader,
+  e: EngineEvent,
+  sent: AcceptedSource | null = null,
+): number {
   const h = f64[at] as number;
   const type = (h >>> 4) & 7;
   e.type = TYPES[type] as EventType;
@@ -232,6 +274,10 @@ export function decodeEvent(f64: Float64Array, at: number, intern: InternReader,
       e.remaining = f64[at + 5] as number;
       e.reason = intern.get(f64[at + 6] as number);
       return 7;
+    case ACCEPTED_AS_SENT:
+      if (sent === null) throw new Error("wire: an accepted-as-sent event without the sent commands");
+      sent.fillAccepted(e);
+      return ACCEPTED_AS_SENT_SLOTS;
     default:
       e.id = decodeId(intern, f64[at + 3] as number);
       e.symbol = intern.get(f64[at + 4] as number);
