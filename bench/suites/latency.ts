@@ -12,7 +12,7 @@
  */
 import { Engine } from "../../engine/engine.js";
 import type { Command } from "../../protocol/commands.js";
-import { nowNs, timerOverheadNs } from "../clock.js";
+import { nowNs, spinUntil, timerOverheadNs } from "../clock.js";
 import type { BenchContext, Suite } from "../context.js";
 import { EXCHANGE_CORE_LATENCY, EXCHANGE_CORE_SOURCE } from "../exchange-core-latency.js";
 import { CATEGORY_NAMES, categoriesOf, FLOW_SEED, mixedFlow } from "../flows.js";
@@ -68,7 +68,7 @@ export function openLoop(
   let scheduled = start;
   for (let k = 0; k < count; k++) {
     scheduled = start + k * interval;
-    while (t < scheduled) t = nowNs();
+    if (t < scheduled) t = spinUntil(scheduled);
     engine.apply(flow[from + k]);
     t = nowNs();
     ns[k] = t - scheduled;
