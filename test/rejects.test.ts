@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { validateInternalState } from "../engine/consistency.js";
 import type { Engine } from "../engine/engine.js";
-import type { Command } from "../protocol/commands.js";
+import { ALL_COMMAND_FIELDS, type Command } from "../protocol/commands.js";
 import type { EventObject } from "../protocol/events.js";
 import { BUSINESS_REJECT_CODES, MALFORMED_REJECT_CODES, type RejectCode } from "../protocol/reject-codes.js";
 import { applyRaw, engineWith, expectConsistent, limit, recordingEngine, typesOf } from "./helpers.js";
@@ -278,28 +278,8 @@ describe("rejects", () => {
   });
 });
 
-const FIELD_NAMES = [
-  "type",
-  "ts",
-  "id",
-  "side",
-  "price",
-  "qty",
-  "symbol",
-  "account",
-  "tif",
-  "postOnly",
-  "reduceOnly",
-  "stp",
-  "protectionPpm",
-  "amount",
-  "tiers",
-  "makerFeePpm",
-  "takerFeePpm",
-  "liquidation",
-  "__proto__",
-  "constructor",
-];
+/** Every command field, plus names that poke at the prototype chain. */
+const FIELD_NAMES: string[] = [...ALL_COMMAND_FIELDS, "__proto__", "constructor"];
 
 const nastyValue = fc.oneof(
   fc.constantFrom(
