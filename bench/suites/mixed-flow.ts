@@ -34,10 +34,13 @@ function rowOf(result: TinyResult, commands: number, name = result.name): Row {
   };
 }
 
-/** The worker-thread figures belong to the worker issue: this is where they will go. */
+/**
+ * The worker path is measured by its own benchmark (warm worker against a warm in-process engine,
+ * rounds interleaved); this suite does not start a worker yet.
+ */
 export const WORKER_SLOT = {
-  status: "not measured",
-  note: "WORKER SLOT: in-worker throughput (batched and one command at a time) is measured by the worker-thread issue",
+  status: "not measured here",
+  note: "measured by `node dist/bench/worker.bench.js --throughput-only` (batched ring and postMessage, ratio to in-process)",
 };
 
 export async function measureMixedFlow(ctx: BenchContext): Promise<SuiteResult> {
