@@ -1,5 +1,6 @@
 import { type CommandRecord, type CommandType, type OrderId, SIDE_NAMES, TIF_NAMES } from "../protocol/commands.js";
 import { EngineEvent, type EventListener } from "../protocol/events.js";
+import type { CancelReason } from "../protocol/reject-codes.js";
 import type { Order } from "./order.js";
 import type { Taker } from "./taker.js";
 
@@ -72,7 +73,7 @@ export class EventStream {
     this.publish(e);
   }
 
-  cancelled(id: OrderId, symbol: string, remaining: number, reason: string): void {
+  cancelled(id: OrderId, symbol: string, remaining: number, reason: CancelReason): void {
     const e = this.begin();
     e.type = "cancelled";
     e.id = id;

@@ -6,6 +6,7 @@ import {
   type OrderId,
   type SideCode,
 } from "../protocol/commands.js";
+import type { CancelReason } from "../protocol/reject-codes.js";
 import { BookSide } from "./book-side.js";
 import type { EventStream } from "./event-stream.js";
 import type { MarginHooks } from "./margin-hooks.js";
@@ -154,7 +155,7 @@ export class OrderBook {
   }
 
   /** Cancels a resting order with `reason` and frees it. */
-  cancelResting(order: Order, reason: string): void {
+  cancelResting(order: Order, reason: CancelReason): void {
     const side = this.sideOf(order.side);
     this.out.cancelled(order.id, this.symbol, order.open, reason);
     this.discard(side, order);

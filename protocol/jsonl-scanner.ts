@@ -8,7 +8,7 @@
  * reads exactly as JSON.parse would.
  */
 
-import { ALL_COMMAND_FIELDS } from "./commands.js";
+import { ALL_COMMAND_FIELDS, COMMAND_TYPES, DEFAULT_SYMBOL, SIDE_NAMES, STP_NAMES, TIF_NAMES } from "./commands.js";
 
 /** Every field a command may carry, all present: `undefined` when the line does not set it. */
 export class RawCommand {
@@ -60,26 +60,7 @@ export class RawCommand {
 const SCANNED_FIELDS: readonly string[] = ALL_COMMAND_FIELDS.filter((f) => f !== "tiers" && f !== "liquidation");
 
 /** Strings worth returning as constants instead of building them from bytes. */
-const VOCABULARY: readonly string[] = [
-  "limit",
-  "market",
-  "cancel",
-  "modify",
-  "instrument",
-  "deposit",
-  "withdraw",
-  "oracle",
-  "tick",
-  "buy",
-  "sell",
-  "GTC",
-  "IOC",
-  "FOK",
-  "expire_maker",
-  "expire_taker",
-  "expire_both",
-  "X",
-];
+const VOCABULARY: readonly string[] = [...COMMAND_TYPES, ...SIDE_NAMES, ...TIF_NAMES, ...STP_NAMES, DEFAULT_SYMBOL];
 
 interface Word {
   bytes: Uint8Array;
