@@ -1,4 +1,6 @@
 import { performance } from "node:perf_hooks";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 
 /**
  * Monotonic time in ns, as a double. Node's performance.now() is hrtime-based (sub-µs resolution)
@@ -51,16 +53,29 @@ function calibrateSpin(): number {
   return 1_000_000 / Math.max(best, 1);
 }
 
-/** Returns the clock (ns) once it has reached `targetNs`. */
-export function spinUntil(targetNs: number): number {
+/**
+ * Returns the clock (ns) once it has reached `targetNs`; `nowNsHint` is the clock as the caller
+ * last read it. Spins half the remaining gap blind, then looks again: a handful of clock reads per
+ * wait, and the overshoot is bounded by the calibration error of the last, short step.
+ */
+export function spinUntil(targetNs: number, nowNsHint = nowNs()): number {
   if (spinsPerNs === 0) spinsPerNs = calibrateSpin();
-  let t = nowNs();
+  let t = nowNsHint;
   while (t < targetNs) {
-    // Wait most of the remaining gap without the clock, then look again.
     const gap = targetNs - t;
-    // Half the gap each time: a handful of clock reads per wait, overshoot bounded by the last step.
     if (gap > 200) spin(Math.floor(gap * 0.5 * spinsPerNs));
     t = nowNs();
   }
   return t;
+}
+
+let collect: (() => void) | null = null;
+
+/** A full garbage collection now, without needing node --expose-gc on the command line. */
+export function fullGc(): void {
+  if (collect === null) {
+    setFlagsFromString("--expose-gc");
+    collect = runInNewContext("gc") as () => void;
+  }
+  collect();
 }

@@ -1,10 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { buildBook } from "../bench/book-builder.js";
-import { CANCEL } from "../bench/flows.js";
+import { nowNs, spinUntil } from "../bench/clock.js";
+import { CANCEL, categoriesOf, mixedFlow } from "../bench/flows.js";
 import { LatencySamples } from "../bench/latency-samples.js";
 import { DenqueQueue, IntrusiveQueue, type LevelQueue } from "../bench/level-queue.bench.js";
 import { MapFloor } from "../bench/peers/map-floor.js";
 import { CANCEL_OP, LIMIT_OP, MARKET_OP, MODIFY_OP, toPeerOp } from "../bench/peers/nodejs-order-book.js";
+import { openLoop } from "../bench/suites/latency.js";
 import { baseBook, primitives } from "../bench/suites/primitives.js";
 import { steadyWorkload } from "../bench/suites/scaling.js";
 import { Engine } from "../engine/engine.js";
@@ -139,5 +141,25 @@ describe("the level queues under comparison", () => {
     const denque = fillOrder(new DenqueQueue());
     expect(intrusive).toHaveLength(133);
     expect(denque).toEqual(intrusive);
+  });
+});
+
+describe("open-loop harness", () => {
+  it("spinUntil returns a clock reading at or after the target", () => {
+    for (const ahead of [0, 500, 5_000, 50_000]) {
+      const target = nowNs() + ahead;
+      expect(spinUntil(target)).toBeGreaterThanOrEqual(target);
+    }
+  });
+
+  it("applies every command once, in order, and times each from its scheduled arrival", () => {
+    const flow = mixedFlow(3_000);
+    const applied: Command[] = [];
+    const run = openLoop({ apply: (c) => applied.push(c) }, flow, categoriesOf(flow), 1_000, 2_000, 2_000_000);
+    expect(applied).toEqual(flow.slice(1_000, 3_000));
+    expect(run.samples.count).toBe(2_000);
+    // A command cannot complete before it was scheduled to arrive.
+    for (let i = 0; i < run.samples.count; i++) expect(run.samples.ns[i]).toBeGreaterThanOrEqual(0);
+    expect(run.achieved).toBeGreaterThan(0);
   });
 });

@@ -12,7 +12,7 @@
  */
 import { Engine } from "../../engine/engine.js";
 import type { Command } from "../../protocol/commands.js";
-import { nowNs, spinUntil, timerOverheadNs } from "../clock.js";
+import { fullGc, nowNs, spinUntil, timerOverheadNs } from "../clock.js";
 import type { BenchContext, Suite } from "../context.js";
 import { EXCHANGE_CORE_LATENCY, EXCHANGE_CORE_SOURCE } from "../exchange-core-latency.js";
 import { CATEGORY_NAMES, categoriesOf, FLOW_SEED, mixedFlow } from "../flows.js";
@@ -52,30 +52,106 @@ interface OpenLoopRun {
   finalLagNs: number;
 }
 
+/**
+ * Commands per call of the timed loop. Small calls get the loop optimized by call count, in the
+ * background, and keep it optimized: one long loop was compiled by on-stack replacement on the
+ * main thread, deoptimized at its exit, and ran unoptimized (boxing every double) at the next
+ * rate's start — stalls and scavenges that were then read as the engine's latency.
+ */
+const OPEN_LOOP_CHUNK = 1024;
+
+/**
+ * Applies flow[from + k] for k in [k0, k1), each no earlier than start + k·interval (ns), and
+ * records its completion minus that arrival time in `ns[k]`. `t` is the clock now; returns the
+ * clock after the last command. Only the clock reads allocate (a heap number each).
+ */
+function openLoopChunk(
+  engine: CommandSink,
+  flow: readonly Command[],
+  from: number,
+  k0: number,
+  k1: number,
+  start: number,
+  interval: number,
+  ns: Float64Array,
+  t: number,
+): number {
+  let now = t;
+  for (let k = k0; k < k1; k++) {
+    const scheduled = start + k * interval;
+    if (now < scheduled) now = spinUntil(scheduled, now);
+    engine.apply(flow[from + k]);
+    now = nowNs();
+    ns[k] = now - scheduled;
+  }
+  return now;
+}
+
+/** What the open loop drives: the engine, or the Map floor (the machine's own jitter, measured). */
+export interface CommandSink {
+  apply(command: Command): void;
+}
+
 export function openLoop(
-  engine: Engine,
+  engine: CommandSink,
   flow: readonly Command[],
   categories: Uint8Array,
   from: number,
+  count: number,
   rate: number,
 ): OpenLoopRun {
-  const count = flow.length - from;
   const samples = new LatencySamples(count);
   const ns = samples.ns;
   const interval = 1e9 / rate;
   const start = nowNs() + 10_000;
   let t = nowNs();
-  let scheduled = start;
-  for (let k = 0; k < count; k++) {
-    scheduled = start + k * interval;
-    if (t < scheduled) t = spinUntil(scheduled);
-    engine.apply(flow[from + k]);
-    t = nowNs();
-    ns[k] = t - scheduled;
+  for (let k = 0; k < count; k += OPEN_LOOP_CHUNK) {
+    t = openLoopChunk(engine, flow, from, k, Math.min(count, k + OPEN_LOOP_CHUNK), start, interval, ns, t);
   }
-  samples.category.set(categories.subarray(from));
+  samples.category.set(categories.subarray(from, from + count));
   samples.count = count;
-  return { samples, achieved: (count * 1e9) / (t - start), finalLagNs: t - scheduled };
+  const last = start + (count - 1) * interval;
+  return { samples, achieved: (count * 1e9) / (t - start), finalLagNs: t - last };
+}
+
+/** A command that costs nothing: what the open loop measures when there is no engine at all. */
+class NoOpSink implements CommandSink {
+  applied = 0;
+
+  apply(): void {
+    this.applied++;
+  }
+}
+
+/**
+ * The same open loop driving a no-op: what this machine's clock, scheduler and hypervisor alone do
+ * to the arrivals. No engine's tail can be below it.
+ */
+function floorOpenLoop(
+  flow: readonly Command[],
+  categories: Uint8Array,
+  from: number,
+  count: number,
+  rate: number,
+): Percentiles {
+  return openLoop(new NoOpSink(), flow, categories, from, count, rate).samples.summarize().all as Percentiles;
+}
+
+/**
+ * Collects the garbage of earlier runs (the books built for them) before a measured run, so old
+ * space is not marked incrementally inside it (steps of up to 12 ms were seen), then warms the
+ * loop again in case the collection dropped optimized code.
+ */
+function settleHeap(flow: readonly Command[], categories: Uint8Array): void {
+  fullGc();
+  warmOpenLoop(flow, categories);
+}
+
+/** Runs the open loop briefly on a scratch book, so the measured runs start with optimized code. */
+function warmOpenLoop(flow: readonly Command[], categories: Uint8Array): void {
+  const count = Math.min(flow.length, 100_000);
+  openLoop(new Engine({ onEvent: () => {} }), flow, categories, 0, count, 1_000_000);
+  openLoop(new NoOpSink(), flow, categories, 0, count, 1_000_000);
 }
 
 function roundPercentiles(p: Percentiles): Record<string, number> {
@@ -118,6 +194,7 @@ export async function measureLatency(ctx: BenchContext): Promise<SuiteResult> {
 
   // Each rate runs for about this long: the tail of the flow, after its head built the book.
   const seconds = ctx.quick ? 0.25 : 1.5;
+  warmOpenLoop(flow, categories);
   const open: Record<string, unknown>[] = [];
   const openRows: string[][] = [];
   const perTypeRows: string[][] = [];
@@ -126,7 +203,8 @@ export async function measureLatency(ctx: BenchContext): Promise<SuiteResult> {
     const from = flow.length - count;
     ctx.log(`latency: open loop at ${formatRate(rate)} offered, ${formatCount(count)} commands`);
     const engine = engineAt(flow, from);
-    const run = openLoop(engine, flow, categories, from, rate);
+    settleHeap(flow, categories);
+    const run = openLoop(engine, flow, categories, from, count, rate);
     const summary = run.samples.summarize();
     const all = summary.all as Percentiles;
     const saturated = run.achieved < rate * 0.95;
@@ -138,7 +216,11 @@ export async function measureLatency(ctx: BenchContext): Promise<SuiteResult> {
       finalLagNs: Math.round(run.finalLagNs),
       latencyNs: roundAll(summary),
     });
+    settleHeap(flow, categories);
+    const floor = floorOpenLoop(flow, categories, from, count, rate);
+    open.push({ offered: rate, engine: "floor: no-op command", latencyNs: roundPercentiles(floor) });
     openRows.push([formatRate(rate), `softliq${saturated ? " (saturated)" : ""}`, ...percentileCells(all, formatNs)]);
+    openRows.push(["", "floor: no-op command, same loop", ...percentileCells(floor, formatNs)]);
     const theirs = EXCHANGE_CORE_LATENCY.find((r) => r.rate === rate);
     if (theirs !== undefined) {
       openRows.push([
