@@ -10,7 +10,7 @@ import {
   SIDE_NAMES,
   type Side,
 } from "../protocol/commands.js";
-import type { EventListener } from "../protocol/events.js";
+import type { EventFieldSink, EventListener } from "../protocol/events.js";
 import type { RejectCode } from "../protocol/reject-codes.js";
 import { isSafeProduct, MAX_SAFE, mulDivCeil, mulDivFloor, PPM } from "../protocol/units.js";
 import { readCommand } from "../protocol/validate.js";
@@ -81,6 +81,14 @@ export class Engine {
   /** Replaces the event listener (null: events are numbered but go nowhere). */
   setListener(listener: EventListener | null): void {
     this.out.listener = listener;
+  }
+
+  /**
+   * Sends events to `sink` as their fields instead of to the listener (null: back to the
+   * listener). The worker uses it to write events to the wire without filling an EngineEvent.
+   */
+  setFieldSink(sink: EventFieldSink | null): void {
+    this.out.fieldSink = sink;
   }
 
   /** The last event's sequence number. */

@@ -1,5 +1,5 @@
 import { type CommandRecord, type CommandType, type OrderId, SIDE_NAMES, TIF_NAMES } from "../protocol/commands.js";
-import { EngineEvent, type EventListener } from "../protocol/events.js";
+import { EngineEvent, type EventFieldSink, type EventListener } from "../protocol/events.js";
 import type { CancelReason } from "../protocol/reject-codes.js";
 import type { Order } from "./order.js";
 import type { Taker } from "./taker.js";
@@ -13,6 +13,8 @@ export class EventStream {
   /** The engine clock (ns): the last `ts` a command carried. */
   ts = 0;
   listener: EventListener | null = null;
+  /** When set, events go here as fields instead of to the listener (no EngineEvent is filled). */
+  fieldSink: EventFieldSink | null = null;
   private readonly event = new EngineEvent();
 
   /** Starts an event (numbered, stamped): the caller sets `type` and its fields, then publishes it. */
@@ -24,10 +26,15 @@ export class EventStream {
   }
 
   publish(e: EngineEvent): void {
-    if (this.listener !== null) this.listener(e);
+    if (this.fieldSink !== null) this.fieldSink.other(e);
+    else if (this.listener !== null) this.listener(e);
   }
 
   accepted(cmd: CommandRecord): void {
+    if (this.fieldSink !== null) {
+      this.fieldSink.accepted(++this.seq, this.ts, cmd);
+      return;
+    }
     const e = this.begin();
     e.type = "accepted";
     e.command = cmd.type;
@@ -46,6 +53,10 @@ export class EventStream {
 
   /** `ts`: the rejected command's own time when it had a valid one, else the clock. */
   rejected(command: CommandType | null, id: OrderId | null, reason: string, line: number, ts: number): void {
+    if (this.fieldSink !== null) {
+      this.fieldSink.rejected(++this.seq, ts, command, id, reason, line);
+      return;
+    }
     const e = this.begin();
     e.ts = ts;
     e.type = "rejected";
@@ -57,6 +68,24 @@ export class EventStream {
   }
 
   fill(symbol: string, price: number, qty: number, maker: Order, taker: Taker): void {
+    if (this.fieldSink !== null) {
+      this.fieldSink.fill(
+        ++this.seq,
+        this.ts,
+        symbol,
+        price,
+        qty,
+        taker.side,
+        maker.id,
+        taker.id,
+        maker.account,
+        taker.account,
+        maker.open,
+        taker.remaining,
+        taker.liquidation,
+      );
+      return;
+    }
     const e = this.begin();
     e.type = "fill";
     e.symbol = symbol;
@@ -74,6 +103,10 @@ export class EventStream {
   }
 
   cancelled(id: OrderId, symbol: string, remaining: number, reason: CancelReason): void {
+    if (this.fieldSink !== null) {
+      this.fieldSink.cancelled(++this.seq, this.ts, id, symbol, remaining, reason);
+      return;
+    }
     const e = this.begin();
     e.type = "cancelled";
     e.id = id;
@@ -98,6 +131,10 @@ export class EventStream {
     priorityKept: boolean,
     reason: string,
   ): void {
+    if (this.fieldSink !== null) {
+      this.fieldSink.modified(++this.seq, this.ts, id, symbol, price, qty, prevPrice, prevQty, priorityKept, reason);
+      return;
+    }
     const e = this.begin();
     e.type = "modified";
     e.id = id;

@@ -3,7 +3,7 @@
  * listener: typed fields, no JSON and no strings built per event. A listener that keeps an event
  * copies it (`eventToObject`); JSON is made only at the edge (`eventToJson`).
  */
-import type { CommandType, OrderId, Side } from "./commands.js";
+import type { CommandRecord, CommandType, OrderId, Side, SideCode } from "./commands.js";
 
 export type EventType = "accepted" | "rejected" | "fill" | "cancelled" | "modified" | "liquidation_stage";
 
@@ -46,6 +46,45 @@ export class EngineEvent {
 }
 
 export type EventListener = (event: EngineEvent) => void;
+
+/**
+ * Takes events as their fields, with no EngineEvent filled in between: the worker writes them
+ * straight to the wire this way. The fields are those the event's JSON carries; `other` gets the
+ * events that are only ever built as objects (the liquidator's).
+ */
+export interface EventFieldSink {
+  accepted(seq: number, ts: number, cmd: CommandRecord): void;
+  rejected(seq: number, ts: number, command: CommandType | null, id: OrderId | null, reason: string, line: number): void;
+  fill(
+    seq: number,
+    ts: number,
+    symbol: string,
+    price: number,
+    qty: number,
+    takerSide: SideCode,
+    makerId: OrderId,
+    takerId: OrderId,
+    makerAccount: string | null,
+    takerAccount: string | null,
+    makerRemaining: number,
+    takerRemaining: number,
+    liquidation: boolean,
+  ): void;
+  cancelled(seq: number, ts: number, id: OrderId, symbol: string, remaining: number, reason: string): void;
+  modified(
+    seq: number,
+    ts: number,
+    id: OrderId,
+    symbol: string,
+    price: number,
+    qty: number,
+    prevPrice: number,
+    prevQty: number,
+    priorityKept: boolean,
+    reason: string,
+  ): void;
+  other(e: EngineEvent): void;
+}
 
 export interface AcceptedEvent {
   seq: number;

@@ -120,3 +120,9 @@ export function marginedFlow(maxStep: number): fc.Arbitrary<Command[]> {
     });
   });
 }
+
+/** Random all-margined flows back to back after the preamble: about 3,000 commands. */
+export function marginedFlowSample(seed: number): Command[] {
+  const flows = fc.sample(marginedFlow(10), { seed, numRuns: 40 });
+  return [...PREAMBLE, ...flows.flat()];
+}

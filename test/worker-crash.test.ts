@@ -1,4 +1,3 @@
-import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { generateFlow } from "../bench/flow-generator.js";
 import { SeededRandom } from "../bench/random.js";
@@ -6,7 +5,7 @@ import type { Command } from "../protocol/commands.js";
 import type { EventObject } from "../protocol/events.js";
 import { EngineClient } from "../worker/engine-client.js";
 import { recover } from "../worker/recovery.js";
-import { marginedFlow, PREAMBLE } from "./margin-flows.js";
+import { marginedFlowSample } from "./margin-flows.js";
 import { referenceRun, tempDir } from "./worker-helpers.js";
 
 type Outcome = { ok: true; events: EventObject[] } | { ok: false; error: Error };
@@ -96,15 +95,9 @@ describe("crash recovery through the journal", () => {
 
   for (const seed of [4, 5]) {
     it(`recovers all-margined flows (breaches, reduce-only, tiers) from snapshots and the journal (seed ${seed})`, async () => {
-      const flow = marginedJournalFlow(seed);
+      const flow = marginedFlowSample(seed);
       expect(referenceRun(flow).all.some((line) => line.includes('"liquidation_stage"'))).toBe(true);
       await runWithCrashes(seed, flow, 400);
     });
   }
 });
-
-/** Random all-margined flows (test/margin-flows.ts) back to back: about 3,000 commands. */
-function marginedJournalFlow(seed: number): Command[] {
-  const flows = fc.sample(marginedFlow(10), { seed, numRuns: 40 });
-  return [...PREAMBLE, ...flows.flat()];
-}

@@ -9,12 +9,20 @@ import { CommandDecoder, encodeCommand } from "../protocol/wire/command-codec.js
 import { decodeEvent, encodeEvent } from "../protocol/wire/event-codec.js";
 import { InternReader, InternWriter } from "../protocol/wire/intern.js";
 import { recordSlots } from "../protocol/wire/record-size.js";
-import { KIND_COMMAND, KIND_DONE, KIND_EVENT, KIND_INTERN, KIND_INTERN_RESET } from "../protocol/wire/records.js";
+import {
+  KIND_COMMAND,
+  KIND_DONE,
+  KIND_EVENT,
+  KIND_INTERN,
+  KIND_INTERN_RESET,
+  KIND_TEXT,
+} from "../protocol/wire/records.js";
 import { createRingBuffer, RingReader, RingWriter } from "../protocol/wire/ring.js";
 import { SlotBuffer } from "../protocol/wire/slot-buffer.js";
 import { applyRecord } from "../worker/apply-record.js";
 import { EngineHost } from "../worker/engine-host.js";
 import { SentCommands } from "../worker/sent-commands.js";
+import { marginedFlowSample } from "./margin-flows.js";
 
 describe("wire codecs", () => {
   it("round-trips commands and events through a small intern table that resets often", () => {
@@ -75,54 +83,79 @@ describe("wire codecs", () => {
   });
 });
 
-describe("accepted events as sent", () => {
+/**
+ * Runs `commands` through an EngineHost (the worker's side, events written from their fields)
+ * into a buffer and decodes them as the client does.
+ */
+function throughHost(commands: readonly unknown[]): { received: string[]; short: number; textRecords: number } {
+  const commandBuffer = new SlotBuffer(64);
+  const intern = new InternWriter();
+  const record = new CommandRecord();
+  const sentCommands = new SentCommands();
+  commands.forEach((c, n) => {
+    encodeCommand(commandBuffer, intern, record, readCommand(c, record));
+    sentCommands.push(n, record, 0);
+  });
+  const sink = Object.assign(new SlotBuffer(64), { flush() {} });
+  const host = new EngineHost(
+    { journalDir: null, fsync: { kind: "off" }, snapshotEvery: 0, stopOnMalformed: false, deliverFrom: 0 },
+    sink,
+  );
+  const positions = new Int32Array(commandBuffer.length);
+  let n = 0;
+  for (let at = 0; at < commandBuffer.length; at += recordSlots(commandBuffer.f64, at)) positions[n++] = at;
+  host.runBatch(commandBuffer.f64, commandBuffer.u16, commandBuffer.i32, positions, n);
+
+  const received: string[] = [];
+  const reader = new InternReader();
+  const event = new EngineEvent();
+  let short = 0;
+  let textRecords = 0;
+  for (let at = 0; at < sink.length; ) {
+    const kind = (sink.f64[at] as number) & 15;
+    if (kind === KIND_EVENT) {
+      const slots = decodeEvent(sink.f64, at, reader, event, sentCommands);
+      if (slots === 3) short++;
+      received.push(eventToJson(event));
+      at += slots;
+      continue;
+    }
+    if (kind === KIND_INTERN) reader.learn(sink.f64, sink.u16, at);
+    else if (kind === KIND_INTERN_RESET) reader.reset();
+    else if (kind === KIND_DONE) sentCommands.current++;
+    else if (kind === KIND_TEXT) textRecords++;
+    at += recordSlots(sink.f64, at);
+  }
+  return { received, short, textRecords };
+}
+
+function inProcessJson(commands: readonly unknown[]): string[] {
+  const expected: string[] = [];
+  const local = new Engine({ onEvent: (e) => expected.push(eventToJson(e)) });
+  for (const c of commands) local.apply(c);
+  return expected;
+}
+
+describe("events written from their fields", () => {
   it("sends an accepted event that repeats its command as three slots and restores it exactly", () => {
     const commands: unknown[] = generateFlow({ commands: 3_000, seed: 43, accountPpm: 600_000, accounts: 20 });
     commands.push({ type: "limit", id: "str-id", side: "buy", price: 7, qty: 3, account: "zed" });
     commands.push({ type: "market", id: 9_000_001, side: "sell", qty: 1 });
-    const expected: string[] = [];
-    const local = new Engine({ onEvent: (e) => expected.push(eventToJson(e)) });
-    for (const c of commands) local.apply(c);
-
-    // The host's side writes into a buffer; the client's side keeps what it sent.
-    const commandBuffer = new SlotBuffer(64);
-    const intern = new InternWriter();
-    const record = new CommandRecord();
-    const sentCommands = new SentCommands();
-    commands.forEach((c, n) => {
-      encodeCommand(commandBuffer, intern, record, readCommand(c, record));
-      sentCommands.push(n, record, 0);
-    });
-    const sink = Object.assign(new SlotBuffer(64), { flush() {} });
-    const host = new EngineHost(
-      { journalDir: null, fsync: { kind: "off" }, snapshotEvery: 0, stopOnMalformed: false, deliverFrom: 0 },
-      sink,
-    );
-    const positions = new Int32Array(commandBuffer.length);
-    let n = 0;
-    for (let at = 0; at < commandBuffer.length; at += recordSlots(commandBuffer.f64, at)) positions[n++] = at;
-    host.runBatch(commandBuffer.f64, commandBuffer.u16, commandBuffer.i32, positions, n);
-
-    const received: string[] = [];
-    const reader = new InternReader();
-    const event = new EngineEvent();
-    let short = 0;
-    for (let at = 0; at < sink.length; ) {
-      const kind = (sink.f64[at] as number) & 15;
-      if (kind === KIND_EVENT) {
-        const slots = decodeEvent(sink.f64, at, reader, event, sentCommands);
-        if (slots === 3) short++;
-        received.push(eventToJson(event));
-        at += slots;
-        continue;
-      }
-      if (kind === KIND_INTERN) reader.learn(sink.f64, sink.u16, at);
-      else if (kind === KIND_INTERN_RESET) reader.reset();
-      else if (kind === KIND_DONE) sentCommands.current++;
-      at += recordSlots(sink.f64, at);
-    }
+    const { received, short } = throughHost(commands);
     expect(short).toBeGreaterThan(1_000);
-    expect(received).toEqual(expected);
+    expect(received).toEqual(inProcessJson(commands));
+  });
+
+  it("carries margined flows, their rejections and liquidation_stage events in binary, byte-identical", () => {
+    for (const seed of [1, 2, 3]) {
+      const commands = marginedFlowSample(seed);
+      const expected = inProcessJson(commands);
+      expect(expected.some((line) => line.includes('"liquidation_stage"'))).toBe(true);
+      expect(expected.some((line) => line.includes('"rejected"'))).toBe(true);
+      const { received, textRecords } = throughHost(commands);
+      expect(textRecords).toBe(0);
+      expect(received).toEqual(expected);
+    }
   });
 
   it("keeps the fields of every command in flight as its store grows", () => {

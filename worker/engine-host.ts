@@ -7,10 +7,9 @@
 import { rmSync } from "node:fs";
 import { exportState } from "../engine/state-snapshot.js";
 import { Engine } from "../exchange.js";
-import type { EngineEvent } from "../protocol/events.js";
 import { isMalformedReject } from "../protocol/reject-codes.js";
-import { CommandDecoder, type SentFields } from "../protocol/wire/command-codec.js";
-import { acceptedAsSent, encodeAcceptedAsSent, encodeEvent } from "../protocol/wire/event-codec.js";
+import { CommandDecoder } from "../protocol/wire/command-codec.js";
+import { encodeEvent, WireEventWriter } from "../protocol/wire/event-codec.js";
 import { InternReader, InternWriter } from "../protocol/wire/intern.js";
 import { recordSlots } from "../protocol/wire/record-size.js";
 import {
@@ -74,8 +73,8 @@ export class EngineHost {
   private sinceSnapshot = 0;
   private halted = false;
   private dieAfterJournal = false;
-  /** The client's command being executed live (not in recovery): its accepted event travels short. */
-  private executing: SentFields | null = null;
+  /** Writes the engine's events to the sink straight from their fields. */
+  private readonly events: WireEventWriter;
   closed = false;
 
   constructor(
@@ -96,20 +95,17 @@ export class EngineHost {
       this.index = report.journalLength;
       this.journal = new JournalWriter(dir, this.index, options.fsync, null);
     }
-    this.engine.setListener((e) => this.onEvent(e));
+    this.events = new WireEventWriter(sink, this.intern);
+    if (options.stopOnMalformed) {
+      this.events.onRejected = (reason) => {
+        if (isMalformedReject(reason)) this.halted = true;
+      };
+    }
+    this.engine.setFieldSink(this.events);
     const at = sink.reserve(2);
     sink.f64[at] = KIND_READY;
     sink.f64[at + 1] = this.index;
     sink.flush();
-  }
-
-  private onEvent(e: EngineEvent): void {
-    // The client knows the fields of the command it sent: an accepted event that repeats them
-    // needs only its header, seq and ts (a third of the bytes, no intern lookups).
-    const executing = this.executing;
-    if (executing !== null && e.type === "accepted" && acceptedAsSent(e, executing)) encodeAcceptedAsSent(this.sink, e);
-    else encodeEvent(this.sink, this.intern, e);
-    if (this.options.stopOnMalformed && e.type === "rejected" && isMalformedReject(e.reason)) this.halted = true;
   }
 
   private done(index: number, skipped: boolean): void {
@@ -148,9 +144,11 @@ export class EngineHost {
       } else if (this.halted && (kind === KIND_COMMAND || kind === KIND_REJECT_LINE)) {
         this.done(this.index++, true);
       } else {
-        this.executing = kind === KIND_COMMAND ? decoder.sent : null;
+        // The client knows the fields of the command it sent: an accepted event that repeats them
+        // needs only its header, seq and ts (a third of the bytes, no intern lookups).
+        this.events.sent = kind === KIND_COMMAND ? decoder.sent : null;
         const isCommand = applyRecord(engine, decoder, f64, u16, at, kind);
-        this.executing = null;
+        this.events.sent = null;
         if (isCommand) {
           this.done(this.index++, false);
           this.sinceSnapshot++;

@@ -9,6 +9,7 @@
  *   fill       seq, ts, symbol, price, qty, makerId, takerId, makerAccount, takerAccount, makerRemaining, takerRemaining
  *   cancelled  seq, ts, id, symbol, remaining, reason
  *   modified   seq, ts, id, symbol, price, qty, prevPrice, prevQty, reason
+ *   liquidation_stage   seq, ts, account, stage, healthPpm, equity, maintenanceMargin
  *   accepted, as sent   seq, ts: the accepted event of the command being executed whose fields
  *              (id, symbol, price, qty, account, amount) are that command's own; the receiver,
  *              which sent the command, fills them from its copy (an AcceptedSource)
@@ -16,8 +17,8 @@
  * An event type without a layout here (a later layer's) travels as its fields in JSON
  * (TEXT_EVENT): slower, never wrong.
  */
-import { COMMAND_TYPES, type CommandType, type OrderId } from "../commands.js";
-import type { EngineEvent, EventType } from "../events.js";
+import { COMMAND_TYPES, type CommandRecord, type CommandType, type OrderId, type SideCode } from "../commands.js";
+import type { EngineEvent, EventFieldSink, EventType } from "../events.js";
 import { decodeId, encodeId, type SentFields } from "./command-codec.js";
 import type { InternReader, InternWriter } from "./intern.js";
 import { KIND_EVENT, KIND_TEXT, readText, type SlotSink, TEXT_EVENT, writeText } from "./records.js";
@@ -28,7 +29,17 @@ const FILL = 2;
 const CANCELLED = 3;
 const MODIFIED = 4;
 const ACCEPTED_AS_SENT = 5;
-const TYPES: readonly EventType[] = ["accepted", "rejected", "fill", "cancelled", "modified", "accepted"];
+const LIQUIDATION_STAGE = 6;
+const TYPES: readonly EventType[] = [
+  "accepted",
+  "rejected",
+  "fill",
+  "cancelled",
+  "modified",
+  "accepted",
+  "liquidation_stage",
+];
+const LIQUIDATION_STAGE_SLOTS = 8;
 export const ACCEPTED_AS_SENT_SLOTS = 3;
 
 /** The receiver's copy of the command being completed: fills an "accepted, as sent" event. */
@@ -36,26 +47,6 @@ export interface AcceptedSource {
   fillAccepted(e: EngineEvent): void;
 }
 
-/** Whether `e` (accepted) carries exactly the fields of `cmd`, so "accepted, as sent" says it all. */
-export function acceptedAsSent(e: EngineEvent, cmd: SentFields): boolean {
-  return (
-    e.id === cmd.id &&
-    e.symbol === cmd.symbol &&
-    e.price === cmd.price &&
-    e.qty === cmd.qty &&
-    e.account === cmd.account &&
-    e.amount === cmd.amount
-  );
-}
-
-/** Writes an accepted event whose fields are those of the command being executed (acceptedAsSent). */
-export function encodeAcceptedAsSent(sink: SlotSink, e: EngineEvent): void {
-  const at = sink.reserve(ACCEPTED_AS_SENT_SLOTS);
-  const f = sink.f64;
-  f[at] = header(e, ACCEPTED_AS_SENT);
-  f[at + 1] = e.seq;
-  f[at + 2] = e.ts;
-}
 const TIFS = ["GTC", "IOC", "FOK", ""];
 
 const POST_ONLY = 1 << 14;
@@ -109,95 +100,322 @@ function header(e: EngineEvent, type: number): number {
 }
 
 export function encodeEvent(sink: SlotSink, intern: InternWriter, e: EngineEvent): void {
-  intern.room(sink);
   switch (e.type) {
-    case "accepted": {
-      const id = encodeId(sink, intern, e.id);
-      const symbol = intern.code(sink, e.symbol);
+    case "accepted":
+      writeAccepted(sink, intern, header(e, ACCEPTED), e.seq, e.ts, e.id, e.symbol, e.price, e.qty, e.account, e.amount);
+      return;
+    case "rejected":
+      writeRejected(sink, intern, header(e, REJECTED), e.seq, e.ts, e.id, e.reason, e.line);
+      return;
+    case "fill":
+      writeFill(
+        sink,
+        intern,
+        header(e, FILL),
+        e.seq,
+        e.ts,
+        e.symbol,
+        e.price,
+        e.qty,
+        e.makerId,
+        e.takerId,
+        e.makerAccount,
+        e.takerAccount,
+        e.makerRemaining,
+        e.takerRemaining,
+      );
+      return;
+    case "cancelled":
+      writeCancelled(sink, intern, header(e, CANCELLED), e.seq, e.ts, e.id, e.symbol, e.remaining, e.reason);
+      return;
+    case "modified":
+      writeModified(
+        sink,
+        intern,
+        header(e, MODIFIED),
+        e.seq,
+        e.ts,
+        e.id,
+        e.symbol,
+        e.price,
+        e.qty,
+        e.prevPrice,
+        e.prevQty,
+        e.reason,
+      );
+      return;
+    case "liquidation_stage": {
+      intern.room(sink);
       const account = intern.codeOrNull(sink, e.account);
-      const at = sink.reserve(9);
+      const stage = intern.code(sink, e.stage);
+      const at = sink.reserve(LIQUIDATION_STAGE_SLOTS);
       const f = sink.f64;
-      f[at] = header(e, ACCEPTED);
+      f[at] = header(e, LIQUIDATION_STAGE);
       f[at + 1] = e.seq;
       f[at + 2] = e.ts;
-      f[at + 3] = id;
-      f[at + 4] = symbol;
-      f[at + 5] = e.price;
-      f[at + 6] = e.qty;
-      f[at + 7] = account;
-      f[at + 8] = e.amount;
-      return;
-    }
-    case "rejected": {
-      const id = encodeId(sink, intern, e.id);
-      const reason = intern.code(sink, e.reason);
-      const at = sink.reserve(6);
-      const f = sink.f64;
-      f[at] = header(e, REJECTED);
-      f[at + 1] = e.seq;
-      f[at + 2] = e.ts;
-      f[at + 3] = id;
-      f[at + 4] = reason;
-      f[at + 5] = e.line;
-      return;
-    }
-    case "fill": {
-      const symbol = intern.code(sink, e.symbol);
-      const makerId = encodeId(sink, intern, e.makerId);
-      const takerId = encodeId(sink, intern, e.takerId);
-      const makerAccount = intern.codeOrNull(sink, e.makerAccount);
-      const takerAccount = intern.codeOrNull(sink, e.takerAccount);
-      const at = sink.reserve(12);
-      const f = sink.f64;
-      f[at] = header(e, FILL);
-      f[at + 1] = e.seq;
-      f[at + 2] = e.ts;
-      f[at + 3] = symbol;
-      f[at + 4] = e.price;
-      f[at + 5] = e.qty;
-      f[at + 6] = makerId;
-      f[at + 7] = takerId;
-      f[at + 8] = makerAccount;
-      f[at + 9] = takerAccount;
-      f[at + 10] = e.makerRemaining;
-      f[at + 11] = e.takerRemaining;
-      return;
-    }
-    case "cancelled": {
-      const id = encodeId(sink, intern, e.id);
-      const symbol = intern.code(sink, e.symbol);
-      const reason = intern.code(sink, e.reason);
-      const at = sink.reserve(7);
-      const f = sink.f64;
-      f[at] = header(e, CANCELLED);
-      f[at + 1] = e.seq;
-      f[at + 2] = e.ts;
-      f[at + 3] = id;
-      f[at + 4] = symbol;
-      f[at + 5] = e.remaining;
-      f[at + 6] = reason;
-      return;
-    }
-    case "modified": {
-      const id = encodeId(sink, intern, e.id);
-      const symbol = intern.code(sink, e.symbol);
-      const reason = intern.code(sink, e.reason);
-      const at = sink.reserve(10);
-      const f = sink.f64;
-      f[at] = header(e, MODIFIED);
-      f[at + 1] = e.seq;
-      f[at + 2] = e.ts;
-      f[at + 3] = id;
-      f[at + 4] = symbol;
-      f[at + 5] = e.price;
-      f[at + 6] = e.qty;
-      f[at + 7] = e.prevPrice;
-      f[at + 8] = e.prevQty;
-      f[at + 9] = reason;
+      f[at + 3] = account;
+      f[at + 4] = stage;
+      f[at + 5] = e.healthPpm;
+      f[at + 6] = e.equity;
+      f[at + 7] = e.maintenanceMargin;
       return;
     }
     default:
       writeText(sink, KIND_TEXT | (TEXT_EVENT << 4), JSON.stringify(e));
+  }
+}
+
+function writeAccepted(
+  sink: SlotSink,
+  intern: InternWriter,
+  h: number,
+  seq: number,
+  ts: number,
+  id: OrderId | null,
+  symbol: string,
+  price: number,
+  qty: number,
+  account: string | null,
+  amount: number,
+): void {
+  intern.room(sink);
+  const idCode = encodeId(sink, intern, id);
+  const symbolCode = intern.symbolCode(sink, symbol);
+  const accountCode = intern.codeOrNull(sink, account);
+  const at = sink.reserve(9);
+  const f = sink.f64;
+  f[at] = h;
+  f[at + 1] = seq;
+  f[at + 2] = ts;
+  f[at + 3] = idCode;
+  f[at + 4] = symbolCode;
+  f[at + 5] = price;
+  f[at + 6] = qty;
+  f[at + 7] = accountCode;
+  f[at + 8] = amount;
+}
+
+function writeRejected(
+  sink: SlotSink,
+  intern: InternWriter,
+  h: number,
+  seq: number,
+  ts: number,
+  id: OrderId | null,
+  reason: string,
+  line: number,
+): void {
+  intern.room(sink);
+  const idCode = encodeId(sink, intern, id);
+  const reasonCode = intern.code(sink, reason);
+  const at = sink.reserve(6);
+  const f = sink.f64;
+  f[at] = h;
+  f[at + 1] = seq;
+  f[at + 2] = ts;
+  f[at + 3] = idCode;
+  f[at + 4] = reasonCode;
+  f[at + 5] = line;
+}
+
+function writeFill(
+  sink: SlotSink,
+  intern: InternWriter,
+  h: number,
+  seq: number,
+  ts: number,
+  symbol: string,
+  price: number,
+  qty: number,
+  makerId: OrderId,
+  takerId: OrderId,
+  makerAccount: string | null,
+  takerAccount: string | null,
+  makerRemaining: number,
+  takerRemaining: number,
+): void {
+  intern.room(sink);
+  const symbolCode = intern.symbolCode(sink, symbol);
+  const makerIdCode = encodeId(sink, intern, makerId);
+  const takerIdCode = encodeId(sink, intern, takerId);
+  const makerAccountCode = intern.codeOrNull(sink, makerAccount);
+  const takerAccountCode = intern.codeOrNull(sink, takerAccount);
+  const at = sink.reserve(12);
+  const f = sink.f64;
+  f[at] = h;
+  f[at + 1] = seq;
+  f[at + 2] = ts;
+  f[at + 3] = symbolCode;
+  f[at + 4] = price;
+  f[at + 5] = qty;
+  f[at + 6] = makerIdCode;
+  f[at + 7] = takerIdCode;
+  f[at + 8] = makerAccountCode;
+  f[at + 9] = takerAccountCode;
+  f[at + 10] = makerRemaining;
+  f[at + 11] = takerRemaining;
+}
+
+function writeCancelled(
+  sink: SlotSink,
+  intern: InternWriter,
+  h: number,
+  seq: number,
+  ts: number,
+  id: OrderId | null,
+  symbol: string,
+  remaining: number,
+  reason: string,
+): void {
+  intern.room(sink);
+  const idCode = encodeId(sink, intern, id);
+  const symbolCode = intern.symbolCode(sink, symbol);
+  const reasonCode = intern.code(sink, reason);
+  const at = sink.reserve(7);
+  const f = sink.f64;
+  f[at] = h;
+  f[at + 1] = seq;
+  f[at + 2] = ts;
+  f[at + 3] = idCode;
+  f[at + 4] = symbolCode;
+  f[at + 5] = remaining;
+  f[at + 6] = reasonCode;
+}
+
+function writeModified(
+  sink: SlotSink,
+  intern: InternWriter,
+  h: number,
+  seq: number,
+  ts: number,
+  id: OrderId | null,
+  symbol: string,
+  price: number,
+  qty: number,
+  prevPrice: number,
+  prevQty: number,
+  reason: string,
+): void {
+  intern.room(sink);
+  const idCode = encodeId(sink, intern, id);
+  const symbolCode = intern.symbolCode(sink, symbol);
+  const reasonCode = intern.code(sink, reason);
+  const at = sink.reserve(10);
+  const f = sink.f64;
+  f[at] = h;
+  f[at + 1] = seq;
+  f[at + 2] = ts;
+  f[at + 3] = idCode;
+  f[at + 4] = symbolCode;
+  f[at + 5] = price;
+  f[at + 6] = qty;
+  f[at + 7] = prevPrice;
+  f[at + 8] = prevQty;
+  f[at + 9] = reasonCode;
+}
+
+/**
+ * The engine's events written to the wire from their fields (Engine.setFieldSink): the same
+ * records encodeEvent writes, without an EngineEvent filled and read back in between. Header bits
+ * an event type does not use are 0 here (encodeEvent carries whatever the reused object held).
+ */
+export class WireEventWriter implements EventFieldSink {
+  /** The client's command being executed live: its accepted event travels "as sent". */
+  sent: SentFields | null = null;
+  /** Called with each rejection's reason (replay --strict stops at the first malformed line). */
+  onRejected: ((reason: string) => void) | null = null;
+
+  constructor(
+    private readonly sink: SlotSink,
+    private readonly intern: InternWriter,
+  ) {}
+
+  accepted(seq: number, ts: number, cmd: CommandRecord): void {
+    let h = KIND_EVENT | (commandCode(cmd.type) << 7) | (cmd.side << 11) | (cmd.tif << 12);
+    if (cmd.postOnly) h |= POST_ONLY;
+    if (cmd.reduceOnly) h |= REDUCE_ONLY;
+    const id = cmd.hasId ? cmd.id : null;
+    const sent = this.sent;
+    if (
+      sent !== null &&
+      id === sent.id &&
+      cmd.symbol === sent.symbol &&
+      cmd.price === sent.price &&
+      cmd.qty === sent.qty &&
+      cmd.account === sent.account &&
+      cmd.amount === sent.amount
+    ) {
+      const at = this.sink.reserve(ACCEPTED_AS_SENT_SLOTS);
+      const f = this.sink.f64;
+      f[at] = h | (ACCEPTED_AS_SENT << 4);
+      f[at + 1] = seq;
+      f[at + 2] = ts;
+      return;
+    }
+    writeAccepted(this.sink, this.intern, h, seq, ts, id, cmd.symbol, cmd.price, cmd.qty, cmd.account, cmd.amount);
+  }
+
+  rejected(seq: number, ts: number, command: CommandType | null, id: OrderId | null, reason: string, line: number): void {
+    writeRejected(this.sink, this.intern, KIND_EVENT | (REJECTED << 4) | (commandCode(command) << 7), seq, ts, id, reason, line);
+    if (this.onRejected !== null) this.onRejected(reason);
+  }
+
+  fill(
+    seq: number,
+    ts: number,
+    symbol: string,
+    price: number,
+    qty: number,
+    takerSide: SideCode,
+    makerId: OrderId,
+    takerId: OrderId,
+    makerAccount: string | null,
+    takerAccount: string | null,
+    makerRemaining: number,
+    takerRemaining: number,
+    liquidation: boolean,
+  ): void {
+    const h = KIND_EVENT | (FILL << 4) | (takerSide << 11) | (liquidation ? LIQUIDATION : 0);
+    writeFill(
+      this.sink,
+      this.intern,
+      h,
+      seq,
+      ts,
+      symbol,
+      price,
+      qty,
+      makerId,
+      takerId,
+      makerAccount,
+      takerAccount,
+      makerRemaining,
+      takerRemaining,
+    );
+  }
+
+  cancelled(seq: number, ts: number, id: OrderId, symbol: string, remaining: number, reason: string): void {
+    writeCancelled(this.sink, this.intern, KIND_EVENT | (CANCELLED << 4), seq, ts, id, symbol, remaining, reason);
+  }
+
+  modified(
+    seq: number,
+    ts: number,
+    id: OrderId,
+    symbol: string,
+    price: number,
+    qty: number,
+    prevPrice: number,
+    prevQty: number,
+    priorityKept: boolean,
+    reason: string,
+  ): void {
+    const h = KIND_EVENT | (MODIFIED << 4) | (priorityKept ? PRIORITY_KEPT : 0);
+    writeModified(this.sink, this.intern, h, seq, ts, id, symbol, price, qty, prevPrice, prevQty, reason);
+  }
+
+  other(e: EngineEvent): void {
+    encodeEvent(this.sink, this.intern, e);
   }
 }
 
@@ -214,6 +432,8 @@ export function eventSlots(h: number): number {
       return 7;
     case ACCEPTED_AS_SENT:
       return ACCEPTED_AS_SENT_SLOTS;
+    case LIQUIDATION_STAGE:
+      return LIQUIDATION_STAGE_SLOTS;
     default:
       return 10;
   }
@@ -278,6 +498,13 @@ export function decodeEvent(
       if (sent === null) throw new Error("wire: an accepted-as-sent event without the sent commands");
       sent.fillAccepted(e);
       return ACCEPTED_AS_SENT_SLOTS;
+    case LIQUIDATION_STAGE:
+      e.account = intern.getOrNull(f64[at + 3] as number);
+      e.stage = intern.get(f64[at + 4] as number);
+      e.healthPpm = f64[at + 5] as number;
+      e.equity = f64[at + 6] as number;
+      e.maintenanceMargin = f64[at + 7] as number;
+      return LIQUIDATION_STAGE_SLOTS;
     default:
       e.id = decodeId(intern, f64[at + 3] as number);
       e.symbol = intern.get(f64[at + 4] as number);

@@ -15,6 +15,8 @@ export class InternWriter {
   private readonly index = new Map<string, number>();
   private lastString: string | null = null;
   private lastCode = 0;
+  private lastSymbol: string | null = null;
+  private lastSymbolCode = 0;
 
   constructor(private readonly cap = DEFAULT_INTERN_CAP) {}
 
@@ -27,6 +29,7 @@ export class InternWriter {
     sink.f64[sink.reserve(1)] = KIND_INTERN_RESET;
     this.index.clear();
     this.lastString = null;
+    this.lastSymbol = null;
   }
 
   /** The wire code of `s` (index + 1), announcing it on `sink` first when new. */
@@ -37,6 +40,18 @@ export class InternWriter {
     const code = known === undefined ? this.add(sink, s) : known + 1;
     this.lastString = s;
     this.lastCode = code;
+    return code;
+  }
+
+  /**
+   * `code` with a cache of its own for the symbol: an event names a symbol and then accounts or a
+   * reason, which would evict the symbol from the shared one-entry cache every time.
+   */
+  symbolCode(sink: SlotSink, s: string): number {
+    if (s === this.lastSymbol) return this.lastSymbolCode;
+    const code = this.code(sink, s);
+    this.lastSymbol = s;
+    this.lastSymbolCode = code;
     return code;
   }
 
