@@ -54,7 +54,14 @@ export type EventListener = (event: EngineEvent) => void;
  */
 export interface EventFieldSink {
   accepted(seq: number, ts: number, cmd: CommandRecord): void;
-  rejected(seq: number, ts: number, command: CommandType | null, id: OrderId | null, reason: string, line: number): void;
+  rejected(
+    seq: number,
+    ts: number,
+    command: CommandType | null,
+    id: OrderId | null,
+    reason: string,
+    line: number,
+  ): void;
   fill(
     seq: number,
     ts: number,

@@ -102,7 +102,19 @@ function header(e: EngineEvent, type: number): number {
 export function encodeEvent(sink: SlotSink, intern: InternWriter, e: EngineEvent): void {
   switch (e.type) {
     case "accepted":
-      writeAccepted(sink, intern, header(e, ACCEPTED), e.seq, e.ts, e.id, e.symbol, e.price, e.qty, e.account, e.amount);
+      writeAccepted(
+        sink,
+        intern,
+        header(e, ACCEPTED),
+        e.seq,
+        e.ts,
+        e.id,
+        e.symbol,
+        e.price,
+        e.qty,
+        e.account,
+        e.amount,
+      );
       return;
     case "rejected":
       writeRejected(sink, intern, header(e, REJECTED), e.seq, e.ts, e.id, e.reason, e.line);
@@ -355,8 +367,24 @@ export class WireEventWriter implements EventFieldSink {
     writeAccepted(this.sink, this.intern, h, seq, ts, id, cmd.symbol, cmd.price, cmd.qty, cmd.account, cmd.amount);
   }
 
-  rejected(seq: number, ts: number, command: CommandType | null, id: OrderId | null, reason: string, line: number): void {
-    writeRejected(this.sink, this.intern, KIND_EVENT | (REJECTED << 4) | (commandCode(command) << 7), seq, ts, id, reason, line);
+  rejected(
+    seq: number,
+    ts: number,
+    command: CommandType | null,
+    id: OrderId | null,
+    reason: string,
+    line: number,
+  ): void {
+    writeRejected(
+      this.sink,
+      this.intern,
+      KIND_EVENT | (REJECTED << 4) | (commandCode(command) << 7),
+      seq,
+      ts,
+      id,
+      reason,
+      line,
+    );
     if (this.onRejected !== null) this.onRejected(reason);
   }
 
