@@ -7,7 +7,7 @@
  *    JIT warmth and their state from round to round, so the worker is not measured cold against
  *    a warm in-process engine (a fresh worker per round read ~1.5-2.5x slow on its first flow);
  * 2. single-command round trip (submit → events) p50/p99 through the ring and through postMessage;
- * 3. the journal's cost per command under each fsync policy.
+ * 3. the journal's cost per command under each fsync policy, on warm workers fed interleaved rounds.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -48,16 +48,6 @@ function warmupFlow(commands: number, seed: number): Command[] {
     else flow.push(c);
   }
   return flow;
-}
-
-/** Best of `rounds` (this machine is shared: the minimum is the least disturbed run). */
-async function best<T extends { ms: number }>(rounds: number, run: () => Promise<T> | T): Promise<T> {
-  let top: T | null = null;
-  for (let i = 0; i < rounds; i++) {
-    const r = await run();
-    if (top === null || r.ms < top.ms) top = r;
-  }
-  return top as T;
 }
 
 /**
@@ -118,18 +108,12 @@ async function rounds(
   const messageClient = worker === null ? null : new EngineClient({ ...worker, onEvent: count });
   await ringClient.start();
   await messageClient?.start();
-  const local: Timed = { ms: [], events: [], cpu: [] };
-  const ring: Timed = { ms: [], events: [], cpu: [] };
-  const message: Timed = { ms: [], events: [], cpu: [] };
+  const local = newTimed();
+  const ring = newTimed();
+  const message = newTimed();
   const viaClient = async (client: EngineClient, commands: readonly Command[], out: Timed | null): Promise<void> => {
     events = 0;
-    const cpu = threadCpuMs();
-    const start = performance.now();
-    for (let i = 0; i < commands.length; i++) if (!client.enqueue(commands[i])) await client.ready();
-    await client.drain();
-    out?.ms.push(performance.now() - start);
-    out?.events.push(events);
-    out?.cpu.push(mainAndBusiest(cpu, threadCpuMs()));
+    await streamThrough(client, commands, out, () => events);
   };
   for (const { warm, flow } of list) {
     for (let i = 0; i < warm.length; i++) engine.apply(warm[i]);
@@ -152,31 +136,67 @@ async function rounds(
   return { local, ring, message: messageClient === null ? null : message };
 }
 
-function sameCounts(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
+/** Streams `commands` through `client` (enqueue, wait when the ring is full), timed into `out`. */
+async function streamThrough(
+  client: EngineClient,
+  commands: readonly Command[],
+  out: Timed | null,
+  eventsSeen: () => number,
+): Promise<void> {
+  const cpu = threadCpuMs();
+  const start = performance.now();
+  for (let i = 0; i < commands.length; i++) if (!client.enqueue(commands[i])) await client.ready();
+  await client.drain();
+  out?.ms.push(performance.now() - start);
+  out?.events.push(eventsSeen());
+  out?.cpu.push(mainAndBusiest(cpu, threadCpuMs()));
 }
 
-async function throughWorker(
-  warm: readonly Command[],
-  flow: readonly Command[],
-  options: EngineClientOptions,
-): Promise<{ ms: number; events: number }> {
+/**
+ * The journal's cost under each fsync policy: one warm worker per policy and one without a
+ * journal, all fed the same rounds in turn (so a load spike hits them alike), best round each.
+ * A fresh worker per measurement read noisier than the cost itself (some runs came out negative).
+ */
+async function journalCosts(
+  list: readonly Round[],
+  policies: readonly string[],
+): Promise<{ baseMs: number; byPolicy: Record<string, number> }> {
   let events = 0;
-  const client = new EngineClient({
-    ...options,
-    onEvent: () => {
-      events++;
-    },
-  });
-  await client.start();
-  for (const c of warm) if (!client.enqueue(c)) await client.ready();
-  await client.drain();
-  const start = performance.now();
-  for (const c of flow) if (!client.enqueue(c)) await client.ready();
-  await client.drain();
-  const ms = performance.now() - start;
-  await client.close();
-  return { ms, events };
+  const onEvent = (): void => {
+    events++;
+  };
+  const dirs: string[] = [];
+  const sides = [{ name: "none", client: new EngineClient({ onEvent }), timed: newTimed() }];
+  for (const fsync of policies) {
+    const dir = mkdtempSync(join(tmpdir(), "softliq-bench-journal-"));
+    dirs.push(dir);
+    const client = new EngineClient({ onEvent, journal: { dir, fsync, snapshotEvery: 0 } });
+    sides.push({ name: fsync, client, timed: newTimed() });
+  }
+  try {
+    for (const side of sides) await side.client.start();
+    for (const { warm, flow } of list) {
+      for (const side of sides) {
+        await streamThrough(side.client, warm, null, () => events);
+        events = 0;
+        await streamThrough(side.client, flow, side.timed, () => events);
+      }
+    }
+    for (const side of sides) await side.client.close();
+  } finally {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  }
+  const byPolicy: Record<string, number> = {};
+  for (const side of sides) byPolicy[side.name] = Math.min(...side.timed.ms);
+  return { baseMs: byPolicy.none as number, byPolicy };
+}
+
+function newTimed(): Timed {
+  return { ms: [], events: [], cpu: [] };
+}
+
+function sameCounts(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -266,25 +286,18 @@ async function main(): Promise<void> {
   log(`  message    p50 ${messageRt.p50.toFixed(1)}   p99 ${messageRt.p99.toFixed(1)}`);
 
   const journalFlow = flow.slice(0, Math.min(flow.length, 100_000));
-  const journalWarm = warm.slice(0, 20_000);
-  const base = await best(3, () => throughWorker(journalWarm, journalFlow, {}));
+  const policies = ["off", "10ms", "batch"];
+  const costs = await journalCosts(roundsOf(journalFlow, warm.slice(0, 20_000), args.rounds), policies);
   const journal: Record<string, { perSec: number; costNsPerCommand: number }> = {};
+  const perSec = (ms: number): number => Math.round((journalFlow.length * 1000) / ms);
   log(
-    `journal cost (streamed batches, ${journalFlow.length} commands, best of 3; no journal: ${Math.round((journalFlow.length * 1000) / base.ms)}/s):`,
+    `journal cost (warm workers, streamed batches, ${journalFlow.length} commands, best of ${args.rounds} rounds; no journal: ${perSec(costs.baseMs)}/s):`,
   );
-  for (const fsync of ["off", "10ms", "batch"]) {
-    const dir = mkdtempSync(join(tmpdir(), "softliq-bench-journal-"));
-    try {
-      const r = await best(3, () => {
-        rmSync(dir, { recursive: true, force: true });
-        return throughWorker(journalWarm, journalFlow, { journal: { dir, fsync, snapshotEvery: 0 } });
-      });
-      const cost = Math.round(((r.ms - base.ms) * 1e6) / journalFlow.length);
-      journal[fsync] = { perSec: Math.round((journalFlow.length * 1000) / r.ms), costNsPerCommand: cost };
-      log(`  fsync ${fsync.padEnd(6)} ${journal[fsync].perSec}/s   +${cost} ns/command`);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+  for (const fsync of policies) {
+    const ms = costs.byPolicy[fsync] as number;
+    const cost = Math.round(((ms - costs.baseMs) * 1e6) / journalFlow.length);
+    journal[fsync] = { perSec: perSec(ms), costNsPerCommand: cost };
+    log(`  fsync ${fsync.padEnd(6)} ${journal[fsync].perSec}/s   +${cost} ns/command`);
   }
   const dir = mkdtempSync(join(tmpdir(), "softliq-bench-journal-"));
   try {

@@ -5,7 +5,7 @@ import { generateFlow } from "../bench/flow-generator.js";
 import { exportState, restoreState } from "../engine/state-snapshot.js";
 import { Engine } from "../exchange.js";
 import { eventToJson } from "../protocol/event-json.js";
-import { crc32 } from "../protocol/wire/crc32.js";
+import { crc32, crc32Tables } from "../protocol/wire/crc32.js";
 import { EngineClient } from "../worker/engine-client.js";
 import { listSegments } from "../worker/journal.js";
 import { recover } from "../worker/recovery.js";
@@ -69,6 +69,18 @@ describe("journal and snapshots", () => {
     const shifted = new Uint8Array(data.length + 1);
     shifted.set(data, 1);
     expect(crc32(shifted, 1)).toBe(crc32(data));
+    // The table-driven fallback agrees with zlib's, whole and continued piecewise.
+    for (const [start, end] of [
+      [0, data.length],
+      [3, 4001],
+      [8, 9],
+    ] as const) {
+      expect(crc32Tables(data, start, end)).toBe(crc32(data, start, end));
+      expect(crc32Tables(shifted, start + 1, end + 1)).toBe(crc32(data, start, end));
+    }
+    const head = crc32(data, 0, 1000);
+    expect(crc32(data, 1000, data.length, head)).toBe(crc32(data));
+    expect(crc32Tables(data, 1000, data.length, head)).toBe(crc32(data));
   });
 
   it("cuts a torn last record and recovers every command before it", async () => {
