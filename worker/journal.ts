@@ -8,13 +8,23 @@
  * The records are the wire's command records copied verbatim (intern records included; a segment
  * begins with the sender's whole intern table, so it reads on its own). A frame is written, and
  * fsynced per policy, before any event of its commands is released; a frame whose length or CRC
- * does not check out is a torn write and ends the segment.
+ * does not check out is a torn write and ends the segment. Records are written straight from the
+ * memory they arrived in (the ring), a contiguous run per write vector, not copied into the frame.
  */
-import { closeSync, fsyncSync, ftruncateSync, openSync, readdirSync, readFileSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  fsyncSync,
+  ftruncateSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  writeSync,
+  writevSync,
+} from "node:fs";
 import { join } from "node:path";
 import { crc32 } from "../protocol/wire/crc32.js";
 import type { InternReader } from "../protocol/wire/intern.js";
-import { copySlots, SlotBuffer } from "../protocol/wire/slot-buffer.js";
+import { SlotBuffer } from "../protocol/wire/slot-buffer.js";
 
 export type FsyncPolicy = { kind: "batch" } | { kind: "interval"; ms: number } | { kind: "off" };
 
@@ -57,7 +67,13 @@ export function listSegments(dir: string): { first: number; path: string }[] {
 
 export class JournalWriter {
   private fd: number;
+  /** The frame header, and whole records written into it (the intern table heading a segment). */
   private readonly frame = new SlotBuffer(1 << 14);
+  /** Appended records as views on their source memory: contiguous ones share a run. */
+  private readonly runs: Uint8Array[] = [];
+  private runSource: Int32Array | null = null;
+  private runStart = 0;
+  private runEnd = 0;
   private commands = 0;
   private records = 0;
   private lastSync = 0;
@@ -92,28 +108,55 @@ export class JournalWriter {
   begin(): void {
     this.frame.clear();
     this.frame.reserve(FRAME_HEADER_SLOTS);
+    this.runs.length = 0;
+    this.runSource = null;
     this.commands = 0;
     this.records = 0;
   }
 
-  /** Appends one record copied from `i32` (a ring or a message) at slot `at`. */
+  /**
+   * Appends the record at slot `at` of `i32` (a ring or a message). It is not copied: the memory
+   * must stay as it is until commit() (the worker releases ring space only after the batch).
+   */
   append(i32: Int32Array, at: number, slots: number, isCommand: boolean): void {
-    const to = this.frame.reserve(slots);
-    copySlots(i32, at, this.frame.i32, to, slots);
+    if (i32 === this.runSource && at === this.runEnd) {
+      this.runEnd += slots;
+    } else {
+      this.closeRun();
+      this.runSource = i32;
+      this.runStart = at;
+      this.runEnd = at + slots;
+    }
     this.records++;
     if (isCommand) this.commands++;
+  }
+
+  private closeRun(): void {
+    const src = this.runSource;
+    if (src === null) return;
+    this.runs.push(new Uint8Array(src.buffer, src.byteOffset + this.runStart * 8, (this.runEnd - this.runStart) * 8));
+    this.runSource = null;
   }
 
   /** Writes the frame (and fsyncs it when the policy says so). Returns the commands it held. */
   commit(): number {
     if (this.records === 0) return 0;
+    this.closeRun();
     const f = this.frame;
     f.f64[1] = this.index;
     f.f64[2] = this.commands;
-    const bytes = f.bytes();
-    f.i32[0] = bytes.length - 8;
-    f.i32[1] = crc32(bytes, 8) | 0;
-    writeAll(this.fd, bytes);
+    const head = f.bytes();
+    let length = head.length - 8;
+    let crc = crc32(head, 8);
+    for (const run of this.runs) {
+      length += run.length;
+      crc = crc32(run, 0, run.length, crc);
+    }
+    f.i32[0] = length;
+    f.i32[1] = crc | 0;
+    if (this.runs.length === 0) writeAll(this.fd, head);
+    else writeVectors(this.fd, [head, ...this.runs]);
+    this.runs.length = 0;
     this.index += this.commands;
     this.dirty = true;
     if (this.policy.kind === "batch") this.sync();
@@ -154,6 +197,19 @@ export class JournalWriter {
 function writeAll(fd: number, bytes: Uint8Array): void {
   let done = 0;
   while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
+}
+
+/** One writev; whatever a short write left over is written piece by piece. */
+function writeVectors(fd: number, pieces: Uint8Array[]): void {
+  let written = writevSync(fd, pieces);
+  for (const piece of pieces) {
+    if (written >= piece.length) {
+      written -= piece.length;
+      continue;
+    }
+    writeAll(fd, piece.subarray(written));
+    written = 0;
+  }
 }
 
 /** fsync of a directory makes a created or renamed entry durable. */
