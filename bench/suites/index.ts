@@ -6,12 +6,14 @@ import { mixedFlowSuite } from "./mixed-flow.js";
 import { primitivesSuite } from "./primitives.js";
 import { replaySuite } from "./replay-e2e.js";
 import { scalingSuite } from "./scaling.js";
+import { workerSuite } from "./worker.js";
 
 /** Every suite, in the order a full run prints them. */
 export const SUITES: readonly Suite[] = [
   primitivesSuite,
   mixedFlowSuite,
   replaySuite,
+  workerSuite,
   latencySuite,
   scalingSuite,
   memorySuite,

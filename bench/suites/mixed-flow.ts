@@ -1,6 +1,6 @@
 /**
  * Throughput in process on the mixed flow: softliq, the peer and the Map floor over the same
- * commands, each iteration on a fresh book. Also the slot for the worker-thread figures.
+ * commands, each iteration on a fresh book. The worker-thread figures are the worker suite's.
  */
 import { Engine } from "../../engine/engine.js";
 import type { Command } from "../../protocol/commands.js";
@@ -33,15 +33,6 @@ function rowOf(result: TinyResult, commands: number, name = result.name): Row {
     iterations: result.iterations,
   };
 }
-
-/**
- * The worker path is measured by its own benchmark (warm worker against a warm in-process engine,
- * rounds interleaved); this suite does not start a worker yet.
- */
-export const WORKER_SLOT = {
-  status: "not measured here",
-  note: "measured by `node dist/bench/worker.bench.js --throughput-only` (batched ring and postMessage, ratio to in-process)",
-};
 
 export async function measureMixedFlow(ctx: BenchContext): Promise<SuiteResult> {
   const flow: Command[] = mixedFlow(ctx.flowSize);
@@ -127,7 +118,6 @@ export async function measureMixedFlow(ctx: BenchContext): Promise<SuiteResult> 
       `softliq runs at ${((100 * softliq.commandsPerSec) / floorRow.commandsPerSec).toFixed(1)}% of the floor`,
       String(floorRow.iterations),
     ],
-    ["softliq in a worker thread", WORKER_SLOT.note, "–", "–", "0"],
   ];
   const table: Table = {
     title: `Mixed flow in process: ${formatCount(n)} commands, seed ${FLOW_SEED}`,
@@ -141,6 +131,7 @@ export async function measureMixedFlow(ctx: BenchContext): Promise<SuiteResult> 
     notes: [
       `Each iteration applies the whole flow to a fresh book; softliq's listener counts events (${eventsPerRun} per run).`,
       "The peer gets the same commands adapted to its API before timing (string ids, its option objects).",
+      "Through a worker thread: the worker suite (ratios to in process on the margin-composed engine).",
     ],
     data: {
       commands: n,
@@ -152,7 +143,6 @@ export async function measureMixedFlow(ctx: BenchContext): Promise<SuiteResult> 
           ? { status: "not installed" }
           : { ...roundRow(peerRow), ratio: round(softliq.commandsPerSec / peerRow.commandsPerSec, 2) },
       floor: { ...roundRow(floorRow), softliqShareOfFloor: round(softliq.commandsPerSec / floorRow.commandsPerSec, 3) },
-      worker: WORKER_SLOT,
     },
   };
 }
