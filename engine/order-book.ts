@@ -25,6 +25,8 @@ export class OrderBook {
   oraclePrice = 0;
   /** The money layer, when there is one (set by the engine). */
   margin: MarginHooks | null = null;
+  /** The fill-or-kill pre-check's scratch: lots each maker account would trade so far. */
+  private readonly sweepTraded = new Map<string, number>();
 
   constructor(
     readonly symbol: string,
@@ -51,26 +53,38 @@ export class OrderBook {
   }
 
   /**
-   * Whether a fill-or-kill taker can fill completely, counting what self-trade prevention would
-   * do: expire_maker skips own orders, the other modes stop the taker at the first own order.
+   * Whether a fill-or-kill taker can fill completely, counting what the sweep would do:
+   * expire_maker skips own orders, the other self-trade modes stop the taker at the first own
+   * order, and a reduce-only maker trades only what still reduces its account's position after
+   * that account's earlier fills in the same sweep (take() shrinks it to that as it arrives).
    */
   canFillCompletely(taker: Taker): boolean {
     let need = taker.remaining;
     const { side, limitPrice, account, stp } = taker;
+    const margin = this.margin;
+    const traded = this.sweepTraded;
+    traded.clear();
     const levels = this.oppositeOf(side).cursor();
     for (let level = levels.next(); level !== null; level = levels.next()) {
       if (side === BUY ? level.price > limitPrice : level.price < limitPrice) return false;
-      if (account === null) {
+      if (account === null && margin === null) {
         need -= level.totalQty;
         if (need <= 0) return true;
         continue;
       }
       for (let o = level.head; o !== null; o = o.next) {
-        if (o.account === account) {
+        if (account !== null && o.account === account) {
           if (stp === EXPIRE_MAKER) continue;
           return false;
         }
-        need -= o.open;
+        let qty = o.open;
+        const owner = o.account;
+        if (margin !== null && owner !== null) {
+          const before = traded.get(owner) ?? 0;
+          if (o.reduceOnly) qty = Math.min(qty, Math.max(0, margin.reduceOnlyRoom(this, owner, o.side) - before));
+          traded.set(owner, before + qty);
+        }
+        need -= qty;
         if (need <= 0) return true;
       }
     }

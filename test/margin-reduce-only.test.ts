@@ -1,5 +1,7 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { EventObject } from "../protocol/events.js";
+import { marginedFlow, PREAMBLE } from "./margin-flows.js";
 import { type Margined, marginedEngine, rejectReasons } from "./margin-helpers.js";
 
 /** Account a long 10 @ 100 (bought from an unmargined seller), well funded. */
@@ -41,6 +43,26 @@ describe("reduce-only orders", () => {
     const events = m.run({ type: "market", id: 2, side: "sell", qty: 25, account: "a", reduceOnly: true });
     expect(systemChanges(events)).toEqual(["modified 2 25->10"]);
     expect(events.filter((e) => e.type === "fill")).toHaveLength(1);
+    expect(qtyOf(m)).toBe(0);
+  });
+
+  it("count in a fill-or-kill check only what they may still trade after the sweep's earlier fills", () => {
+    const m = long10();
+    // a sells 6 plainly, then offers its whole long (10) reduce-only one tick higher: once the
+    // plain 6 trade, only 4 of the reduce-only order may, so 16 cannot fill and 14 can.
+    m.run(
+      { type: "limit", id: "p", side: "sell", price: 100, qty: 6, account: "a" },
+      { type: "limit", id: "ro", side: "sell", price: 101, qty: 10, account: "a", reduceOnly: true },
+    );
+    const killed = m.run({ type: "limit", id: 1, side: "buy", price: 101, qty: 16, tif: "FOK" });
+    expect(killed.filter((e) => e.type === "fill")).toEqual([]);
+    expect(killed.at(-1)).toMatchObject({ type: "cancelled", id: 1, remaining: 16, reason: "FOK_UNFILLABLE" });
+    expect(m.engine.order("p")?.open).toBe(6);
+    expect(m.engine.order("ro")?.open).toBe(10);
+
+    const filled = m.run({ type: "limit", id: 2, side: "buy", price: 101, qty: 10, tif: "FOK" });
+    expect(filled.filter((e) => e.type === "fill").map((e) => (e.type === "fill" ? e.qty : 0))).toEqual([6, 4]);
+    expect(systemChanges(filled)).toEqual(["modified ro 10->4"]);
     expect(qtyOf(m)).toBe(0);
   });
 
@@ -106,5 +128,29 @@ describe("reduce-only orders", () => {
     m.run({ type: "limit", id: "ro", side: "sell", price: 120, qty: 5, account: "a", reduceOnly: true });
     const events = m.run({ type: "modify", id: "ro", qty: 15 });
     expect(systemChanges(events)).toEqual(["modified ro 15->10"]);
+  });
+});
+
+describe("fill-or-kill with margined makers", () => {
+  it("fills an accepted FOK order completely or not at all (reduce-only makers, self-trade, clipped takers)", () => {
+    fc.assert(
+      fc.property(marginedFlow(8), (commands) => {
+        const m = marginedEngine();
+        m.run(...PREAMBLE);
+        for (const c of commands) {
+          const events = m.run(c);
+          if (c.type !== "limit" || c.tif !== "FOK" || events[0]?.type !== "accepted") continue;
+          // The quantity it must fill: its own, or what a reduce-only clip left of it.
+          let qty = c.qty;
+          let filled = 0;
+          for (const e of events) {
+            if (e.type === "modified" && e.id === c.id && e.reason === "REDUCE_ONLY") qty = e.qty;
+            if (e.type === "fill" && e.takerId === c.id) filled += e.qty;
+          }
+          expect([0, qty]).toContain(filled);
+        }
+      }),
+      { numRuns: 200 },
+    );
   });
 });
