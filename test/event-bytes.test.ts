@@ -1,6 +1,10 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { generateFlow } from "../bench/flow-generator.js";
+import { BufferedOutput } from "../cli/output-file.js";
 import { Engine } from "../exchange.js";
 import type { Command } from "../protocol/commands.js";
 import { EventBytesEncoder, MAX_EVENT_BYTES, MAX_STRING_CHARS } from "../protocol/event-bytes.js";
@@ -241,5 +245,31 @@ describe("JSONL events as bytes", () => {
         expect(room.toString("utf8", 0, end)).toBe(eventToJson(e));
       }
     }
+  });
+});
+
+describe("BufferedOutput.writeEvent", () => {
+  const dir = mkdtempSync(join(tmpdir(), "softliq-event-bytes-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("writes the lines eventToJson gives, across buffer spills and refused events", async () => {
+    const path = join(dir, "events.jsonl");
+    const out = new BufferedOutput(path);
+    const lines: string[] = [];
+    const engine = new Engine({
+      onEvent(e) {
+        lines.push(eventToJson(e));
+        out.writeEvent(e);
+      },
+    });
+    for (const c of generateFlow({ commands: 20_000, seed: 31, accountPpm: 300_000 })) engine.apply(c);
+    const odd = [...shapes(0.5, "é".repeat(MAX_STRING_CHARS + 1)), ...shapes(Number.MAX_SAFE_INTEGER, "ü")];
+    for (const e of odd) {
+      lines.push(eventToJson(e));
+      out.writeEvent(e);
+    }
+    expect(lines.length).toBeGreaterThan(20_000);
+    await out.close();
+    expect(readFileSync(path, "utf8")).toBe(`${lines.join("\n")}\n`);
   });
 });
