@@ -1,5 +1,8 @@
 import { once } from "node:events";
 import { createWriteStream, type WriteStream } from "node:fs";
+import { EventBytesEncoder, MAX_EVENT_BYTES } from "../protocol/event-bytes.js";
+import { eventToJson } from "../protocol/event-json.js";
+import type { EngineEvent } from "../protocol/events.js";
 
 /**
  * Node's Buffer encoder without Buffer#write's argument juggling (measured: that wrapper was 14% of
@@ -14,10 +17,10 @@ const CAPACITY = 1 << 20;
 
 /**
  * A file written in large pieces: each line is UTF-8 encoded straight into a 1 MiB buffer (no
- * array of strings to join: that join cost a quarter of a replay with --events), and the buffer
- * goes out whole, with `drain` awaited so a slow disk holds the producer back instead of growing
- * the heap. A burst larger than the buffer (one command's many events) spills into full pieces
- * that the next flush writes in order.
+ * array of strings to join: that join cost a quarter of a replay with --events), an event's line
+ * with no string at all (EventBytesEncoder), and the buffer goes out whole, with `drain` awaited
+ * so a slow disk holds the producer back instead of growing the heap. A burst larger than the
+ * buffer (one command's many events) spills into full pieces that the next flush writes in order.
  */
 export class BufferedOutput {
   private readonly stream: WriteStream;
@@ -25,6 +28,7 @@ export class BufferedOutput {
   private pos = 0;
   private spilled: Buffer[] = [];
   private failure: Error | null = null;
+  private readonly encoder = new EventBytesEncoder();
 
   constructor(path: string) {
     this.stream = createWriteStream(path);
@@ -39,6 +43,19 @@ export class BufferedOutput {
     if (this.pos + worst > this.buf.length) this.spill(worst);
     this.pos += (this.buf as unknown as Utf8Writable).utf8Write(line, this.pos);
     this.buf[this.pos++] = 10;
+  }
+
+  /** An event's JSONL line, encoded straight into the buffer (eventToJson's bytes, no string). */
+  writeEvent(e: EngineEvent): void {
+    if (this.pos + MAX_EVENT_BYTES + 1 > this.buf.length) this.spill(MAX_EVENT_BYTES + 1);
+    const end = this.encoder.encode(e, this.buf, this.pos);
+    // Refused (a rare shape): what it wrote past pos is overwritten by the string's bytes.
+    if (end < 0) {
+      this.writeLine(eventToJson(e));
+      return;
+    }
+    this.buf[end] = 10;
+    this.pos = end + 1;
   }
 
   private spill(worst: number): void {

@@ -1,7 +1,7 @@
 import { readdirSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import cliProgress from "cli-progress";
-import { eventToJson } from "../protocol/event-json.js";
+import type { EngineEvent } from "../protocol/events.js";
 import { formatOf } from "../protocol/flow-reader.js";
 import type { EngineClientOptions } from "../worker/engine-client.js";
 import { parseFsyncPolicy } from "../worker/journal.js";
@@ -104,7 +104,7 @@ async function runSingle(args: ParsedArgs, file: string, mode: string): Promise<
 
   const replayOptions = {
     strict: args.flags.has("strict"),
-    onEvent: events === null ? undefined : (e: Parameters<typeof eventToJson>[0]) => events.writeLine(eventToJson(e)),
+    onEvent: events === null ? undefined : (e: EngineEvent) => events.writeEvent(e),
     onBadLine: reportBad,
     async onProgress(bytes: number) {
       bar?.update(bytes);
