@@ -11,7 +11,6 @@ import { join } from "node:path";
 import { BufferedOutput } from "../../cli/output-file.js";
 import { replayFlow } from "../../cli/replay-flow.js";
 import type { Command } from "../../protocol/commands.js";
-import { eventToJson } from "../../protocol/event-json.js";
 import { commandToJsonl } from "../../protocol/flow-writer.js";
 import { forEachLine } from "../../protocol/line-reader.js";
 import { nowNs } from "../clock.js";
@@ -113,7 +112,7 @@ export async function measureReplay(ctx: BenchContext): Promise<SuiteResult> {
       await timeRuns("softliq replay --events (JSONL written)", 1, files, async (path) => {
         const out = new BufferedOutput(eventsFile);
         await replayFlow(createReadStream(path, { highWaterMark: CHUNK }), "jsonl", {
-          onEvent: (e) => out.writeLine(eventToJson(e)),
+          onEvent: (e) => out.writeEvent(e),
           onProgress: () => out.maybeFlush(),
         });
         await out.close();
