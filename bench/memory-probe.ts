@@ -1,6 +1,7 @@
 /**
  * Child process of the memory suite (run with --expose-gc): builds one book of N resting orders
- * with one implementation, and prints the heap and RSS it added, as one JSON line.
+ * with one implementation, and prints the heap (typed arrays' buffers included) and RSS it added,
+ * as one JSON line.
  *   node --expose-gc dist/bench/memory-probe.js softliq|peer|map ORDERS LEVELS
  */
 import { Engine } from "../engine/engine.js";
@@ -67,7 +68,8 @@ async function main(): Promise<void> {
     implementation,
     orders,
     levels,
-    heapBytes: after.heapUsed - before.heapUsed,
+    // Typed arrays keep their contents outside the JS heap (the order index's keys): count them.
+    heapBytes: after.heapUsed + after.arrayBuffers - (before.heapUsed + before.arrayBuffers),
     rssBytes: after.rss - before.rss,
   };
   if (kept === null) result.missing = true;

@@ -3,6 +3,7 @@ import type { BookSide } from "./book-side.js";
 import type { Engine } from "./engine.js";
 import type { Order } from "./order.js";
 import type { OrderBook } from "./order-book.js";
+import type { OrderIndex } from "./order-index.js";
 
 /**
  * Walks every book and the id index and lists what is inconsistent (empty: consistent). Slow and
@@ -34,7 +35,7 @@ function checkSide(
   book: OrderBook,
   side: BookSide,
   sideCode: SideCode,
-  index: ReadonlyMap<unknown, Order>,
+  index: OrderIndex,
   seen: Set<Order>,
   problems: string[],
 ): void {

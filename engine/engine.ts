@@ -19,6 +19,7 @@ import { EventStream } from "./event-stream.js";
 import type { MarginHooks } from "./margin-hooks.js";
 import { type Order, OrderPool } from "./order.js";
 import { OrderBook } from "./order-book.js";
+import { OrderIndex } from "./order-index.js";
 import { computeStateHash } from "./state-hash.js";
 import type { StateSection } from "./state-section.js";
 import { Taker } from "./taker.js";
@@ -64,7 +65,7 @@ export class Engine {
   /** The record being executed: rejections report its fields (it is not always `cmd`). */
   private current: CommandRecord = this.cmd;
   private readonly taker = new Taker();
-  private readonly orders = new Map<OrderId, Order>();
+  private readonly orders = new OrderIndex();
   private readonly pool = new OrderPool();
   private readonly books: OrderBook[] = [];
   private readonly booksBySymbol = new Map<string, OrderBook>();
@@ -421,7 +422,7 @@ export class Engine {
     return this.books;
   }
 
-  get internalOrderIndex(): ReadonlyMap<OrderId, Order> {
+  get internalOrderIndex(): OrderIndex {
     return this.orders;
   }
 

@@ -1,16 +1,10 @@
-import {
-  BUY,
-  EXPIRE_BOTH,
-  EXPIRE_MAKER,
-  type InstrumentSpec,
-  type OrderId,
-  type SideCode,
-} from "../protocol/commands.js";
+import { BUY, EXPIRE_BOTH, EXPIRE_MAKER, type InstrumentSpec, type SideCode } from "../protocol/commands.js";
 import type { CancelReason } from "../protocol/reject-codes.js";
 import { BookSide } from "./book-side.js";
 import type { EventStream } from "./event-stream.js";
 import type { MarginHooks } from "./margin-hooks.js";
 import type { Order, OrderPool } from "./order.js";
+import type { OrderIndex } from "./order-index.js";
 import type { PriceLevel } from "./price-level.js";
 import type { Taker } from "./taker.js";
 
@@ -32,7 +26,7 @@ export class OrderBook {
     readonly symbol: string,
     readonly bookIndex: number,
     public spec: InstrumentSpec,
-    private readonly orders: Map<OrderId, Order>,
+    private readonly orders: OrderIndex,
     private readonly pool: OrderPool,
     private readonly out: EventStream,
   ) {}

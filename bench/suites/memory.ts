@@ -73,7 +73,7 @@ export async function measureMemory(ctx: BenchContext): Promise<SuiteResult> {
     title: "Memory: heap and RSS per resting order",
     tables: [table],
     notes: [
-      "heap = heapUsed after minus before building the book, both after gc(); RSS likewise (RSS also counts heap the GC reserved but has not filled).",
+      "heap = heapUsed + arrayBuffers (typed arrays live outside the JS heap) after minus before building the book, both after gc(); RSS likewise (RSS also counts heap the GC reserved but has not filled).",
       "softliq's figure includes the order record, its id-index entry, its share of the level and the level tree.",
     ],
     data: { levels: LEVELS, books: data },
