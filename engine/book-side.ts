@@ -1,19 +1,21 @@
 import { RBTree } from "bintrees";
+import { IntKeyTable } from "./int-key-table.js";
 import type { Order } from "./order.js";
 import { PriceLevel } from "./price-level.js";
 
 const byPrice = (a: PriceLevel, b: PriceLevel): number => a.price - b.price;
 
 /**
- * One side of a book: price levels in a red-black tree (O(log levels) insert and remove), a map
- * from price to level for O(1) lookup when an order joins an existing level, and the best level
- * cached so the matching loop never searches the tree.
+ * One side of a book: price levels in a red-black tree (O(log levels) insert and remove), a table
+ * from price to level for O(1) lookup when an order joins an existing level (an IntKeyTable: levels
+ * come and go all day, and a Map's rehash would stall on that churn), and the best level cached so
+ * the matching loop never searches the tree.
  */
 export class BookSide {
   readonly isBid: boolean;
   best: PriceLevel | null = null;
   private readonly tree = new RBTree<PriceLevel>(byPrice);
-  private readonly levels = new Map<number, PriceLevel>();
+  private readonly levels = new IntKeyTable<PriceLevel>();
   private readonly levelPool: PriceLevel[] = [];
 
   constructor(isBid: boolean) {
