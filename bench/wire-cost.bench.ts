@@ -13,7 +13,7 @@ import { type Command, CommandRecord } from "../protocol/commands.js";
 import { EngineEvent } from "../protocol/events.js";
 import { readCommand } from "../protocol/validate.js";
 import { encodeCommand } from "../protocol/wire/command-codec.js";
-import { decodeEvent } from "../protocol/wire/event-codec.js";
+import { decodeEvent, endsCommand } from "../protocol/wire/event-codec.js";
 import { InternReader, InternWriter } from "../protocol/wire/intern.js";
 import { recordSlots } from "../protocol/wire/record-size.js";
 import { KIND_DONE, KIND_EVENT, KIND_INTERN, KIND_INTERN_RESET } from "../protocol/wire/records.js";
@@ -23,7 +23,11 @@ import { SentCommands } from "../worker/sent-commands.js";
 import { generateFlow } from "./flow-generator.js";
 
 class BufferSink extends SlotBuffer implements EventSink {
-  flush(): void {}
+  flushes = 0;
+
+  flush(): void {
+    this.flushes++;
+  }
 }
 
 function args(): { commands: number; seed: number; rounds: number } {
@@ -85,8 +89,10 @@ function wire(
     for (let at = 0; at < sink.length; ) {
       const kind = (ev[at] as number) & 15;
       if (kind === KIND_EVENT) {
+        const h = ev[at] as number;
         at += decodeEvent(ev, at, eventIntern, e, sent);
         if (e.seq > 0) r.events++;
+        if (endsCommand(h)) sent.current++;
         continue;
       }
       if (kind === KIND_DONE) sent.current++;

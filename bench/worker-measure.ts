@@ -26,14 +26,15 @@ export interface WorkerBenchArgs {
   throughputOnly: boolean;
 }
 
-/** The same flow on an instrument of its own with ids moved out of the way: JIT warm-up. */
+/** A flow on an instrument of its own (its ids are moved clear of the timed flow's per round): JIT warm-up. */
 function warmupFlow(commands: number, seed: number): Command[] {
-  const flow: Command[] = [{ type: "instrument", symbol: "W" }];
-  for (const c of generateFlow({ commands, seed, symbol: "W", timestamps: false })) {
-    if ("id" in c && typeof c.id === "number") flow.push({ ...c, id: c.id + 1_000_000_000 } as Command);
-    else flow.push(c);
-  }
-  return flow;
+  return [{ type: "instrument", symbol: "W" }, ...generateFlow({ commands, seed, symbol: "W", timestamps: false })];
+}
+
+function maxIdOf(flow: readonly Command[]): number {
+  let max = 0;
+  for (const c of flow) if ("id" in c && typeof c.id === "number" && c.id > max) max = c.id;
+  return max;
 }
 
 /**
@@ -56,14 +57,21 @@ interface Round {
   flow: Command[];
 }
 
+/**
+ * Ids stay packed (each round's flow, then its warm-up, then the next round): below 2^30 they are
+ * small integers to V8 on both sides. Ids above that are heap numbers, which cost the worker's
+ * receiving side a heap number per decoded id field and the in-process engine one per order.
+ */
 function roundsOf(flow: readonly Command[], warm: readonly Command[], n: number): Round[] {
   let maxTs = 0;
   for (const c of flow) if ("ts" in c && typeof c.ts === "number" && c.ts > maxTs) maxTs = c.ts;
+  const flowIds = maxIdOf(flow);
+  const stride = flowIds + maxIdOf(warm);
   const rounds: Round[] = [];
   for (let r = 0; r < n; r++) {
     rounds.push({
-      warm: shifted(warm, `W${r}`, 2_000_000_000 * r + 1_000_000_000, (maxTs + 1) * r),
-      flow: shifted(flow, `R${r}`, 2_000_000_000 * r, (maxTs + 1) * r),
+      warm: shifted(warm, `W${r}`, stride * r + flowIds, (maxTs + 1) * r),
+      flow: shifted(flow, `R${r}`, stride * r, (maxTs + 1) * r),
     });
   }
   return rounds;

@@ -6,7 +6,7 @@ import { eventToJson } from "../protocol/event-json.js";
 import { EngineEvent } from "../protocol/events.js";
 import { readCommand } from "../protocol/validate.js";
 import { CommandDecoder, encodeCommand } from "../protocol/wire/command-codec.js";
-import { decodeEvent, encodeEvent } from "../protocol/wire/event-codec.js";
+import { decodeEvent, encodeEvent, endsCommand } from "../protocol/wire/event-codec.js";
 import { InternReader, InternWriter } from "../protocol/wire/intern.js";
 import { recordSlots } from "../protocol/wire/record-size.js";
 import {
@@ -87,7 +87,13 @@ describe("wire codecs", () => {
  * Runs `commands` through an EngineHost (the worker's side, events written from their fields)
  * into a buffer and decodes them as the client does.
  */
-function throughHost(commands: readonly unknown[]): { received: string[]; short: number; textRecords: number } {
+function throughHost(commands: readonly unknown[]): {
+  received: string[];
+  short: number;
+  textRecords: number;
+  folded: number;
+  doneAfter: Set<string>;
+} {
   const commandBuffer = new SlotBuffer(64);
   const intern = new InternWriter();
   const record = new CommandRecord();
@@ -96,7 +102,7 @@ function throughHost(commands: readonly unknown[]): { received: string[]; short:
     encodeCommand(commandBuffer, intern, record, readCommand(c, record));
     sentCommands.push(n, record, 0);
   });
-  const sink = Object.assign(new SlotBuffer(64), { flush() {} });
+  const sink = Object.assign(new SlotBuffer(64), { flushes: 0, flush() {} });
   const host = new EngineHost(
     { journalDir: null, fsync: { kind: "off" }, snapshotEvery: 0, stopOnMalformed: false, deliverFrom: 0 },
     sink,
@@ -111,22 +117,34 @@ function throughHost(commands: readonly unknown[]): { received: string[]; short:
   const event = new EngineEvent();
   let short = 0;
   let textRecords = 0;
+  let folded = 0;
+  let doneRecords = 0;
+  /** The types of the events DONE records followed. */
+  const doneAfter = new Set<string>();
   for (let at = 0; at < sink.length; ) {
     const kind = (sink.f64[at] as number) & 15;
     if (kind === KIND_EVENT) {
       const slots = decodeEvent(sink.f64, at, reader, event, sentCommands);
       if (slots === 3) short++;
       received.push(eventToJson(event));
+      if (endsCommand(sink.f64[at] as number)) {
+        folded++;
+        sentCommands.current++;
+      }
       at += slots;
       continue;
     }
     if (kind === KIND_INTERN) reader.learn(sink.f64, sink.u16, at);
     else if (kind === KIND_INTERN_RESET) reader.reset();
-    else if (kind === KIND_DONE) sentCommands.current++;
-    else if (kind === KIND_TEXT) textRecords++;
+    else if (kind === KIND_DONE) {
+      doneRecords++;
+      doneAfter.add(event.type);
+      sentCommands.current++;
+    } else if (kind === KIND_TEXT) textRecords++;
     at += recordSlots(sink.f64, at);
   }
-  return { received, short, textRecords };
+  expect(folded + doneRecords).toBe(commands.length);
+  return { received, short, textRecords, folded, doneAfter };
 }
 
 function inProcessJson(commands: readonly unknown[]): string[] {
@@ -141,8 +159,10 @@ describe("events written from their fields", () => {
     const commands: unknown[] = generateFlow({ commands: 3_000, seed: 43, accountPpm: 600_000, accounts: 20 });
     commands.push({ type: "limit", id: "str-id", side: "buy", price: 7, qty: 3, account: "zed" });
     commands.push({ type: "market", id: 9_000_001, side: "sell", qty: 1 });
-    const { received, short } = throughHost(commands);
+    const { received, short, folded } = throughHost(commands);
     expect(short).toBeGreaterThan(1_000);
+    // Commands end with a flag on their last event, not a record of their own.
+    expect(folded).toBe(commands.length);
     expect(received).toEqual(inProcessJson(commands));
   });
 
@@ -152,8 +172,10 @@ describe("events written from their fields", () => {
       const expected = inProcessJson(commands);
       expect(expected.some((line) => line.includes('"liquidation_stage"'))).toBe(true);
       expect(expected.some((line) => line.includes('"rejected"'))).toBe(true);
-      const { received, textRecords } = throughHost(commands);
+      const { received, textRecords, doneAfter } = throughHost(commands);
       expect(textRecords).toBe(0);
+      // A DONE record closes a command only after an event written from an object (the liquidator's).
+      expect([...doneAfter].filter((type) => type !== "liquidation_stage")).toEqual([]);
       expect(received).toEqual(expected);
     }
   });

@@ -14,7 +14,7 @@ import { EngineEvent, type EventListener, type EventObject, eventToObject } from
 import type { RejectCode } from "../protocol/reject-codes.js";
 import { readCommand } from "../protocol/validate.js";
 import { encodeCommand, encodeRejectLine } from "../protocol/wire/command-codec.js";
-import { decodeEvent, decodeTextEvent } from "../protocol/wire/event-codec.js";
+import { decodeEvent, decodeTextEvent, endsCommand } from "../protocol/wire/event-codec.js";
 import { InternReader, InternWriter } from "../protocol/wire/intern.js";
 import {
   CONTROL_CLOSE,
@@ -620,6 +620,7 @@ export class EngineClient {
         this.sent.current = this.done;
         const n = decodeEvent(f64, at, this.eventIntern, e, this.sent);
         this.deliver(e);
+        if (endsCommand(h)) this.commandDone(this.done + this.offset, false);
         return n;
       }
       case KIND_DONE:

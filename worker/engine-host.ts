@@ -17,6 +17,7 @@ import {
   CONTROL_FAULT,
   CONTROL_QUERY,
   CONTROL_SNAPSHOT,
+  type EventSlotSink,
   FAULT_AFTER_JOURNAL,
   FAULT_EXIT,
   FAULT_THROW,
@@ -26,7 +27,6 @@ import {
   KIND_READY,
   KIND_REJECT_LINE,
   KIND_TEXT,
-  type SlotSink,
   TEXT_REPLY,
   writeText,
 } from "../protocol/wire/records.js";
@@ -36,7 +36,7 @@ import { recover } from "./recovery.js";
 import { listSnapshots, pruneSnapshots, writeSnapshot } from "./snapshot-store.js";
 
 /** Where the host writes events: a ring (flush = publish) or a message batch (flush = post). */
-export interface EventSink extends SlotSink {
+export interface EventSink extends EventSlotSink {
   flush(): void;
 }
 
@@ -146,11 +146,15 @@ export class EngineHost {
       } else {
         // The client knows the fields of the command it sent: an accepted event that repeats them
         // needs only its header, seq and ts (a third of the bytes, no intern lookups).
-        this.events.sent = kind === KIND_COMMAND ? decoder.sent : null;
+        const events = this.events;
+        events.sent = kind === KIND_COMMAND ? decoder.sent : null;
+        events.startCommand();
         const isCommand = applyRecord(engine, decoder, f64, u16, at, kind);
-        this.events.sent = null;
+        events.sent = null;
         if (isCommand) {
-          this.done(this.index++, false);
+          // Usually the last event carries the end of the command; else a DONE record does.
+          if (!events.endCommand()) this.done(this.index, false);
+          this.index++;
           this.sinceSnapshot++;
         }
       }

@@ -12,6 +12,14 @@ const WAIT_SLICE_MS = 1000;
  * rather than waiting forever, once the client has abandoned the ring.
  */
 export class BlockingRingSink extends RingWriter implements EventSink {
+  /** Publishes so far: what was written before the last one may have been read. */
+  flushes = 0;
+
+  override publish(): void {
+    this.flushes++;
+    super.publish();
+  }
+
   override reserve(n: number): number {
     let at = this.tryReserve(n);
     while (at < 0) {
@@ -30,12 +38,16 @@ export class BlockingRingSink extends RingWriter implements EventSink {
 
 /** The postMessage fallback: events collect in a buffer that is transferred on flush. */
 export class MessageSink extends SlotBuffer implements EventSink {
+  /** Messages posted so far. */
+  flushes = 0;
+
   constructor(private readonly port: MessagePort) {
     super(1 << 14);
   }
 
   flush(): void {
     if (this.length === 0) return;
+    this.flushes++;
     const out = this.take();
     this.port.postMessage(out, [out.buffer as ArrayBuffer]);
   }

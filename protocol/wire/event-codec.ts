@@ -21,7 +21,15 @@ import { COMMAND_TYPES, type CommandRecord, type CommandType, type OrderId, type
 import type { EngineEvent, EventFieldSink, EventType } from "../events.js";
 import { decodeId, encodeId, type SentFields } from "./command-codec.js";
 import type { InternReader, InternWriter } from "./intern.js";
-import { KIND_EVENT, KIND_TEXT, readText, type SlotSink, TEXT_EVENT, writeText } from "./records.js";
+import {
+  type EventSlotSink,
+  KIND_EVENT,
+  KIND_TEXT,
+  readText,
+  type SlotSink,
+  TEXT_EVENT,
+  writeText,
+} from "./records.js";
 
 const ACCEPTED = 0;
 const REJECTED = 1;
@@ -53,6 +61,16 @@ const POST_ONLY = 1 << 14;
 const REDUCE_ONLY = 1 << 15;
 const LIQUIDATION = 1 << 16;
 const PRIORITY_KEPT = 1 << 17;
+/**
+ * Set on the last event of a command: it closes the command as a KIND_DONE record would, without
+ * a record of its own (a DONE record is still written when there is no unseen event to mark).
+ */
+export const COMMAND_DONE = 1 << 18;
+
+/** Whether the event record headed `h` is the last of its command. */
+export function endsCommand(h: number): boolean {
+  return (h & COMMAND_DONE) !== 0;
+}
 
 /** The command type's wire code (index + 1; 0: none). A switch: string keys compare as pointers. */
 function commandCode(command: CommandType | null): number {
@@ -189,7 +207,7 @@ function writeAccepted(
   qty: number,
   account: string | null,
   amount: number,
-): void {
+): number {
   intern.room(sink);
   const idCode = encodeId(sink, intern, id);
   const symbolCode = intern.symbolCode(sink, symbol);
@@ -205,6 +223,7 @@ function writeAccepted(
   f[at + 6] = qty;
   f[at + 7] = accountCode;
   f[at + 8] = amount;
+  return at;
 }
 
 function writeRejected(
@@ -216,7 +235,7 @@ function writeRejected(
   id: OrderId | null,
   reason: string,
   line: number,
-): void {
+): number {
   intern.room(sink);
   const idCode = encodeId(sink, intern, id);
   const reasonCode = intern.code(sink, reason);
@@ -228,6 +247,7 @@ function writeRejected(
   f[at + 3] = idCode;
   f[at + 4] = reasonCode;
   f[at + 5] = line;
+  return at;
 }
 
 function writeFill(
@@ -245,7 +265,7 @@ function writeFill(
   takerAccount: string | null,
   makerRemaining: number,
   takerRemaining: number,
-): void {
+): number {
   intern.room(sink);
   const symbolCode = intern.symbolCode(sink, symbol);
   const makerIdCode = encodeId(sink, intern, makerId);
@@ -266,6 +286,7 @@ function writeFill(
   f[at + 9] = takerAccountCode;
   f[at + 10] = makerRemaining;
   f[at + 11] = takerRemaining;
+  return at;
 }
 
 function writeCancelled(
@@ -278,7 +299,7 @@ function writeCancelled(
   symbol: string,
   remaining: number,
   reason: string,
-): void {
+): number {
   intern.room(sink);
   const idCode = encodeId(sink, intern, id);
   const symbolCode = intern.symbolCode(sink, symbol);
@@ -292,6 +313,7 @@ function writeCancelled(
   f[at + 4] = symbolCode;
   f[at + 5] = remaining;
   f[at + 6] = reasonCode;
+  return at;
 }
 
 function writeModified(
@@ -307,7 +329,7 @@ function writeModified(
   prevPrice: number,
   prevQty: number,
   reason: string,
-): void {
+): number {
   intern.room(sink);
   const idCode = encodeId(sink, intern, id);
   const symbolCode = intern.symbolCode(sink, symbol);
@@ -324,6 +346,7 @@ function writeModified(
   f[at + 7] = prevPrice;
   f[at + 8] = prevQty;
   f[at + 9] = reasonCode;
+  return at;
 }
 
 /**
@@ -336,11 +359,37 @@ export class WireEventWriter implements EventFieldSink {
   sent: SentFields | null = null;
   /** Called with each rejection's reason (replay --strict stops at the first malformed line). */
   onRejected: ((reason: string) => void) | null = null;
+  /** The current command's last event record (-1: none yet), and the sink's flushes then. */
+  private lastAt = -1;
+  private lastFlushes = 0;
 
   constructor(
-    private readonly sink: SlotSink,
+    private readonly sink: EventSlotSink,
     private readonly intern: InternWriter,
   ) {}
+
+  /** A command starts: its events are the ones written from now on. */
+  startCommand(): void {
+    this.lastAt = -1;
+  }
+
+  /**
+   * Marks the command's last event COMMAND_DONE, when there is one the reader cannot have seen
+   * yet (no flush since it was written). False: the caller writes a KIND_DONE record instead.
+   */
+  endCommand(): boolean {
+    const at = this.lastAt;
+    if (at < 0 || this.sink.flushes !== this.lastFlushes) return false;
+    const f = this.sink.f64;
+    f[at] = (f[at] as number) + COMMAND_DONE;
+    this.lastAt = -1;
+    return true;
+  }
+
+  private wrote(at: number): void {
+    this.lastAt = at;
+    this.lastFlushes = this.sink.flushes;
+  }
 
   accepted(seq: number, ts: number, cmd: CommandRecord): void {
     let h = KIND_EVENT | (commandCode(cmd.type) << 7) | (cmd.side << 11) | (cmd.tif << 12);
@@ -362,9 +411,12 @@ export class WireEventWriter implements EventFieldSink {
       f[at] = h | (ACCEPTED_AS_SENT << 4);
       f[at + 1] = seq;
       f[at + 2] = ts;
+      this.wrote(at);
       return;
     }
-    writeAccepted(this.sink, this.intern, h, seq, ts, id, cmd.symbol, cmd.price, cmd.qty, cmd.account, cmd.amount);
+    this.wrote(
+      writeAccepted(this.sink, this.intern, h, seq, ts, id, cmd.symbol, cmd.price, cmd.qty, cmd.account, cmd.amount),
+    );
   }
 
   rejected(
@@ -375,16 +427,8 @@ export class WireEventWriter implements EventFieldSink {
     reason: string,
     line: number,
   ): void {
-    writeRejected(
-      this.sink,
-      this.intern,
-      KIND_EVENT | (REJECTED << 4) | (commandCode(command) << 7),
-      seq,
-      ts,
-      id,
-      reason,
-      line,
-    );
+    const h = KIND_EVENT | (REJECTED << 4) | (commandCode(command) << 7);
+    this.wrote(writeRejected(this.sink, this.intern, h, seq, ts, id, reason, line));
     if (this.onRejected !== null) this.onRejected(reason);
   }
 
@@ -404,7 +448,7 @@ export class WireEventWriter implements EventFieldSink {
     liquidation: boolean,
   ): void {
     const h = KIND_EVENT | (FILL << 4) | (takerSide << 11) | (liquidation ? LIQUIDATION : 0);
-    writeFill(
+    const at = writeFill(
       this.sink,
       this.intern,
       h,
@@ -420,10 +464,13 @@ export class WireEventWriter implements EventFieldSink {
       makerRemaining,
       takerRemaining,
     );
+    this.wrote(at);
   }
 
   cancelled(seq: number, ts: number, id: OrderId, symbol: string, remaining: number, reason: string): void {
-    writeCancelled(this.sink, this.intern, KIND_EVENT | (CANCELLED << 4), seq, ts, id, symbol, remaining, reason);
+    this.wrote(
+      writeCancelled(this.sink, this.intern, KIND_EVENT | (CANCELLED << 4), seq, ts, id, symbol, remaining, reason),
+    );
   }
 
   modified(
@@ -439,11 +486,13 @@ export class WireEventWriter implements EventFieldSink {
     reason: string,
   ): void {
     const h = KIND_EVENT | (MODIFIED << 4) | (priorityKept ? PRIORITY_KEPT : 0);
-    writeModified(this.sink, this.intern, h, seq, ts, id, symbol, price, qty, prevPrice, prevQty, reason);
+    this.wrote(writeModified(this.sink, this.intern, h, seq, ts, id, symbol, price, qty, prevPrice, prevQty, reason));
   }
 
   other(e: EngineEvent): void {
+    // Written by the object path: not marked (a DONE record follows if it is the command's last).
     encodeEvent(this.sink, this.intern, e);
+    this.lastAt = -1;
   }
 }
 

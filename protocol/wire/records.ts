@@ -16,6 +16,7 @@ export const KIND_REJECT_LINE = 6; // a source line that is not a command (comma
 export const KIND_CONTROL = 7; // [hdr | op << 4, arg]
 export const KIND_EVENT = 8; // an engine event (event-codec.ts)
 export const KIND_DONE = 9; // [hdr | skipped << 4, journal index]: the end of one command's events
+// (most commands instead end with COMMAND_DONE set in their last event's header: event-codec.ts)
 export const KIND_READY = 10; // [hdr, journal length]: the worker is ready (after recovery)
 
 /** KIND_TEXT subtypes. */
@@ -53,6 +54,14 @@ export interface SlotSink {
   u16: Uint16Array;
   /** Reserves `n` contiguous slots and returns the index of the first. */
   reserve(n: number): number;
+}
+
+/**
+ * An event sink that counts its flushes (a ring's publishes, a message's posts): a slot written
+ * since the last flush cannot have been seen by the reader yet, so it may still be changed.
+ */
+export interface EventSlotSink extends SlotSink {
+  readonly flushes: number;
 }
 
 /** Writes `text` as a text-shaped record (KIND_INTERN or KIND_TEXT) with `header`. */
