@@ -1,14 +1,15 @@
 import type { CommandRecord, OrderId } from "../protocol/commands.js";
 import type { EngineEvent } from "../protocol/events.js";
-import type { AcceptedSource } from "../protocol/wire/event-codec.js";
+import type { SentSource } from "../protocol/wire/event-codec.js";
 
 /**
  * The client's copy of the fields of the commands in flight (sent, events not complete), by
- * command number: the worker sends an accepted event that repeats its command's fields as
- * "accepted, as sent" (header, seq, ts), and they are filled in here. Parallel arrays in a
+ * command number: the worker leaves out of an event the fields that repeat its command ("as
+ * sent": an acceptance's fields, a fill's taker, a cancellation's order), and they are filled in
+ * here. Parallel arrays in a
  * circular store that grows with the backlog: nothing allocated per command.
  */
-export class SentCommands implements AcceptedSource {
+export class SentCommands implements SentSource {
   private mask = 1023;
   private ids: (OrderId | null)[] = new Array(1024).fill(null);
   private symbols: string[] = new Array(1024).fill("");
@@ -48,6 +49,19 @@ export class SentCommands implements AcceptedSource {
     e.price = this.prices[i] as number;
     e.qty = this.qtys[i] as number;
     e.amount = this.amounts[i] as number;
+  }
+
+  fillTaker(e: EngineEvent): void {
+    const i = this.current & this.mask;
+    e.takerId = this.ids[i] as OrderId;
+    e.takerAccount = this.accounts[i] as string | null;
+    e.symbol = this.symbols[i] as string;
+  }
+
+  fillCancelled(e: EngineEvent): void {
+    const i = this.current & this.mask;
+    e.id = this.ids[i] as OrderId | null;
+    e.symbol = this.symbols[i] as string;
   }
 
   /** Doubles the store, keeping commands oldest..n-1 at their places under the new mask. */

@@ -12,7 +12,10 @@
  *   liquidation_stage   seq, ts, account, stage, healthPpm, equity, maintenanceMargin
  *   accepted, as sent   seq, ts: the accepted event of the command being executed whose fields
  *              (id, symbol, price, qty, account, amount) are that command's own; the receiver,
- *              which sent the command, fills them from its copy (an AcceptedSource)
+ *              which sent the command, fills them from its copy (a SentSource)
+ *   fill, AS_SENT flag  seq, ts, price, qty, makerId, makerAccount, makerRemaining, takerRemaining:
+ *              the taker is the command being executed (its id, account and symbol)
+ *   cancelled, AS_SENT flag   seq, ts, remaining, reason: the command's own order (id, symbol)
  *
  * An event type without a layout here (a later layer's) travels as its fields in JSON
  * (TEXT_EVENT): slower, never wrong.
@@ -50,10 +53,18 @@ const TYPES: readonly EventType[] = [
 const LIQUIDATION_STAGE_SLOTS = 8;
 export const ACCEPTED_AS_SENT_SLOTS = 3;
 
-/** The receiver's copy of the command being completed: fills an "accepted, as sent" event. */
-export interface AcceptedSource {
+/** The receiver's copy of the command being completed: fills the fields "as sent" records omit. */
+export interface SentSource {
+  /** id, symbol, price, qty, account, amount. */
   fillAccepted(e: EngineEvent): void;
+  /** A fill's takerId, takerAccount and symbol. */
+  fillTaker(e: EngineEvent): void;
+  /** A cancellation's id and symbol. */
+  fillCancelled(e: EngineEvent): void;
 }
+
+const FILL_AS_SENT_SLOTS = 9;
+const CANCELLED_AS_SENT_SLOTS = 5;
 
 const TIFS = ["GTC", "IOC", "FOK", ""];
 
@@ -66,6 +77,8 @@ const PRIORITY_KEPT = 1 << 17;
  * a record of its own (a DONE record is still written when there is no unseen event to mark).
  */
 export const COMMAND_DONE = 1 << 18;
+/** On a fill or a cancellation: the fields that repeat the command being executed are left out. */
+const AS_SENT = 1 << 19;
 
 /** Whether the event record headed `h` is the last of its command. */
 export function endsCommand(h: number): boolean {
@@ -448,6 +461,27 @@ export class WireEventWriter implements EventFieldSink {
     liquidation: boolean,
   ): void {
     const h = KIND_EVENT | (FILL << 4) | (takerSide << 11) | (liquidation ? LIQUIDATION : 0);
+    const sent = this.sent;
+    if (sent !== null && takerId === sent.id && takerAccount === sent.account && symbol === sent.symbol) {
+      // The taker is the command being executed: the receiver has its id, account and symbol.
+      const sink = this.sink;
+      this.intern.room(sink);
+      const makerIdCode = encodeId(sink, this.intern, makerId);
+      const makerAccountCode = this.intern.codeOrNull(sink, makerAccount);
+      const at = sink.reserve(FILL_AS_SENT_SLOTS);
+      const f = sink.f64;
+      f[at] = h | AS_SENT;
+      f[at + 1] = seq;
+      f[at + 2] = ts;
+      f[at + 3] = price;
+      f[at + 4] = qty;
+      f[at + 5] = makerIdCode;
+      f[at + 6] = makerAccountCode;
+      f[at + 7] = makerRemaining;
+      f[at + 8] = takerRemaining;
+      this.wrote(at);
+      return;
+    }
     const at = writeFill(
       this.sink,
       this.intern,
@@ -468,6 +502,22 @@ export class WireEventWriter implements EventFieldSink {
   }
 
   cancelled(seq: number, ts: number, id: OrderId, symbol: string, remaining: number, reason: string): void {
+    const sent = this.sent;
+    if (sent !== null && id === sent.id && symbol === sent.symbol) {
+      // The command's own order (a cancel, an IOC's rest): the receiver has its id and symbol.
+      const sink = this.sink;
+      this.intern.room(sink);
+      const reasonCode = this.intern.code(sink, reason);
+      const at = sink.reserve(CANCELLED_AS_SENT_SLOTS);
+      const f = sink.f64;
+      f[at] = KIND_EVENT | (CANCELLED << 4) | AS_SENT;
+      f[at + 1] = seq;
+      f[at + 2] = ts;
+      f[at + 3] = remaining;
+      f[at + 4] = reasonCode;
+      this.wrote(at);
+      return;
+    }
     this.wrote(
       writeCancelled(this.sink, this.intern, KIND_EVENT | (CANCELLED << 4), seq, ts, id, symbol, remaining, reason),
     );
@@ -498,15 +548,16 @@ export class WireEventWriter implements EventFieldSink {
 
 /** Slots of the KIND_EVENT record whose header is `h`. */
 export function eventSlots(h: number): number {
+  const asSent = (h & AS_SENT) !== 0;
   switch ((h >>> 4) & 7) {
     case ACCEPTED:
       return 9;
     case REJECTED:
       return 6;
     case FILL:
-      return 12;
+      return asSent ? FILL_AS_SENT_SLOTS : 12;
     case CANCELLED:
-      return 7;
+      return asSent ? CANCELLED_AS_SENT_SLOTS : 7;
     case ACCEPTED_AS_SENT:
       return ACCEPTED_AS_SENT_SLOTS;
     case LIQUIDATION_STAGE:
@@ -525,7 +576,7 @@ export function decodeEvent(
   at: number,
   intern: InternReader,
   e: EngineEvent,
-  sent: AcceptedSource | null = null,
+  sent: SentSource | null = null,
 ): number {
   const h = f64[at] as number;
   const type = (h >>> 4) & 7;
@@ -555,6 +606,17 @@ export function decodeEvent(
       e.line = f64[at + 5] as number;
       return 6;
     case FILL:
+      if ((h & AS_SENT) !== 0) {
+        if (sent === null) throw new Error("wire: a fill as sent without the sent commands");
+        sent.fillTaker(e);
+        e.price = f64[at + 3] as number;
+        e.qty = f64[at + 4] as number;
+        e.makerId = decodeId(intern, f64[at + 5] as number) as OrderId;
+        e.makerAccount = intern.getOrNull(f64[at + 6] as number);
+        e.makerRemaining = f64[at + 7] as number;
+        e.takerRemaining = f64[at + 8] as number;
+        return FILL_AS_SENT_SLOTS;
+      }
       e.symbol = intern.get(f64[at + 3] as number);
       e.price = f64[at + 4] as number;
       e.qty = f64[at + 5] as number;
@@ -566,6 +628,13 @@ export function decodeEvent(
       e.takerRemaining = f64[at + 11] as number;
       return 12;
     case CANCELLED:
+      if ((h & AS_SENT) !== 0) {
+        if (sent === null) throw new Error("wire: a cancellation as sent without the sent commands");
+        sent.fillCancelled(e);
+        e.remaining = f64[at + 3] as number;
+        e.reason = intern.get(f64[at + 4] as number);
+        return CANCELLED_AS_SENT_SLOTS;
+      }
       e.id = decodeId(intern, f64[at + 3] as number);
       e.symbol = intern.get(f64[at + 4] as number);
       e.remaining = f64[at + 5] as number;
