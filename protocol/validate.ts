@@ -135,7 +135,7 @@ export function readCommand(input: unknown, out: CommandRecord): RejectCode | nu
   const ts = c.ts;
   if (ts !== undefined) {
     if (!isNonNegativeSafeInteger(ts)) return "INVALID_TS";
-    out.ts = ts;
+    out.ts = ts + 0; // -0 is 0: no integer field carries a sign of zero
     out.hasTs = true;
   }
 
@@ -206,7 +206,7 @@ function readMarket(c: Record<string, unknown>, out: CommandRecord): RejectCode 
   const protection = c.protectionPpm;
   if (protection !== undefined) {
     if (!isNonNegativeSafeInteger(protection)) return "INVALID_PROTECTION";
-    out.protectionPpm = protection;
+    out.protectionPpm = protection + 0; // -0 is 0
   }
   return null;
 }

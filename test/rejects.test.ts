@@ -2,9 +2,10 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { validateInternalState } from "../engine/consistency.js";
 import type { Engine } from "../engine/engine.js";
-import { ALL_COMMAND_FIELDS, type Command } from "../protocol/commands.js";
+import type { Command } from "../protocol/commands.js";
 import type { EventObject } from "../protocol/events.js";
 import { BUSINESS_REJECT_CODES, MALFORMED_REJECT_CODES, type RejectCode } from "../protocol/reject-codes.js";
+import { commandLike } from "./command-arbitraries.js";
 import { applyRaw, engineWith, expectConsistent, limit, recordingEngine, typesOf } from "./helpers.js";
 
 /** A book with a little of everything, a clock at 100 and a second instrument. */
@@ -276,56 +277,6 @@ describe("rejects", () => {
       { seq: 1, ts: 0, type: "rejected", command: "limit", id: 4, reason: "UNKNOWN_FIELD", line: 12 },
     ]);
   });
-});
-
-/** Every command field, plus names that poke at the prototype chain. */
-const FIELD_NAMES: string[] = [...ALL_COMMAND_FIELDS, "__proto__", "constructor"];
-
-const nastyValue = fc.oneof(
-  fc.constantFrom(
-    Number.NaN,
-    Number.POSITIVE_INFINITY,
-    Number.NEGATIVE_INFINITY,
-    2 ** 53,
-    2 ** 53 - 1,
-    -(2 ** 53),
-    -1,
-    0,
-    -0,
-    1,
-    0.5,
-    1e308,
-    null,
-    undefined,
-    true,
-    false,
-    "",
-    "buy",
-    "sell",
-    "X",
-    "GTC",
-    "IOC",
-    "FOK",
-    "expire_both",
-    "42",
-    "x".repeat(100_000),
-    [],
-    {},
-    [1, 2],
-    { maxNotional: 1 },
-  ),
-  fc.integer({ min: -5, max: 200 }),
-  fc.double(),
-  fc.string(),
-  fc.jsonValue({ maxDepth: 2 }),
-);
-
-const commandLike = fc.record({
-  type: fc.oneof(
-    fc.constantFrom("limit", "market", "cancel", "modify", "instrument", "deposit", "withdraw", "oracle", "tick"),
-    nastyValue,
-  ),
-  fields: fc.dictionary(fc.constantFrom(...FIELD_NAMES), nastyValue, { maxKeys: 8 }),
 });
 
 function expectOneLeadingVerdict(out: readonly EventObject[]): void {

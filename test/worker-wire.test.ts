@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { generateFlow } from "../bench/flow-generator.js";
 import { Engine } from "../exchange.js";
@@ -22,7 +23,85 @@ import { SlotBuffer } from "../protocol/wire/slot-buffer.js";
 import { applyRecord } from "../worker/apply-record.js";
 import { EngineHost } from "../worker/engine-host.js";
 import { SentCommands } from "../worker/sent-commands.js";
+import { commandLike } from "./command-arbitraries.js";
 import { marginedFlowSample } from "./margin-flows.js";
+
+/** The fields a CommandRecord carries into the engine (the instrument spec compared apart). */
+function recordFields(r: CommandRecord): Record<string, unknown> {
+  const { instrument, ...fields } = r;
+  return { ...fields, instrument: instrument === null ? null : JSON.stringify(instrument) };
+}
+
+describe("command records on the wire", () => {
+  it("decode to exactly the record readCommand built, valid or rejected part-way, in few slots", () => {
+    const valid: unknown[] = [
+      ...generateFlow({ commands: 2_000, seed: 45, accountPpm: 500_000, accounts: 9 }),
+      ...marginedFlowSample(6),
+      { type: "market", id: 3, side: "buy", qty: 2, protectionPpm: 0, account: "a", reduceOnly: true },
+      { type: "limit", id: "s-1", side: "sell", price: 9, qty: 2, symbol: "Y", tif: "IOC", stp: "expire_both" },
+      { type: "deposit", account: 12, amount: 7, ts: 0 },
+    ];
+    const check = (inputs: readonly unknown[]): number => {
+      const buffer = new SlotBuffer(64);
+      const intern = new InternWriter(16);
+      const decoder = new CommandDecoder(new InternReader());
+      const record = new CommandRecord();
+      const expected: { fields: Record<string, unknown>; code: string | null }[] = [];
+      for (const input of inputs) {
+        const code = readCommand(input, record);
+        expected.push({ fields: recordFields(record), code });
+        encodeCommand(buffer, intern, record, code);
+      }
+      let n = 0;
+      for (let at = 0; at < buffer.length; at += recordSlots(buffer.f64, at)) {
+        const kind = (buffer.f64[at] as number) & 15;
+        if (kind === KIND_INTERN) decoder.intern.learn(buffer.f64, buffer.u16, at);
+        else if (kind === KIND_INTERN_RESET) decoder.intern.reset();
+        else if (kind === KIND_TEXT) decoder.text(buffer.f64, buffer.u16, at);
+        else if (kind === KIND_COMMAND) {
+          const got = decoder.command(buffer.f64, at);
+          expect({ fields: recordFields(got), code: decoder.code }).toEqual(expected[n++]);
+        }
+      }
+      expect(n).toBe(inputs.length);
+      return buffer.length / inputs.length;
+    };
+    // Generated flows (a symbol, an account, ts on most commands) average under 8 slots a command.
+    expect(check(valid)).toBeLessThan(8);
+    fc.assert(
+      fc.property(fc.array(commandLike, { minLength: 1, maxLength: 30 }), (commands) => {
+        check(commands.map(({ type, fields }) => ({ ...fields, type })));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
+
+describe("intern tables", () => {
+  it("write a reset into the buffer the reservation returned, even when it moved (a grown or overflow buffer)", () => {
+    // A sink whose every reservation lands in a buffer of its own, as the client's command channel
+    // does when the ring fills and records go to its overflow queue.
+    const pieces: Float64Array[] = [];
+    const sink = {
+      f64: new Float64Array(0),
+      u16: new Uint16Array(0),
+      reserve(n: number): number {
+        this.f64 = new Float64Array(n);
+        this.u16 = new Uint16Array(this.f64.buffer);
+        pieces.push(this.f64);
+        return 0;
+      },
+    };
+    const intern = new InternWriter(16);
+    for (let i = 0; i < 40; i++) {
+      intern.room(sink);
+      intern.code(sink, `s${i}`);
+    }
+    const kinds = pieces.map((p) => (p[0] as number) & 15);
+    expect(kinds.filter((k) => k === KIND_INTERN_RESET).length).toBeGreaterThan(1);
+    expect(kinds.every((k) => k === KIND_INTERN || k === KIND_INTERN_RESET)).toBe(true);
+  });
+});
 
 describe("wire codecs", () => {
   it("round-trips commands and events through a small intern table that resets often", () => {

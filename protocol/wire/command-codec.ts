@@ -1,10 +1,13 @@
 /**
- * Commands on the wire: a validated (or validation-failed) CommandRecord as one fixed record of
- * COMMAND_SLOTS slots, strings interned. The receiver decodes straight into a reused record, so
- * the worker allocates nothing per command.
+ * Commands on the wire: a validated (or validation-failed) CommandRecord as one record, strings
+ * interned. The receiver decodes straight into a reused record, so the worker allocates nothing
+ * per command.
  *
- *   slot 0  kind | type << 4 | flags << 8 | side << 15 | tif << 16 | stp << 18
- *   slots   id, price, qty, symbol, account, protectionPpm, ts, amount, line, reject code
+ *   slot 0  kind | type << 4 | flags << 8 | side << 15 | tif << 16 | stp << 18 | present << 20
+ *   then, in this order, a slot for each field whose `present` bit is set (the field differs
+ *   from CommandRecord's default): id, price, qty, symbol, account, protectionPpm, ts, amount,
+ *   line, reject code. A limit order takes 5–7 slots, a cancel 3–4 (11 when every field had a
+ *   slot): each slot crosses between the cores, so fewer is faster.
  *
  * An id is its number, or minus the intern code of its string (0: none). A failed validation
  * travels as the partly filled record plus its reject code, so the engine itself emits the
@@ -14,6 +17,7 @@ import {
   COMMAND_TYPES,
   CommandRecord,
   type CommandType,
+  DEFAULT_SYMBOL,
   type InstrumentSpec,
   type OrderId,
   type SideCode,
@@ -24,8 +28,30 @@ import type { RejectCode } from "../reject-codes.js";
 import type { InternReader, InternWriter } from "./intern.js";
 import { KIND_COMMAND, KIND_REJECT_LINE, KIND_TEXT, readText, type SlotSink, TEXT_SPEC, writeText } from "./records.js";
 
-export const COMMAND_SLOTS = 11;
 export const REJECT_LINE_SLOTS = 4;
+
+/** `present` bits (header bits 20–29): which optional slots follow the header, in this order. */
+const P_ID = 1 << 20;
+const P_PRICE = 1 << 21;
+const P_QTY = 1 << 22;
+const P_SYMBOL = 1 << 23;
+const P_ACCOUNT = 1 << 24;
+const P_PROTECTION = 1 << 25;
+const P_TS = 1 << 26;
+const P_AMOUNT = 1 << 27;
+const P_LINE = 1 << 28;
+const P_REASON = 1 << 29;
+
+/** Slots of a command record by its ten `present` bits: 1 + how many are set. */
+const SLOTS_BY_PRESENT = Uint8Array.from({ length: 1024 }, (_, bits) => {
+  let n = 1;
+  for (let b = bits; b !== 0; b >>>= 1) n += b & 1;
+  return n;
+});
+
+export function commandSlots(header: number): number {
+  return SLOTS_BY_PRESENT[(header >>> 20) & 1023] as number;
+}
 
 const HAS_ID = 1 << 8;
 const HAS_PRICE = 1 << 9;
@@ -53,30 +79,40 @@ export function encodeCommand(sink: SlotSink, intern: InternWriter, cmd: Command
   // Strings first: their intern records must precede the command record.
   intern.room(sink);
   const id = cmd.hasId ? encodeId(sink, intern, cmd.id) : 0;
-  const symbol = intern.code(sink, cmd.symbol);
+  const symbol = cmd.symbol === DEFAULT_SYMBOL ? 0 : intern.code(sink, cmd.symbol);
   const account = intern.codeOrNull(sink, cmd.account);
   const reason = code === null ? 0 : intern.code(sink, code);
   if (cmd.instrument !== null) writeText(sink, KIND_TEXT | (TEXT_SPEC << 4), JSON.stringify(cmd.instrument));
   let header = KIND_COMMAND | (TYPE_CODE[cmd.type] << 4) | (cmd.side << 15) | (cmd.tif << 16) | (cmd.stp << 18);
-  if (cmd.hasId) header |= HAS_ID;
+  if (cmd.hasId) header |= HAS_ID | P_ID;
   if (cmd.hasPrice) header |= HAS_PRICE;
   if (cmd.hasQty) header |= HAS_QTY;
   if (cmd.hasTs) header |= HAS_TS;
   if (cmd.postOnly) header |= POST_ONLY;
   if (cmd.reduceOnly) header |= REDUCE_ONLY;
-  const at = sink.reserve(COMMAND_SLOTS);
+  if (cmd.price !== 0) header |= P_PRICE;
+  if (cmd.qty !== 0) header |= P_QTY;
+  if (cmd.symbol !== DEFAULT_SYMBOL) header |= P_SYMBOL;
+  if (account !== 0) header |= P_ACCOUNT;
+  if (cmd.protectionPpm !== -1) header |= P_PROTECTION;
+  if (cmd.ts !== 0) header |= P_TS;
+  if (cmd.amount !== 0) header |= P_AMOUNT;
+  if (cmd.line !== 0) header |= P_LINE;
+  if (reason !== 0) header |= P_REASON;
+  const at = sink.reserve(commandSlots(header));
   const f = sink.f64;
   f[at] = header;
-  f[at + 1] = id;
-  f[at + 2] = cmd.price;
-  f[at + 3] = cmd.qty;
-  f[at + 4] = symbol;
-  f[at + 5] = account;
-  f[at + 6] = cmd.protectionPpm;
-  f[at + 7] = cmd.ts;
-  f[at + 8] = cmd.amount;
-  f[at + 9] = cmd.line;
-  f[at + 10] = reason;
+  let i = at + 1;
+  if ((header & P_ID) !== 0) f[i++] = id;
+  if ((header & P_PRICE) !== 0) f[i++] = cmd.price;
+  if ((header & P_QTY) !== 0) f[i++] = cmd.qty;
+  if ((header & P_SYMBOL) !== 0) f[i++] = symbol;
+  if ((header & P_ACCOUNT) !== 0) f[i++] = account;
+  if ((header & P_PROTECTION) !== 0) f[i++] = cmd.protectionPpm;
+  if ((header & P_TS) !== 0) f[i++] = cmd.ts;
+  if ((header & P_AMOUNT) !== 0) f[i++] = cmd.amount;
+  if ((header & P_LINE) !== 0) f[i++] = cmd.line;
+  if ((header & P_REASON) !== 0) f[i] = reason;
 }
 
 /** A source line that is not a command at all (bad JSON, unknown field): `Engine.rejectLine`. */
@@ -140,25 +176,26 @@ export class CommandDecoder {
     const intern = this.intern;
     const r = this.record;
     const h = f64[at] as number;
+    let i = at + 1;
     r.type = COMMAND_TYPES[(h >>> 4) & 15] as CommandType;
     r.hasId = (h & HAS_ID) !== 0;
-    r.id = r.hasId ? (decodeId(intern, f64[at + 1] as number) as OrderId) : 0;
+    r.id = (h & P_ID) !== 0 ? (decodeId(intern, f64[i++] as number) as OrderId) : 0;
     r.side = ((h >>> 15) & 1) as SideCode;
-    r.price = f64[at + 2] as number;
+    r.price = (h & P_PRICE) !== 0 ? (f64[i++] as number) : 0;
     r.hasPrice = (h & HAS_PRICE) !== 0;
-    r.qty = f64[at + 3] as number;
+    r.qty = (h & P_QTY) !== 0 ? (f64[i++] as number) : 0;
     r.hasQty = (h & HAS_QTY) !== 0;
-    r.symbol = intern.get(f64[at + 4] as number);
-    r.account = intern.getOrNull(f64[at + 5] as number);
+    r.symbol = (h & P_SYMBOL) !== 0 ? intern.get(f64[i++] as number) : DEFAULT_SYMBOL;
+    r.account = (h & P_ACCOUNT) !== 0 ? intern.get(f64[i++] as number) : null;
     r.tif = ((h >>> 16) & 3) as TifCode;
     r.postOnly = (h & POST_ONLY) !== 0;
     r.reduceOnly = (h & REDUCE_ONLY) !== 0;
     r.stp = ((h >>> 18) & 3) as StpCode;
-    r.protectionPpm = f64[at + 6] as number;
-    r.ts = f64[at + 7] as number;
+    r.protectionPpm = (h & P_PROTECTION) !== 0 ? (f64[i++] as number) : -1;
+    r.ts = (h & P_TS) !== 0 ? (f64[i++] as number) : 0;
     r.hasTs = (h & HAS_TS) !== 0;
-    r.amount = f64[at + 8] as number;
-    r.line = f64[at + 9] as number;
+    r.amount = (h & P_AMOUNT) !== 0 ? (f64[i++] as number) : 0;
+    r.line = (h & P_LINE) !== 0 ? (f64[i++] as number) : 0;
     const sent = this.sent;
     sent.id = r.hasId ? r.id : null;
     sent.symbol = r.symbol;
@@ -166,8 +203,7 @@ export class CommandDecoder {
     sent.qty = r.qty;
     sent.account = r.account;
     sent.amount = r.amount;
-    const reason = f64[at + 10] as number;
-    this.code = reason === 0 ? null : (intern.get(reason) as RejectCode);
+    this.code = (h & P_REASON) !== 0 ? (intern.get(f64[i] as number) as RejectCode) : null;
     if (r.type === "instrument" && this.code === null) {
       r.instrument = this.spec;
       this.spec = null;

@@ -26,7 +26,9 @@ export class InternWriter {
    */
   room(sink: SlotSink): void {
     if (this.index.size < this.cap - MAX_STRINGS_PER_RECORD) return;
-    sink.f64[sink.reserve(1)] = KIND_INTERN_RESET;
+    // Reserve first, then read sink.f64: a reservation may move the sink to another buffer.
+    const at = sink.reserve(1);
+    sink.f64[at] = KIND_INTERN_RESET;
     this.index.clear();
     this.lastString = null;
     this.lastSymbol = null;
@@ -94,7 +96,8 @@ export class InternReader {
 
   /** Writes the whole table as records, so a reader starting here learns it (a journal segment's head). */
   dump(sink: SlotSink): void {
-    sink.f64[sink.reserve(1)] = KIND_INTERN_RESET;
+    const at = sink.reserve(1);
+    sink.f64[at] = KIND_INTERN_RESET;
     const t = this.table;
     for (let i = 0; i < t.length; i++) {
       const s = t[i];

@@ -1,4 +1,4 @@
-import { COMMAND_SLOTS, REJECT_LINE_SLOTS } from "./command-codec.js";
+import { commandSlots, REJECT_LINE_SLOTS } from "./command-codec.js";
 import { eventSlots } from "./event-codec.js";
 import {
   CONTROL_SLOTS,
@@ -30,7 +30,7 @@ export function recordSlots(f64: Float64Array, at: number): number {
     case KIND_INTERN_RESET:
       return 1;
     case KIND_COMMAND:
-      return COMMAND_SLOTS;
+      return commandSlots(h);
     case KIND_REJECT_LINE:
       return REJECT_LINE_SLOTS;
     case KIND_CONTROL:
