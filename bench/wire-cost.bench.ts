@@ -24,6 +24,7 @@ import { generateFlow } from "./flow-generator.js";
 
 class BufferSink extends SlotBuffer implements EventSink {
   flushes = 0;
+  readonly maxRecordSlots = 1 << 16;
 
   flush(): void {
     this.flushes++;

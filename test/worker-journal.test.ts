@@ -8,7 +8,7 @@ import { eventToJson } from "../protocol/event-json.js";
 import { crc32, crc32Tables } from "../protocol/wire/crc32.js";
 import { EngineClient } from "../worker/engine-client.js";
 import { listSegments } from "../worker/journal.js";
-import { recover } from "../worker/recovery.js";
+import { RecoveryError, recover } from "../worker/recovery.js";
 import { listSnapshots, snapshotName } from "../worker/snapshot-store.js";
 import { referenceRun, tempDir } from "./worker-helpers.js";
 
@@ -81,6 +81,25 @@ describe("journal and snapshots", () => {
     const head = crc32(data, 0, 1000);
     expect(crc32(data, 1000, data.length, head)).toBe(crc32(data));
     expect(crc32Tables(data, 1000, data.length, head)).toBe(crc32(data));
+  });
+
+  it("refuses a segment of another journal format with a clear error instead of misreading it", async () => {
+    const { dir, remove } = tempDir("journal-format");
+    try {
+      const client = new EngineClient({ journal: { dir, fsync: "batch", snapshotEvery: 0 } });
+      await client.start();
+      await client.submitBatch(generateFlow({ commands: 50, seed: 9 }));
+      await client.close();
+      expect(recover(dir).journalLength).toBe(50);
+      const segment = listSegments(dir).at(-1)?.path as string;
+      const bytes = readFileSync(segment);
+      bytes.writeUInt32LE(1, 4); // an older format number
+      writeFileSync(segment, bytes);
+      expect(() => recover(dir)).toThrow(RecoveryError);
+      expect(() => recover(dir)).toThrow(/not of journal format 2 \(format 1\)/);
+    } finally {
+      remove();
+    }
   });
 
   it("cuts a torn last record and recovers every command before it", async () => {

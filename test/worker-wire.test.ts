@@ -181,7 +181,7 @@ function throughHost(commands: readonly unknown[]): {
     encodeCommand(commandBuffer, intern, record, readCommand(c, record));
     sentCommands.push(n, record, 0);
   });
-  const sink = Object.assign(new SlotBuffer(64), { flushes: 0, flush() {} });
+  const sink = Object.assign(new SlotBuffer(64), { flushes: 0, maxRecordSlots: 1 << 16, flush() {} });
   const host = new EngineHost(
     { journalDir: null, fsync: { kind: "off" }, snapshotEvery: 0, stopOnMalformed: false, deliverFrom: 0 },
     sink,

@@ -38,6 +38,11 @@ export class RingCommandChannel implements CommandChannel {
   }
 
   reserve(n: number): number {
+    // Checked here, where the caller is: queued behind a backlog, a record too large for the
+    // ring would only fail later, when the backlog drains (a microtask, a wait callback).
+    if (n > this.ring.capacity >>> 1) {
+      throw new Error(`wire: a ${n}-slot record does not fit a ring of ${this.ring.capacity} slots (raise ringSlots)`);
+    }
     if (this.overflow.pending === 0) {
       const at = this.ring.tryReserve(n);
       if (at >= 0) {

@@ -35,6 +35,7 @@ import {
   readText,
   TEXT_EVENT,
   TEXT_REPLY,
+  TEXT_REPLY_PART,
   textSlots,
 } from "../protocol/wire/records.js";
 import { createRingBuffer, RING_WRITE, RingReader, waitForChange } from "../protocol/wire/ring.js";
@@ -127,6 +128,8 @@ export class EngineClient {
   private readonly waiters = new Denque<Waiter>();
   private readonly barriers: Barrier[] = [];
   private readonly replies: Pending<unknown>[] = [];
+  /** The pieces of a reply too long for one record, until its last piece. */
+  private readonly replyParts: string[] = [];
   private readySignals: Pending<void>[] = [];
   private startSignal: Pending<void> | null = null;
   private exitSignal: Pending<void> | null = null;
@@ -475,6 +478,7 @@ export class EngineClient {
     this.waitingForSpace = false; // a wait on the previous ring ends on its own
     this.commandIntern = new InternWriter();
     this.eventIntern = new InternReader();
+    this.replyParts.length = 0;
     this.lastError = null;
     if (commandRing !== null && eventRing !== null) {
       this.channel = new RingCommandChannel(commandRing);
@@ -634,9 +638,14 @@ export class EngineClient {
         return 1;
       case KIND_TEXT: {
         const sub = h >>> 4;
-        if (sub === TEXT_REPLY) {
+        if (sub === TEXT_REPLY_PART) {
+          this.replyParts.push(readText(f64, u16, at));
+        } else if (sub === TEXT_REPLY) {
+          const last = readText(f64, u16, at);
+          const text = this.replyParts.length === 0 ? last : this.replyParts.join("") + last;
+          this.replyParts.length = 0;
           const reply = this.replies.shift();
-          reply?.resolve(JSON.parse(readText(f64, u16, at)));
+          reply?.resolve(JSON.parse(text));
         } else if (sub === TEXT_EVENT) {
           decodeTextEvent(f64, u16, at, this.event);
           this.deliver(this.event);

@@ -28,7 +28,8 @@ import {
   KIND_REJECT_LINE,
   KIND_TEXT,
   TEXT_REPLY,
-  writeText,
+  TEXT_REPLY_PART,
+  writeTextInPieces,
 } from "../protocol/wire/records.js";
 import { applyRecord, isJournaled } from "./apply-record.js";
 import { type FsyncPolicy, JournalWriter, listSegments } from "./journal.js";
@@ -37,6 +38,8 @@ import { listSnapshots, pruneSnapshots, writeSnapshot } from "./snapshot-store.j
 
 /** Where the host writes events: a ring (flush = publish) or a message batch (flush = post). */
 export interface EventSink extends EventSlotSink {
+  /** The largest record it takes (a ring: half its capacity, so it fits after any wrap). */
+  readonly maxRecordSlots: number;
   flush(): void;
 }
 
@@ -194,7 +197,8 @@ export class EngineHost {
   }
 
   private reply(value: unknown): void {
-    writeText(this.sink, KIND_TEXT | (TEXT_REPLY << 4), JSON.stringify(value));
+    const text = JSON.stringify(value);
+    writeTextInPieces(this.sink, KIND_TEXT, TEXT_REPLY_PART, TEXT_REPLY, text, this.sink.maxRecordSlots);
   }
 
   summary(): StateSummary {
@@ -220,7 +224,7 @@ export class EngineHost {
     if (dir === null || journal === null) return this.index;
     journal.sync();
     writeSnapshot(dir, this.index, exportState(this.engine));
-    journal.rotate(this.decoder.intern);
+    journal.rotate(this.decoder.intern, this.decoder.pendingSpec);
     this.sinceSnapshot = 0;
     const kept = listSnapshots(dir).slice(0, 2);
     const keepFrom = kept[kept.length - 1] ?? 0;

@@ -3,7 +3,9 @@
  * a new segment starts whenever a worker starts and after each persistent snapshot, so old ones
  * can be dropped once a newer snapshot covers them.
  *
- * A segment is a run of frames, one per batch the worker took from the ring:
+ * A segment starts with 8 bytes, "SLQJ" and the format version (u32 LE), so a journal written by
+ * another version of the wire is refused rather than misread (its checksums would still pass).
+ * Then a run of frames, one per batch the worker took from the ring:
  *   [payload bytes u32][crc32 of payload u32][first command index][command count][records…]
  * The records are the wire's command records copied verbatim (intern records included; a segment
  * begins with the sender's whole intern table, so it reads on its own). A frame is written, and
@@ -22,8 +24,10 @@ import {
   writevSync,
 } from "node:fs";
 import { join } from "node:path";
+import type { InstrumentSpec } from "../protocol/commands.js";
 import { crc32 } from "../protocol/wire/crc32.js";
 import type { InternReader } from "../protocol/wire/intern.js";
+import { KIND_TEXT, TEXT_SPEC, writeText } from "../protocol/wire/records.js";
 import { SlotBuffer } from "../protocol/wire/slot-buffer.js";
 
 export type FsyncPolicy = { kind: "batch" } | { kind: "interval"; ms: number } | { kind: "off" };
@@ -43,6 +47,18 @@ export function formatFsyncPolicy(p: FsyncPolicy): string {
 }
 
 const SEGMENT = /^journal-([0-9]{16})\.log$/;
+/** Bumped whenever the records' layout changes (2: variable-length command records). */
+export const JOURNAL_FORMAT = 2;
+const MAGIC = 0x4a514c53; // "SLQJ" read as a little-endian u32
+const SEGMENT_HEADER_BYTES = 8;
+
+function segmentHeader(): Uint8Array {
+  const head = new Uint8Array(SEGMENT_HEADER_BYTES);
+  const view = new DataView(head.buffer);
+  view.setUint32(0, MAGIC, true);
+  view.setUint32(4, JOURNAL_FORMAT, true);
+  return head;
+}
 export const FRAME_HEADER_SLOTS = 3; // [len | crc], first index, count
 
 export function segmentName(firstIndex: number): string {
@@ -88,15 +104,21 @@ export class JournalWriter {
     intern: InternReader | null,
   ) {
     this.index = firstIndex;
-    this.fd = this.openSegment(firstIndex, intern);
+    this.fd = this.openSegment(firstIndex, intern, null);
   }
 
-  private openSegment(first: number, intern: InternReader | null): number {
+  /**
+   * A segment reads on its own: it starts with the sender's intern table and, when an instrument
+   * command's spec arrived in the batch before (its command record comes next), that spec.
+   */
+  private openSegment(first: number, intern: InternReader | null, pendingSpec: InstrumentSpec | null): number {
     const fd = openSync(join(this.dir, segmentName(first)), "w");
     this.fd = fd;
+    writeAll(fd, segmentHeader());
     if (intern !== null) {
       this.begin();
       intern.dump(this.frame);
+      if (pendingSpec !== null) writeText(this.frame, KIND_TEXT | (TEXT_SPEC << 4), JSON.stringify(pendingSpec));
       this.records = 1;
       this.commit();
     }
@@ -182,10 +204,10 @@ export class JournalWriter {
   }
 
   /** Continues in a new segment starting at the current index (after a persistent snapshot). */
-  rotate(intern: InternReader): void {
+  rotate(intern: InternReader, pendingSpec: InstrumentSpec | null): void {
     this.sync();
     closeSync(this.fd);
-    this.fd = this.openSegment(this.index, intern);
+    this.fd = this.openSegment(this.index, intern, pendingSpec);
   }
 
   close(): void {
@@ -249,7 +271,20 @@ export function readSegment(path: string, first: number): SegmentRead {
   bytes.set(file);
   const i32 = new Int32Array(aligned.buffer);
   const frames: SegmentRead["frames"] = [];
+  // A segment cut short in its header holds nothing yet: torn, like a torn frame.
   let pos = 0;
+  if (file.length >= SEGMENT_HEADER_BYTES) {
+    const view = new DataView(aligned.buffer);
+    const magic = view.getUint32(0, true);
+    const format = view.getUint32(4, true);
+    if (magic !== MAGIC || format !== JOURNAL_FORMAT) {
+      const found = magic === MAGIC ? `format ${format}` : "no softliq journal header";
+      throw new Error(
+        `journal segment ${path} is not of journal format ${JOURNAL_FORMAT} (${found}): written by another version`,
+      );
+    }
+    pos = SEGMENT_HEADER_BYTES;
+  }
   let expected = first;
   while (pos + 8 <= file.length) {
     const len = i32[pos / 4] as number;

@@ -40,6 +40,15 @@ export interface RecoveryReport {
 
 export class RecoveryError extends Error {}
 
+/** readSegment, its refusals (another journal format) reported as recovery errors. */
+function readSegmentOrExplain(path: string, first: number): ReturnType<typeof readSegment> {
+  try {
+    return readSegment(path, first);
+  } catch (err) {
+    throw new RecoveryError(err instanceof Error ? err.message : String(err));
+  }
+}
+
 export function recover(dir: string, options: RecoverOptions = {}): RecoveryReport {
   const deliverFrom = options.deliverFrom ?? Number.POSITIVE_INFINITY;
   const skippedSnapshots: RecoveryReport["skippedSnapshots"] = [];
@@ -84,7 +93,7 @@ export function recover(dir: string, options: RecoverOptions = {}): RecoveryRepo
   for (let s = from; s < segments.length; s++) {
     const { first, path } = segments[s] as { first: number; path: string };
     if (first > index) throw new RecoveryError(`journal gap: ${path} starts at ${first}, expected ${index}`);
-    const seg = readSegment(path, first);
+    const seg = readSegmentOrExplain(path, first);
     segmentsRead++;
     const last = s === segments.length - 1;
     if (seg.tornBytes > 0) {

@@ -15,6 +15,10 @@ export class BlockingRingSink extends RingWriter implements EventSink {
   /** Publishes so far: what was written before the last one may have been read. */
   flushes = 0;
 
+  get maxRecordSlots(): number {
+    return this.capacity >>> 1;
+  }
+
   override publish(): void {
     this.flushes++;
     super.publish();
@@ -40,6 +44,8 @@ export class BlockingRingSink extends RingWriter implements EventSink {
 export class MessageSink extends SlotBuffer implements EventSink {
   /** Messages posted so far. */
   flushes = 0;
+  /** A message grows as needed; pieces keep any one record modest. */
+  readonly maxRecordSlots = 1 << 16;
 
   constructor(private readonly port: MessagePort) {
     super(1 << 14);

@@ -167,6 +167,14 @@ export class CommandDecoder {
 
   constructor(readonly intern: InternReader) {}
 
+  /**
+   * The spec read for an instrument command whose record has not arrived yet (a batch may end
+   * between the two): a new journal segment must carry it, or its command would meet none.
+   */
+  get pendingSpec(): InstrumentSpec | null {
+    return this.spec;
+  }
+
   /** A KIND_TEXT record: keeps an instrument spec for the next command. */
   text(f64: Float64Array, u16: Uint16Array, at: number): void {
     if ((f64[at] as number) >>> 4 === TEXT_SPEC) this.spec = JSON.parse(readText(f64, u16, at)) as InstrumentSpec;

@@ -23,6 +23,7 @@ export const KIND_READY = 10; // [hdr, journal length]: the worker is ready (aft
 export const TEXT_SPEC = 1; // the InstrumentSpec (JSON) of the next instrument command
 export const TEXT_REPLY = 2; // a control reply (JSON)
 export const TEXT_EVENT = 3; // an event the binary codec does not know, as its JSON object
+export const TEXT_REPLY_PART = 4; // a piece of a reply too long for one record; TEXT_REPLY ends it
 
 /** KIND_CONTROL operations. */
 export const CONTROL_QUERY = 1; // reply with the state summary (TEXT_REPLY)
@@ -62,6 +63,28 @@ export interface SlotSink {
  */
 export interface EventSlotSink extends SlotSink {
   readonly flushes: number;
+}
+
+/**
+ * Writes `text` as one or more text records of at most `maxSlots` slots: every piece but the last
+ * with subtype `partSub`, the last with `lastSub`. A reply as large as a wide book's summary would
+ * not fit a ring in one record; in pieces, the ring's flow control carries it.
+ */
+export function writeTextInPieces(
+  sink: SlotSink,
+  kind: number,
+  partSub: number,
+  lastSub: number,
+  text: string,
+  maxSlots: number,
+): void {
+  const chars = Math.max(4, (maxSlots - 2) * 4);
+  let from = 0;
+  while (text.length - from > chars) {
+    writeText(sink, kind | (partSub << 4), text.slice(from, from + chars));
+    from += chars;
+  }
+  writeText(sink, kind | (lastSub << 4), from === 0 ? text : text.slice(from));
 }
 
 /** Writes `text` as a text-shaped record (KIND_INTERN or KIND_TEXT) with `header`. */

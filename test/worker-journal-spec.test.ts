@@ -3,9 +3,9 @@ import { EngineClient } from "../worker/engine-client.js";
 import { recover } from "../worker/recovery.js";
 import { referenceRun, tempDir } from "./worker-helpers.js";
 
-describe("review: an instrument spec split from its command by a snapshot's segment rotation", () => {
+describe("an instrument spec split from its command by a snapshot's segment rotation", () => {
   it("recovers the instrument command whose TEXT_SPEC record ended the batch before a snapshot", async () => {
-    const { dir, remove } = tempDir("review-spec");
+    const { dir, remove } = tempDir("spec-rotation");
     try {
       // maxBatch 4: [tick, tick, INTERN "ETH", TEXT_SPEC] is one batch; a snapshot (every 2
       // commands) follows it and rotates the journal, so the instrument's command record is the
@@ -31,7 +31,7 @@ describe("review: an instrument spec split from its command by a snapshot's segm
   });
 
   it("keeps a journaled client running after a crash that follows such a batch", async () => {
-    const { dir, remove } = tempDir("review-spec-crash");
+    const { dir, remove } = tempDir("spec-rotation-crash");
     try {
       const client = new EngineClient({
         journal: { dir, fsync: "batch", snapshotEvery: 2 },
