@@ -1,3 +1,5 @@
+import { OpenAddressing, staysPut } from "./open-addressing.js";
+
 const MIN_CAPACITY = 1 << 10;
 const TWO_POW_32 = 4294967296;
 
@@ -8,17 +10,14 @@ const TWO_POW_32 = 4294967296;
  * table every ~550k insert/delete pairs at 500k live entries, a 25–37 ms stall each time, which set
  * the open-loop p99. Iteration order is slot order, not insertion order.
  */
-export class IntKeyTable<V> {
+export class IntKeyTable<V> extends OpenAddressing {
   /** Keys; 0 marks an empty slot (keys are positive). */
   private keys = new Float64Array(MIN_CAPACITY);
   private values: (V | null)[] = new Array<V | null>(MIN_CAPACITY).fill(null);
-  private mask = MIN_CAPACITY - 1;
-  /** 32 − log2(capacity): the hash's top bits pick the home slot. */
-  private shift = 32 - Math.log2(MIN_CAPACITY);
-  private count = 0;
 
-  get size(): number {
-    return this.count;
+  constructor() {
+    super();
+    this.sizeFor(MIN_CAPACITY);
   }
 
   /** Fibonacci hashing of both 32-bit halves of a safe integer: consecutive keys spread out. */
@@ -40,7 +39,7 @@ export class IntKeyTable<V> {
 
   /** Adds or replaces the value under `key` (a positive safe integer). */
   set(key: number, value: V): void {
-    if ((this.count + 1) * 2 > this.keys.length) this.grow();
+    if (this.full()) this.grow();
     const keys = this.keys;
     const mask = this.mask;
     let i = this.home(key);
@@ -69,14 +68,10 @@ export class IntKeyTable<V> {
       if (k === 0) return false;
       hole = (hole + 1) & mask;
     }
-    // Shift back every later entry of the probe run that may sit in the hole (its home is not
-    // cyclically inside (hole, j]), so lookups never meet a gap before their key.
     for (let j = (hole + 1) & mask; ; j = (j + 1) & mask) {
       const k = keys[j] as number;
       if (k === 0) break;
-      const h = this.home(k);
-      const stays = hole <= j ? hole < h && h <= j : hole < h || h <= j;
-      if (stays) continue;
+      if (staysPut(hole, j, this.home(k))) continue;
       keys[hole] = k;
       values[hole] = values[j] as V;
       hole = j;
@@ -93,9 +88,7 @@ export class IntKeyTable<V> {
     const capacity = oldKeys.length * 2;
     this.keys = new Float64Array(capacity);
     this.values = new Array<V | null>(capacity).fill(null);
-    this.mask = capacity - 1;
-    this.shift--;
-    this.count = 0;
+    this.sizeFor(capacity);
     for (let i = 0; i < oldKeys.length; i++) {
       const k = oldKeys[i] as number;
       if (k !== 0) this.set(k, oldValues[i] as V);

@@ -1,15 +1,16 @@
 import type { OrderId } from "../protocol/commands.js";
 import { IntKeyTable } from "./int-key-table.js";
 import type { Order } from "./order.js";
+import { StringKeyTable } from "./string-key-table.js";
 
 /**
- * The live orders by id: numeric ids, the common case, in an IntKeyTable (no rehash stalls under
- * churn), string ids in a Map (they are rare on hot paths). Nothing that must be deterministic
- * iterates this: iteration is numeric ids in slot order, then string ids.
+ * The live orders by id: numeric ids in an IntKeyTable, string ids in a StringKeyTable; neither
+ * stalls to rehash under churn as a Map does. Nothing that must be deterministic iterates this:
+ * iteration is numeric ids in slot order, then string ids in slot order.
  */
 export class OrderIndex {
   private readonly byNumber = new IntKeyTable<Order>();
-  private readonly byString = new Map<string, Order>();
+  private readonly byString = new StringKeyTable<Order>();
 
   get size(): number {
     return this.byNumber.size + this.byString.size;

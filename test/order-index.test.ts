@@ -25,7 +25,9 @@ const numericId = fc.oneof(
   fc.constantFrom(Number.MAX_SAFE_INTEGER, 2 ** 32, 2 ** 32 + 1, 2 ** 53 - 2, 4_294_967_295),
   fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
 );
-const id: fc.Arbitrary<OrderId> = fc.oneof({ weight: 6, arbitrary: numericId }, fc.constantFrom("a", "b", "ord-7"));
+// Short strings over a small alphabet: many distinct ids sharing home slots, long probe runs.
+const stringId = fc.string({ unit: fc.constantFrom("a", "b", "c", "é", "🙂"), minLength: 1, maxLength: 6 });
+const id: fc.Arbitrary<OrderId> = fc.oneof({ weight: 3, arbitrary: numericId }, { weight: 2, arbitrary: stringId });
 const op = fc.record({ kind: fc.constantFrom("set", "set", "delete"), id });
 
 describe("order index", () => {
@@ -49,6 +51,30 @@ describe("order index", () => {
       }),
       { numRuns: 60 },
     );
+  });
+
+  it("keeps string ids reachable under heavy churn (the string table's shifts and growth)", () => {
+    const index = new OrderIndex();
+    const model = new Map<OrderId, Order>();
+    const live: string[] = [];
+    let next = 0;
+    const name = (n: number) => `c-${n.toString(36)}`;
+    for (; next < 3_000; next++) {
+      const o = orderWith(name(next));
+      index.set(name(next), o);
+      model.set(name(next), o);
+      live.push(name(next));
+    }
+    for (let k = 0; k < 50_000; k++) {
+      const slot = (k * 7919) % live.length;
+      expect(index.delete(live[slot] as string)).toBe(true);
+      model.delete(live[slot] as string);
+      const o = orderWith(name(next));
+      index.set(name(next), o);
+      model.set(name(next), o);
+      live[slot] = name(next++);
+    }
+    expectSame(index, model, [...live, name(0), name(next)]);
   });
 
   it("keeps every survivor reachable when deletes shift probe runs back (dense ids, heavy churn)", () => {
