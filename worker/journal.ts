@@ -30,6 +30,9 @@ import type { InternReader } from "../protocol/wire/intern.js";
 import { KIND_TEXT, TEXT_SPEC, writeText } from "../protocol/wire/records.js";
 import { SlotBuffer } from "../protocol/wire/slot-buffer.js";
 
+/** The journal directory cannot be recovered (damaged, a gap, another format): a user-facing error. */
+export class RecoveryError extends Error {}
+
 export type FsyncPolicy = { kind: "batch" } | { kind: "interval"; ms: number } | { kind: "off" };
 
 /** "batch", "off", or an interval such as "50ms" / "50". */
@@ -279,7 +282,7 @@ export function readSegment(path: string, first: number): SegmentRead {
     const format = view.getUint32(4, true);
     if (magic !== MAGIC || format !== JOURNAL_FORMAT) {
       const found = magic === MAGIC ? `format ${format}` : "no softliq journal header";
-      throw new Error(
+      throw new RecoveryError(
         `journal segment ${path} is not of journal format ${JOURNAL_FORMAT} (${found}): written by another version`,
       );
     }

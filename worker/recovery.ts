@@ -12,7 +12,7 @@ import { InternReader } from "../protocol/wire/intern.js";
 import { recordSlots } from "../protocol/wire/record-size.js";
 import { KIND_COMMAND, KIND_REJECT_LINE } from "../protocol/wire/records.js";
 import { applyRecord } from "./apply-record.js";
-import { cutSegment, listSegments, readSegment } from "./journal.js";
+import { cutSegment, listSegments, RecoveryError, readSegment } from "./journal.js";
 import { listSnapshots, loadSnapshot } from "./snapshot-store.js";
 
 export interface RecoverOptions {
@@ -38,16 +38,7 @@ export interface RecoveryReport {
   tornBytes: number;
 }
 
-export class RecoveryError extends Error {}
-
-/** readSegment, its refusals (another journal format) reported as recovery errors. */
-function readSegmentOrExplain(path: string, first: number): ReturnType<typeof readSegment> {
-  try {
-    return readSegment(path, first);
-  } catch (err) {
-    throw new RecoveryError(err instanceof Error ? err.message : String(err));
-  }
-}
+export { RecoveryError };
 
 export function recover(dir: string, options: RecoverOptions = {}): RecoveryReport {
   const deliverFrom = options.deliverFrom ?? Number.POSITIVE_INFINITY;
@@ -93,7 +84,7 @@ export function recover(dir: string, options: RecoverOptions = {}): RecoveryRepo
   for (let s = from; s < segments.length; s++) {
     const { first, path } = segments[s] as { first: number; path: string };
     if (first > index) throw new RecoveryError(`journal gap: ${path} starts at ${first}, expected ${index}`);
-    const seg = readSegmentOrExplain(path, first);
+    const seg = readSegment(path, first);
     segmentsRead++;
     const last = s === segments.length - 1;
     if (seg.tornBytes > 0) {

@@ -76,7 +76,7 @@ const PRIORITY_KEPT = 1 << 17;
  * Set on the last event of a command: it closes the command as a KIND_DONE record would, without
  * a record of its own (a DONE record is still written when there is no unseen event to mark).
  */
-export const COMMAND_DONE = 1 << 18;
+const COMMAND_DONE = 1 << 18;
 /** On a fill or a cancellation: the fields that repeat the command being executed are left out. */
 const AS_SENT = 1 << 19;
 
@@ -368,8 +368,11 @@ function writeModified(
  * an event type does not use are 0 here (encodeEvent carries whatever the reused object held).
  */
 export class WireEventWriter implements EventFieldSink {
-  /** The client's command being executed live: its accepted event travels "as sent". */
-  sent: SentFields | null = null;
+  /**
+   * The fields of the client's command being executed live (null: none, or recovery): events
+   * that repeat them travel "as sent", and the client fills them in from its copy.
+   */
+  private sent: SentFields | null = null;
   /** Called with each rejection's reason (replay --strict stops at the first malformed line). */
   onRejected: ((reason: string) => void) | null = null;
   /** The current command's last event record (-1: none yet), and the sink's flushes then. */
@@ -381,8 +384,9 @@ export class WireEventWriter implements EventFieldSink {
     private readonly intern: InternWriter,
   ) {}
 
-  /** A command starts: its events are the ones written from now on. */
-  startCommand(): void {
+  /** A record starts executing (`sent`: a client command's fields): its events are the next ones. */
+  startCommand(sent: SentFields | null): void {
+    this.sent = sent;
     this.lastAt = -1;
   }
 
@@ -391,6 +395,7 @@ export class WireEventWriter implements EventFieldSink {
    * yet (no flush since it was written). False: the caller writes a KIND_DONE record instead.
    */
   endCommand(): boolean {
+    this.sent = null;
     const at = this.lastAt;
     if (at < 0 || this.sink.flushes !== this.lastFlushes) return false;
     const f = this.sink.f64;

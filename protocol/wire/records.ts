@@ -67,24 +67,20 @@ export interface EventSlotSink extends SlotSink {
 
 /**
  * Writes `text` as one or more text records of at most `maxSlots` slots: every piece but the last
- * with subtype `partSub`, the last with `lastSub`. A reply as large as a wide book's summary would
- * not fit a ring in one record; in pieces, the ring's flow control carries it.
+ * headed `partHeader`, the last `lastHeader`. A reply as large as a wide book's summary would not
+ * fit a ring in one record; in pieces, the ring's flow control carries it.
  */
 export function writeTextInPieces(
   sink: SlotSink,
-  kind: number,
-  partSub: number,
-  lastSub: number,
+  partHeader: number,
+  lastHeader: number,
   text: string,
   maxSlots: number,
 ): void {
   const chars = Math.max(4, (maxSlots - 2) * 4);
   let from = 0;
-  while (text.length - from > chars) {
-    writeText(sink, kind | (partSub << 4), text.slice(from, from + chars));
-    from += chars;
-  }
-  writeText(sink, kind | (lastSub << 4), from === 0 ? text : text.slice(from));
+  for (; text.length - from > chars; from += chars) writeText(sink, partHeader, text.slice(from, from + chars));
+  writeText(sink, lastHeader, from === 0 ? text : text.slice(from));
 }
 
 /** Writes `text` as a text-shaped record (KIND_INTERN or KIND_TEXT) with `header`. */
