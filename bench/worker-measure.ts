@@ -2,7 +2,8 @@
  * The engine behind the thread boundary, measured (not a test: figures vary with the machine); run
  * by `softliq bench --suite worker` and by `node dist/bench/worker.bench.js`.
  * 1. throughput of a generated flow through the worker (ring, batched) as a ratio to in process:
- *    one engine in process and one worker, each fed the same rounds (a warm-up flow, then the timed
+ *    one engine in process and one worker, both the exported `Engine` (matching plus the margin
+ *    layer: the flow has margined accounts), each fed the same rounds (a warm-up flow, then the timed
  *    flow, each round on symbols and ids of its own), best round of each. Both sides keep their
  *    JIT warmth and their state from round to round, so the worker is not measured cold against
  *    a warm in-process engine (a fresh worker per round read ~1.5-2.5x slow on its first flow);
@@ -12,7 +13,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Engine } from "../engine/engine.js";
+import { Engine } from "../exchange.js";
 import type { Command } from "../protocol/commands.js";
 import { EngineClient, type EngineClientOptions } from "../worker/engine-client.js";
 import { generateFlow } from "./flow-generator.js";
@@ -124,6 +125,11 @@ async function rounds(
       await viaClient(messageClient, warm, null);
       await viaClient(messageClient, flow, message);
     }
+  }
+  // Same commands, same engine: the in-process and worker states must agree.
+  for (const client of messageClient === null ? [ringClient] : [ringClient, messageClient]) {
+    const summary = await client.snapshot();
+    if (summary.stateHash !== engine.stateHash()) throw new Error("worker and in-process states differ");
   }
   await ringClient.close();
   await messageClient?.close();

@@ -11,7 +11,7 @@ const us = (rt: RoundTrip): string[] => [formatNs(rt.p50 * 1000), formatNs(rt.p9
 
 export async function measureWorkerSuite(ctx: BenchContext): Promise<SuiteResult> {
   const commands = ctx.quick ? 50_000 : 200_000;
-  const rounds = ctx.quick ? 2 : 4;
+  const rounds = ctx.quick ? 2 : 8;
   const r = await measureWorker({ commands, seed: 1, rounds, throughputOnly: false }, (line) =>
     ctx.log(`worker: ${line.trim()}`),
   );
