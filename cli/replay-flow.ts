@@ -26,7 +26,7 @@ export interface ReplayCounts {
   /** Quote units traded (Σ price × qty), a BigInt string when it outgrows a safe integer. */
   notional: bigint;
   rejectsByReason: Record<string, number>;
-  /** Accounts that fell below maintenance margin (liquidation_stage "breach" events). */
+  /** Entries into liquidation: an account falling from health into breach or bankruptcy (liquidation_stage). */
   breaches: number;
 }
 
@@ -102,13 +102,24 @@ class EventCounter {
           break;
         }
         case "liquidation_stage":
-          if (e.stage === "breach") counts.breaches++;
+          this.countStage(e.account as string, e.stage);
           break;
         default:
           break;
       }
       if (onEvent !== undefined) onEvent(e);
     };
+  }
+
+  /** Accounts in breach or bankrupt now: a breach is counted when an account enters from health. */
+  private readonly inLiquidation = new Set<string>();
+
+  private countStage(account: string, stage: string): void {
+    if (stage === "restored") this.inLiquidation.delete(account);
+    else if (!this.inLiquidation.has(account)) {
+      this.inLiquidation.add(account);
+      this.counts.breaches++;
+    }
   }
 
   finish(): ReplayCounts {

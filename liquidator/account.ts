@@ -15,6 +15,14 @@ export class Trigger {
   constructor(readonly position: Position) {}
 }
 
+/** An account's liquidation stage (what its last exact check found). */
+export const HEALTHY = 0;
+/** Equity below maintenance margin. */
+export const IN_BREACH = 1;
+/** Equity below zero: closing everything at the oracle price would not pay the losses. */
+export const BANKRUPT = 2;
+export type Stage = typeof HEALTHY | typeof IN_BREACH | typeof BANKRUPT;
+
 export class Position {
   /** Signed lots: long > 0, short < 0. */
   qty = 0;
@@ -32,6 +40,8 @@ export class Position {
   /** At-risk index entries: re-check when the oracle falls to `down.price` or rises to `up.price`. */
   readonly down: Trigger;
   readonly up: Trigger;
+  /** Its place in its instrument's watch list (the account is in breach), or −1. */
+  watchSlot = -1;
 
   constructor(
     readonly account: Account,
@@ -61,8 +71,12 @@ export class Account {
   collateral = 0;
   /** Positions by first touch; an instrument appears at most once. */
   readonly positions: Position[] = [];
-  /** Latched when a breach has been reported; cleared when a re-check finds it healthy. */
-  breached = false;
+  /**
+   * HEALTHY, IN_BREACH or BANKRUPT, as the last exact check found; every change is reported. In a
+   * stage other than HEALTHY the account has no triggers: it is re-checked on every oracle update
+   * of an instrument it holds (its positions are on the instruments' watch lists).
+   */
+  stage: Stage = HEALTHY;
   /** Queued for a margin re-check after the current command. */
   queued = false;
   /** Its at-risk triggers are stale: re-placed before the next oracle update. */
@@ -75,6 +89,10 @@ export class Account {
     /** Creation order: a stable tie-break in the at-risk index. */
     readonly seq: number,
   ) {}
+
+  get breached(): boolean {
+    return this.stage !== HEALTHY;
+  }
 
   positionIn(instrument: InstrumentMargin): Position | null {
     for (const p of this.positions) if (p.instrument === instrument) return p;

@@ -1,24 +1,34 @@
 /**
- * What happens when an account's equity falls below its maintenance margin. This is the seam for
- * the liquidator: today a breach is only reported (a `liquidation_stage` event with stage
- * "breach"); a soft or hard liquidator implements this interface and starts working the account.
+ * What happens when an account's stage changes: equity falls below maintenance margin (breach),
+ * below zero (bankrupt), or back above maintenance margin (restored). This is the seam for the
+ * liquidator: today a change is only reported (a `liquidation_stage` event); a soft or hard
+ * liquidator implements this interface and starts or stops working the account.
  */
 import type { EventStream } from "../engine/event-stream.js";
-import type { Account } from "./account.js";
+import { type Account, BANKRUPT, IN_BREACH, type Stage } from "./account.js";
 import { healthPpmOf } from "./money.js";
 
 export interface BreachHandler {
-  /** Called once per breach: the account stays flagged until a re-check finds it healthy again. */
-  onBreach(account: Account, equity: number, maintenanceMargin: number, events: EventStream): void;
+  /**
+   * Called once per change of `account.stage` (already set to `stage`), with the exact equity
+   * and maintenance margin that decided it (maintenance margin 0: no position left).
+   */
+  onStage(account: Account, stage: Stage, equity: number, maintenanceMargin: number, events: EventStream): void;
+}
+
+/** The stage names of `liquidation_stage` events: the stage entered. */
+export function stageName(stage: Stage): string {
+  return stage === IN_BREACH ? "breach" : stage === BANKRUPT ? "bankrupt" : "restored";
 }
 
 export const reportBreach: BreachHandler = {
-  onBreach(account, equity, maintenanceMargin, events) {
+  onStage(account, stage, equity, maintenanceMargin, events) {
     const e = events.begin();
     e.type = "liquidation_stage";
     e.account = account.name;
-    e.stage = "breach";
-    e.healthPpm = healthPpmOf(equity, maintenanceMargin);
+    e.stage = stageName(stage);
+    // No position left: no health to report (null in JSON).
+    e.healthPpm = maintenanceMargin > 0 ? healthPpmOf(equity, maintenanceMargin) : Number.NaN;
     e.equity = equity;
     e.maintenanceMargin = maintenanceMargin;
     events.publish(e);

@@ -1,5 +1,6 @@
 /** One instrument's margin parameters (the spec's values or the project's defaults) and its at-risk index. */
 import type { OrderBook } from "../engine/order-book.js";
+import type { Position } from "./account.js";
 import { AtRiskIndex } from "./at-risk-index.js";
 import { DEFAULT_TIERS, TierTable } from "./margin-tiers.js";
 
@@ -18,6 +19,8 @@ export class InstrumentMargin {
   /** The largest fee either side may pay: what open orders reserve. */
   readonly reserveFeePpm: number;
   readonly index = new AtRiskIndex();
+  /** Positions here of accounts in breach: re-checked on every oracle update (no triggers). */
+  readonly watched: Position[] = [];
 
   constructor(readonly book: OrderBook) {
     const spec = book.spec;

@@ -20,7 +20,7 @@ import type { Taker } from "../engine/taker.js";
 import { BUY, type OrderId, type SideCode } from "../protocol/commands.js";
 import type { RejectCode } from "../protocol/reject-codes.js";
 import { mulDivFloor } from "../protocol/units.js";
-import { Account, type Position } from "./account.js";
+import { Account, BANKRUPT, HEALTHY, IN_BREACH, type Position, type Stage } from "./account.js";
 import { type BreachHandler, reportBreach } from "./breach-handler.js";
 import { placeTriggers } from "./breach-thresholds.js";
 import { InstrumentMargin } from "./instrument-margin.js";
@@ -246,12 +246,17 @@ export class MarginEngine implements MarginHooks, StateSection {
 
   /**
    * Accounts whose money changed since the last oracle update get their triggers placed first
-   * (at the new price); then the index hands over the positions whose triggers the move crossed.
+   * (at the new price); then the index hands over the positions whose triggers the move crossed,
+   * and the watch list the positions of accounts in breach (they have no triggers: any move may
+   * restore them or take them deeper).
    */
   onOracle(book: OrderBook): void {
     if (this.placeQueue.length > 0) this.placeDeferred();
     const crossed = this.crossed;
-    this.instrumentOf(book).index.collect(book.oraclePrice, crossed);
+    const inst = this.instrumentOf(book);
+    inst.index.collect(book.oraclePrice, crossed);
+    const watched = inst.watched;
+    for (let i = 0; i < watched.length; i++) crossed.push(watched[i] as Position);
     if (crossed.length === 0) return;
     // Creation order, not heap order: which account is re-checked (and breaches) first must not
     // depend on how the heap was built, or a restored index would replay differently.
@@ -261,7 +266,7 @@ export class MarginEngine implements MarginHooks, StateSection {
       const a = p.account;
       if (a.stamp === stamp) continue;
       a.stamp = stamp;
-      this.crossedCount++;
+      if (a.stage === HEALTHY) this.crossedCount++; // an account in breach came from the watch list
       this.reindex(a);
     }
     crossed.length = 0;
@@ -320,12 +325,7 @@ export class MarginEngine implements MarginHooks, StateSection {
       equity += p.unrealizedAt(o);
       mm += p.instrument.tiers.maintenance(Math.abs(p.qty) * o);
     }
-    if (mm > 0 && equity < mm) {
-      if (!a.breached) {
-        a.breached = true;
-        this.breach.onBreach(a, equity, mm, this.events as EventStream);
-      }
-    } else a.breached = false;
+    this.settleStage(a, equity, mm);
     if (!a.placePending) {
       a.placePending = true;
       this.placeQueue.push(a);
@@ -348,24 +348,27 @@ export class MarginEngine implements MarginHooks, StateSection {
       total += notional;
       open++;
     }
-    if (open === 0) {
-      a.breached = false;
-      return;
-    }
-    if (equity < mm) {
-      if (!a.breached) {
-        a.breached = true;
-        this.breach.onBreach(a, equity, mm, this.events as EventStream);
-      }
-      return;
-    }
-    a.breached = false;
+    if (this.settleStage(a, equity, mm) !== HEALTHY || open === 0) return;
     const slack = equity - mm;
     for (const p of a.positions) {
       if (p.qty === 0) continue;
       placeTriggers(p, open === 1 ? slack : mulDivFloor(slack, p.notional(), total));
       p.instrument.index.index(p);
     }
+  }
+
+  /**
+   * Sets the account's stage from its exact equity and maintenance margin, reports a change, and
+   * keeps its positions on the watch lists exactly while it is not healthy. Returns the stage.
+   */
+  private settleStage(a: Account, equity: number, mm: number): Stage {
+    const stage: Stage = mm > 0 && equity < mm ? (equity < 0 ? BANKRUPT : IN_BREACH) : HEALTHY;
+    if (stage !== a.stage) {
+      a.stage = stage;
+      this.breach.onStage(a, stage, equity, mm, this.events as EventStream);
+    }
+    syncWatch(a);
+    return stage;
   }
 
   // ---- state ----
@@ -376,7 +379,7 @@ export class MarginEngine implements MarginHooks, StateSection {
       const a = this.accounts.get(name) as Account;
       const held = a.positions.filter((p) => p.qty !== 0);
       if (a.collateral === 0 && held.length === 0 && !a.breached) continue; // an empty account is no state
-      out.update(`A ${JSON.stringify(name)} ${a.collateral} ${a.breached ? 1 : 0}\n`);
+      out.update(`A ${JSON.stringify(name)} ${a.collateral} ${a.stage}\n`);
       held.sort((x, y) => (x.instrument.symbol < y.instrument.symbol ? -1 : 1));
       for (const p of held) out.update(`P ${JSON.stringify(p.instrument.symbol)} ${p.qty} ${p.entryNotional}\n`);
     }
@@ -403,7 +406,7 @@ export class MarginEngine implements MarginHooks, StateSection {
           p.reduceOnly.map((o) => o.id),
         ],
       );
-      accounts.push([a.name, a.collateral, a.breached ? 1 : 0, positions]);
+      accounts.push([a.name, a.collateral, a.stage, positions]);
     }
     return {
       version: MARGIN_STATE_VERSION,
@@ -433,11 +436,11 @@ export class MarginEngine implements MarginHooks, StateSection {
     for (const book of this.books) books.set(book.symbol, book);
     const reduceOnly = restingReduceOnly(this.books);
     const created: Account[] = [];
-    for (const [name, collateral, breached, positions] of state.accounts) {
+    for (const [name, collateral, stage, positions] of state.accounts) {
       if (this.accounts.has(name)) throw new Error(`cannot restore margin state: account ${name} twice`);
       const a = this.accountFor(name);
       a.collateral = collateral;
-      a.breached = breached !== 0;
+      a.stage = stage as Stage;
       for (const [symbol, qty, entry, buyQty, buyNotional, sellQty, sellNotional, down, up, ids] of positions) {
         const book = books.get(symbol);
         if (book === undefined) throw new Error(`cannot restore margin state: no instrument ${symbol}`);
@@ -461,6 +464,7 @@ export class MarginEngine implements MarginHooks, StateSection {
         p.up.price = up;
         inst.index.index(p); // pushes only the sides with a price
       }
+      syncWatch(a);
       created.push(a);
     }
     for (const at of state.placeQueue) {
@@ -491,6 +495,28 @@ function restingReduceOnly(books: readonly OrderBook[]): Map<OrderId, Order> {
 
 function byAccountSeq(x: Position, y: Position): number {
   return x.account.seq - y.account.seq;
+}
+
+/** Puts the account's open positions on their instruments' watch lists while it is in breach, and takes them off otherwise. */
+function syncWatch(a: Account): void {
+  const inBreach = a.stage !== HEALTHY;
+  for (const p of a.positions) {
+    const want = inBreach && p.qty !== 0;
+    if (want === p.watchSlot >= 0) continue;
+    const list = p.instrument.watched;
+    if (want) {
+      p.watchSlot = list.length;
+      list.push(p);
+    } else {
+      // Swap-remove: the list's order does not matter (onOracle sorts what it collects).
+      const last = list.pop() as Position;
+      if (last !== p) {
+        list[p.watchSlot] = last;
+        last.watchSlot = p.watchSlot;
+      }
+      p.watchSlot = -1;
+    }
+  }
 }
 
 function addOpen(p: Position, side: SideCode, qty: number, price: number): void {

@@ -31,8 +31,8 @@ export type PositionState = [
   reduceOnly: OrderId[],
 ];
 
-/** [name, collateral, breached (0/1), positions]. */
-export type AccountState = [name: string, collateral: number, breached: number, positions: PositionState[]];
+/** [name, collateral, stage (0 healthy, 1 in breach, 2 bankrupt: account.ts), positions]. */
+export type AccountState = [name: string, collateral: number, stage: number, positions: PositionState[]];
 
 export interface MarginState {
   version: number;
@@ -89,7 +89,9 @@ export function readMarginState(value: unknown): MarginState {
         list(p[9], name, "reduce-only orders").map((id) => orderId(id, name)),
       ];
     });
-    return [name, int(a[1], name, "collateral"), int(a[2], name, "breached"), positions];
+    const stage = int(a[2], name, "stage");
+    if (stage < 0 || stage > 2) fail(`${name} stage ${stage}`);
+    return [name, int(a[1], name, "collateral"), stage, positions];
   });
   const placeQueue = list(v.placeQueue, "state", "placeQueue").map((x) => {
     const at = int(x, "placeQueue", "entry");

@@ -133,7 +133,8 @@ export class EventBytesEncoder {
         p = put(view, p, STAGE);
         p = this.str(view, p, e.stage);
         p = put(view, p, HEALTH_PPM);
-        p = this.int(view, p, e.healthPpm);
+        // NaN: no position left, no health (null).
+        p = Number.isNaN(e.healthPpm) ? put(view, p, NULL) : this.int(view, p, e.healthPpm);
         p = put(view, p, EQUITY);
         p = this.int(view, p, e.equity);
         p = put(view, p, MAINTENANCE_MARGIN);

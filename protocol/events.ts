@@ -37,9 +37,9 @@ export class EngineEvent {
   prevPrice = 0;
   prevQty = 0;
   priorityKept = false;
-  /** liquidation_*: the stage entered ("breach": equity fell below maintenance margin). */
+  /** liquidation_stage: the stage entered ("breach", "bankrupt", "restored"). */
   stage = "";
-  /** liquidation_*: the account's health (equity / maintenance margin, ppm) at the event. */
+  /** liquidation_*: the account's health (equity / maintenance margin, ppm) at the event; NaN: no position (null in JSON). */
   healthPpm = 0;
   equity = 0;
   maintenanceMargin = 0;
@@ -162,14 +162,17 @@ export interface ModifiedEvent {
   reason?: string;
 }
 
-/** An account entered a liquidation stage; for now the only stage is "breach" (health < 100%). */
+/**
+ * An account's liquidation stage changed: "breach" (health below 100%), "bankrupt" (equity below
+ * zero) or "restored" (health back at 100% or more; healthPpm null when no position is left).
+ */
 export interface LiquidationStageEvent {
   seq: number;
   ts: number;
   type: "liquidation_stage";
   account: string;
   stage: string;
-  healthPpm: number;
+  healthPpm: number | null;
   equity: number;
   maintenanceMargin: number;
 }
@@ -290,7 +293,7 @@ export function eventToObject(e: EngineEvent): EventObject {
         type: "liquidation_stage",
         account: e.account ?? "",
         stage: e.stage,
-        healthPpm: e.healthPpm,
+        healthPpm: Number.isNaN(e.healthPpm) ? null : e.healthPpm,
         equity: e.equity,
         maintenanceMargin: e.maintenanceMargin,
       };

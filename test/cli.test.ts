@@ -144,6 +144,30 @@ describe("softliq replay", () => {
     }
   });
 
+  it("counts a liquidation as triggered when an account enters it from health, once per stay", async () => {
+    const lines = [
+      { type: "oracle", price: 100 },
+      { type: "deposit", account: "a", amount: 50 },
+      { type: "limit", id: 1, side: "sell", price: 100, qty: 20 },
+      { type: "limit", id: 2, side: "buy", price: 100, qty: 10, account: "a" },
+      { type: "oracle", price: 95 }, // breach: triggered
+      { type: "oracle", price: 90 }, // bankrupt: the same stay
+      { type: "oracle", price: 99 }, // restored
+      { type: "oracle", price: 80 }, // straight to bankrupt: triggered again
+    ].map((c) => JSON.stringify(c));
+    const path = file("stages.jsonl", `${lines.join("\n")}\n`);
+    const stages: string[] = [];
+    const result = await replayFlow(createReadStream(path), "jsonl", {
+      onEvent: (e) => {
+        if (e.type === "liquidation_stage") stages.push(e.stage);
+      },
+    });
+    expect(stages).toEqual(["breach", "bankrupt", "restored", "bankrupt"]);
+    expect(result.breaches).toBe(2);
+    const summary = JSON.parse(softliq(["replay", path, "--json"]).stdout.trim().split("\n").at(-1) as string);
+    expect(summary.liquidations.triggered).toBe(2);
+  });
+
   it("reads JSONL from stdin with -", () => {
     const r = softliq(["replay", "-", "--json"], BAD_FLOW);
     expect(r.code).toBe(0);

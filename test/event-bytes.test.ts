@@ -104,6 +104,15 @@ function shapes(n: number, text: string): EngineEvent[] {
       liquidation: true,
     }),
     event({ ...common, type: "liquidation_stage", stage: text, healthPpm: n, equity: n, maintenanceMargin: n }),
+    // No position left: no health (null).
+    event({
+      ...common,
+      type: "liquidation_stage",
+      stage: "restored",
+      healthPpm: Number.NaN,
+      equity: n,
+      maintenanceMargin: 0,
+    }),
   ];
 }
 

@@ -1,9 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Engine } from "../exchange.js";
+import { BANKRUPT, HEALTHY, IN_BREACH } from "../liquidator/account.js";
 import type { MarginEngine } from "../liquidator/margin-engine.js";
 import { equityOf, maintenanceOf } from "../liquidator/pre-trade-risk.js";
 import type { Command } from "../protocol/commands.js";
+import { eventToJson } from "../protocol/event-json.js";
 import { type EventObject, eventToObject } from "../protocol/events.js";
 import { marginedFlow, PREAMBLE } from "./margin-flows.js";
 import { marginedEngine } from "./margin-helpers.js";
@@ -24,6 +26,21 @@ function ladder() {
 
 function breachedNames(margin: MarginEngine): string[] {
   return [...margin.accounts.values()].filter((a) => a.breached).map((a) => a.name);
+}
+
+/** The stage an exact scan gives: what the index and the watch lists must agree with. */
+function exactStage(margin: MarginEngine, name: string): number {
+  const a = margin.accounts.get(name);
+  if (a === undefined) return HEALTHY;
+  const mm = maintenanceOf(a);
+  const equity = equityOf(a);
+  return mm > 0 && equity < mm ? (equity < 0 ? BANKRUPT : IN_BREACH) : HEALTHY;
+}
+
+type StageEvent = Extract<EventObject, { type: "liquidation_stage" }>;
+
+function stageEvents(events: readonly EventObject[]): StageEvent[] {
+  return events.filter((e): e is StageEvent => e.type === "liquidation_stage");
 }
 
 function reallyBreached(margin: MarginEngine): string[] {
@@ -53,13 +70,14 @@ describe("the at-risk index", () => {
     expect(expected.length).toBeGreaterThan(0);
     expect(expected.length).toBeLessThan(100);
     expect(breachedNames(m.margin)).toEqual(expected);
-    const stages = events.filter(
-      (e): e is Extract<EventObject, { type: "liquidation_stage" }> => e.type === "liquidation_stage",
-    );
-    // the falling tree pops its highest trigger first: the thinnest account
+    const stages = stageEvents(events);
+    // the falling tree pops its highest trigger first: the thinnest account (equity below zero)
     expect(stages.map((e) => e.account)).toEqual(expected);
-    expect(stages[0]).toMatchObject({ stage: "breach" });
-    expect(stages.every((e) => e.healthPpm < 1_000_000 && e.equity < e.maintenanceMargin)).toBe(true);
+    expect(stages[0]).toMatchObject({ stage: "bankrupt" });
+    for (const e of stages) {
+      expect(e.stage).toBe(e.equity < 0 ? "bankrupt" : "breach");
+      expect((e.healthPpm as number) < 1_000_000 && e.equity < e.maintenanceMargin).toBe(true);
+    }
   });
 
   it("places a single long's trigger within two ticks of its exact breach price", () => {
@@ -80,7 +98,7 @@ describe("the at-risk index", () => {
     }
   });
 
-  it("reports a breach once, and again only after the account was healthy in between", () => {
+  it("reports each change of stage once: breach, bankrupt, restored", () => {
     const m = marginedEngine();
     m.run(
       { type: "oracle", price: 100 },
@@ -88,15 +106,86 @@ describe("the at-risk index", () => {
       { type: "limit", id: 1, side: "buy", price: 100, qty: 10 },
       { type: "limit", id: 2, side: "sell", price: 100, qty: 10, account: "a" },
     );
-    const stages = () => m.events.filter((e) => e.type === "liquidation_stage").length;
+    const stages = () => stageEvents(m.events).map((e) => e.stage);
+    // Short 10 from 100 on 50: at 105 equity 0 < MM 5; at 106 equity −10.
     m.run({ type: "oracle", price: 105 });
-    expect(stages()).toBe(1);
+    expect(stages()).toEqual(["breach"]);
     m.run({ type: "oracle", price: 106 }, { type: "oracle", price: 107 });
-    expect(stages()).toBe(1);
+    expect(stages()).toEqual(["breach", "bankrupt"]);
     m.run({ type: "deposit", account: "a", amount: 1000 });
     expect(m.account("a").breached).toBe(false);
+    expect(stages()).toEqual(["breach", "bankrupt", "restored"]);
     m.run({ type: "oracle", price: 300 });
-    expect(stages()).toBe(2);
+    expect(stages()).toEqual(["breach", "bankrupt", "restored", "bankrupt"]);
+  });
+
+  it("watches an account in breach on every oracle move: a recovery restores it, a new fall breaches it again", () => {
+    const m = marginedEngine();
+    m.run(
+      { type: "oracle", price: 100 },
+      { type: "deposit", account: "a", amount: 50 },
+      { type: "limit", id: 1, side: "sell", price: 100, qty: 10 },
+      { type: "limit", id: 2, side: "buy", price: 100, qty: 10, account: "a" },
+    );
+    // Long 10 from 100 on 50: MM = ceil(10·o·0.4%) = 4 at 96..100, so healthy down to 96.
+    expect(stageEvents(m.run({ type: "oracle", price: 96 }))).toEqual([]);
+    const breach = stageEvents(m.run({ type: "oracle", price: 95 }));
+    expect(breach).toMatchObject([{ account: "a", stage: "breach", equity: 0, maintenanceMargin: 4, healthPpm: 0 }]);
+    expect(m.margin.instrumentList[0]?.watched.length).toBe(1);
+    // Still in breach: no event, however it moves inside the stage.
+    expect(stageEvents(m.run({ type: "oracle", price: 95 }))).toEqual([]);
+    const restored = stageEvents(m.run({ type: "oracle", price: 99 }));
+    expect(restored).toMatchObject([{ account: "a", stage: "restored", equity: 40, maintenanceMargin: 4 }]);
+    expect(m.account("a").breached).toBe(false);
+    expect(m.margin.instrumentList[0]?.watched.length).toBe(0);
+    // Healthy again, so back on triggers: the next fall is caught by the index.
+    expect(stageEvents(m.run({ type: "oracle", price: 95 })).map((e) => e.stage)).toEqual(["breach"]);
+  });
+
+  it("restores an account in breach when another instrument's oracle moves its way", () => {
+    const m = marginedEngine();
+    const tiers = [{ maxNotional: 1_000_000, imrPpm: 200_000, mmrPpm: 100_000 }];
+    m.run(
+      { type: "instrument", symbol: "X", tiers },
+      { type: "instrument", symbol: "Y", tiers },
+      { type: "oracle", symbol: "X", price: 100 },
+      { type: "oracle", symbol: "Y", price: 100 },
+      { type: "deposit", account: "a", amount: 400 },
+      { type: "limit", id: 1, symbol: "X", side: "sell", price: 100, qty: 10 },
+      { type: "limit", id: 2, symbol: "X", side: "buy", price: 100, qty: 10, account: "a" },
+      { type: "limit", id: 3, symbol: "Y", side: "buy", price: 100, qty: 10 },
+      { type: "limit", id: 4, symbol: "Y", side: "sell", price: 100, qty: 10, account: "a" },
+    );
+    // Long X, short Y. X at 70: equity 100, MM 170 → breach.
+    expect(stageEvents(m.run({ type: "oracle", symbol: "X", price: 70 })).map((e) => e.stage)).toEqual(["breach"]);
+    // Y falls to 60: the short gains 400, equity 500 ≥ MM 130 → restored by Y's move alone.
+    const restored = stageEvents(m.run({ type: "oracle", symbol: "Y", price: 60 }));
+    expect(restored).toMatchObject([{ account: "a", stage: "restored", equity: 500, maintenanceMargin: 130 }]);
+  });
+
+  it("restores an account that trades out of its last position while in breach, with no health to report", () => {
+    const lines: string[] = [];
+    const engine = new Engine({ onEvent: (e) => lines.push(eventToJson(e)) });
+    const m = marginedEngine();
+    const commands: Command[] = [
+      { type: "oracle", price: 100 },
+      { type: "deposit", account: "a", amount: 50 },
+      { type: "limit", id: 1, side: "sell", price: 100, qty: 10 },
+      { type: "limit", id: 2, side: "buy", price: 100, qty: 10, account: "a" },
+      { type: "oracle", price: 95 },
+      { type: "limit", id: 3, side: "buy", price: 95, qty: 10 },
+      { type: "limit", id: 4, side: "sell", price: 95, qty: 10, account: "a", reduceOnly: true },
+    ];
+    for (const c of commands) engine.apply(c);
+    const events = m.run(...commands);
+    expect(stageEvents(events)).toMatchObject([
+      { stage: "breach" },
+      { stage: "restored", healthPpm: null, equity: 0, maintenanceMargin: 0 },
+    ]);
+    expect(lines.at(-1)).toBe(
+      '{"seq":11,"ts":0,"type":"liquidation_stage","account":"a","stage":"restored","healthPpm":null,"equity":0,"maintenanceMargin":0}',
+    );
+    expect(JSON.parse(lines.at(-1) as string)).toEqual(events.at(-1));
   });
 
   it("reports a long whose rising notional crosses into a bracket it cannot carry", () => {
@@ -142,15 +231,30 @@ describe("the at-risk index", () => {
     ]);
   });
 
-  it("never misses a breach: after every command each account under maintenance margin is flagged", () => {
+  it("keeps every account's stage exact after every command, and reports every change once", () => {
     fc.assert(
       fc.property(marginedFlow(3), (commands: Command[]) => {
-        const engine = new Engine();
+        const stages: StageEvent[] = [];
+        const engine = new Engine({
+          onEvent: (e) => {
+            if (e.type === "liquidation_stage") stages.push(eventToObject(e) as StageEvent);
+          },
+        });
         const margin = engine.marginEngine as MarginEngine;
+        const last = new Map<string, number>();
         for (const c of PREAMBLE) engine.apply(c);
         for (const c of commands) {
+          stages.length = 0;
           engine.apply(c);
-          for (const name of reallyBreached(margin)) expect(margin.accounts.get(name)?.breached).toBe(true);
+          for (const e of stages) {
+            const stage = e.stage === "breach" ? IN_BREACH : e.stage === "bankrupt" ? BANKRUPT : HEALTHY;
+            expect(stage).not.toBe(last.get(e.account) ?? HEALTHY); // a change, not a repeat
+            last.set(e.account, stage);
+          }
+          for (const a of margin.accounts.values()) {
+            expect(a.stage).toBe(exactStage(margin, a.name));
+            expect(last.get(a.name) ?? HEALTHY).toBe(a.stage);
+          }
         }
       }),
       { numRuns: 150 },

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { generateFlow } from "../bench/flow-generator.js";
 import { Engine } from "../exchange.js";
-import { CommandRecord } from "../protocol/commands.js";
+import { type Command, CommandRecord } from "../protocol/commands.js";
 import { eventToJson } from "../protocol/event-json.js";
 import { EngineEvent } from "../protocol/events.js";
 import { readCommand } from "../protocol/validate.js";
@@ -257,6 +257,32 @@ describe("events written from their fields", () => {
       expect([...doneAfter].filter((type) => type !== "liquidation_stage")).toEqual([]);
       expect(received).toEqual(expected);
     }
+  });
+
+  it("carries every liquidation stage, a restore with no health (null) included, byte-identical", () => {
+    const commands: Command[] = [
+      { type: "oracle", price: 100 },
+      { type: "deposit", account: "a", amount: 50 },
+      { type: "limit", id: 1, side: "sell", price: 100, qty: 20 },
+      { type: "limit", id: 2, side: "buy", price: 100, qty: 10, account: "a" },
+      { type: "oracle", price: 95 }, // breach
+      { type: "oracle", price: 90 }, // bankrupt
+      { type: "oracle", price: 99 }, // restored
+      { type: "oracle", price: 95 }, // breach
+      { type: "limit", id: 3, side: "buy", price: 95, qty: 10 },
+      { type: "limit", id: 4, side: "sell", price: 95, qty: 10, account: "a", reduceOnly: true }, // restored, no position
+    ];
+    const expected = inProcessJson(commands);
+    const stages = expected.filter((line) => line.includes('"liquidation_stage"'));
+    expect(stages.map((line) => JSON.parse(line).stage)).toEqual([
+      "breach",
+      "bankrupt",
+      "restored",
+      "breach",
+      "restored",
+    ]);
+    expect(stages.at(-1)).toContain('"healthPpm":null');
+    expect(throughHost(commands).received).toEqual(expected);
   });
 
   it("keeps the fields of every command in flight as its store grows", () => {
