@@ -11,13 +11,16 @@ import {
   accountsReport,
 } from "./liquidator/accounts-report.js";
 import type { BreachHandler } from "./liquidator/breach-handler.js";
+import type { LiquidationMode } from "./liquidator/liquidation-params.js";
 import { MarginEngine } from "./liquidator/margin-engine.js";
 
 export interface EngineOptions extends Omit<MatchingEngineOptions, "margin"> {
   /** false: no money layer (pure order-flow matching). Default true. */
   margin?: boolean;
-  /** What a margin breach does (default: a `liquidation_stage` event). */
+  /** How a change of liquidation stage is reported (default: a `liquidation_stage` event). */
   onBreach?: BreachHandler;
+  /** The liquidator: soft (default), hard (close everything at once, the baseline) or off. */
+  liquidation?: LiquidationMode;
 }
 
 export class Engine extends MatchingEngine {
@@ -26,7 +29,12 @@ export class Engine extends MatchingEngine {
 
   constructor(options: EngineOptions = {}) {
     const margin =
-      options.margin === false ? null : new MarginEngine(options.onBreach ? { onBreach: options.onBreach } : {});
+      options.margin === false
+        ? null
+        : new MarginEngine({
+            ...(options.onBreach ? { onBreach: options.onBreach } : {}),
+            mode: options.liquidation ?? "soft",
+          });
     super({ ...(options.onEvent ? { onEvent: options.onEvent } : {}), margin });
     this.marginEngine = margin;
     // Accounts, positions and funds ride in the engine state (exportState / restoreState).

@@ -48,6 +48,7 @@ const HOST_OPTIONS = {
   snapshotEvery: 0,
   stopOnMalformed: false,
   deliverFrom: 0,
+  liquidation: "soft" as const,
 };
 
 /**

@@ -43,6 +43,7 @@ export async function runRecover(argv: readonly string[]): Promise<number> {
     journalLength: report.journalLength,
     segmentsRead: report.segmentsRead,
     tornBytesCut: report.tornBytes,
+    mode: engine.marginEngine?.mode ?? "off",
     seq: engine.seq,
     clock: engine.clock,
     liveOrders: engine.liveOrderCount,

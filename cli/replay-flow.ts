@@ -5,6 +5,7 @@
  */
 import type { Readable } from "node:stream";
 import { Engine } from "../exchange.js";
+import type { LiquidationMode } from "../liquidator/liquidation-params.js";
 import type { EngineEvent } from "../protocol/events.js";
 import { type FlowFormat, readFlow } from "../protocol/flow-reader.js";
 import { isMalformedReject, type RejectCode } from "../protocol/reject-codes.js";
@@ -26,8 +27,23 @@ export interface ReplayCounts {
   /** Quote units traded (Σ price × qty), a BigInt string when it outgrows a safe integer. */
   notional: bigint;
   rejectsByReason: Record<string, number>;
-  /** Entries into liquidation: an account falling from health into breach or bankruptcy (liquidation_stage). */
-  breaches: number;
+  liquidations: LiquidationCounts;
+}
+
+/** The `liquidations` of the replay summary, counted from the liquidator's events. */
+export interface LiquidationCounts {
+  /** Entries into liquidation: an account falling from health into breach, stage 2 or bankruptcy. */
+  triggered: number;
+  /** liquidation_order events. */
+  childOrders: number;
+  /** Σ of liquidation_reduced: lots and quote units closed, penalties charged. */
+  closedQty: number;
+  closedNotional: number;
+  penalties: number;
+  /** Σ of liquidation_insurance: shortfalls of accounts left flat with negative collateral. */
+  badDebt: number;
+  /** Auto-deleveraging events (none yet: the fund is the only backstop so far). */
+  adl: number;
 }
 
 export interface ReplayOptions {
@@ -39,6 +55,8 @@ export interface ReplayOptions {
   onProgress?: (bytesRead: number) => Promise<void> | void;
   /** Each malformed line as it is found. */
   onBadLine?: (bad: BadLine) => void;
+  /** The liquidator: soft (default), hard or off. */
+  liquidation?: LiquidationMode;
 }
 
 /** What the end of a replay leaves, whichever thread the engine ran on. */
@@ -73,7 +91,7 @@ class EventCounter {
     volume: 0,
     notional: 0n,
     rejectsByReason: {},
-    breaches: 0,
+    liquidations: { triggered: 0, childOrders: 0, closedQty: 0, closedNotional: 0, penalties: 0, badDebt: 0, adl: 0 },
   };
   private notional = 0; // accumulated exactly while safe, flushed into the BigInt before it is not
   readonly listener: (e: EngineEvent) => void;
@@ -104,6 +122,17 @@ class EventCounter {
         case "liquidation_stage":
           this.countStage(e.account as string, e.stage);
           break;
+        case "liquidation_order":
+          counts.liquidations.childOrders++;
+          break;
+        case "liquidation_reduced":
+          counts.liquidations.closedQty += e.qty;
+          counts.liquidations.closedNotional += e.notional;
+          counts.liquidations.penalties += e.penalty;
+          break;
+        case "liquidation_insurance":
+          counts.liquidations.badDebt += e.badDebt;
+          break;
         default:
           break;
       }
@@ -118,7 +147,7 @@ class EventCounter {
     if (stage === "restored") this.inLiquidation.delete(account);
     else if (!this.inLiquidation.has(account)) {
       this.inLiquidation.add(account);
-      this.counts.breaches++;
+      this.counts.liquidations.triggered++;
     }
   }
 
@@ -140,7 +169,7 @@ export async function replayFlow(
     lastMalformed = { line: e.line, reason: e.reason, detail: pendingDetail };
   }, options.onEvent);
   const counts = counter.counts;
-  const engine = new Engine({ onEvent: counter.listener });
+  const engine = new Engine({ onEvent: counter.listener, liquidation: options.liquidation ?? "soft" });
   let stoppedAt: BadLine | null = null;
   let badLines = 0;
   const strict = options.strict === true;
@@ -199,7 +228,12 @@ export async function replayFlowInWorker(
     options.onBadLine?.(bad);
     if (strict) stoppedAt = bad;
   }, options.onEvent);
-  const client = new EngineClient({ ...options.client, stopOnMalformed: strict, onEvent: counter.listener });
+  const client = new EngineClient({
+    ...options.client,
+    stopOnMalformed: strict,
+    onEvent: counter.listener,
+    liquidation: options.liquidation ?? "soft",
+  });
   await client.start();
   let congested = false;
   try {

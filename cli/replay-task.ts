@@ -2,6 +2,7 @@
  * One file's replay as a pool task (`softliq replay a b … --parallel N`): runs in a pool thread,
  * in process there, and returns its summary and the first bad-line reports for the caller to print.
  */
+import type { LiquidationMode } from "../liquidator/liquidation-params.js";
 import { formatOf } from "../protocol/flow-reader.js";
 import { finalStateOf, replayFlow } from "./replay-flow.js";
 import { openSource } from "./replay-source.js";
@@ -9,7 +10,7 @@ import { type ReplaySummary, summarize } from "./replay-summary.js";
 
 export interface ReplayTaskInput {
   file: string;
-  mode: string;
+  mode: LiquidationMode;
   strict: boolean;
   /** Bad lines reported before the rest are only counted. */
   maxReported: number;
@@ -30,6 +31,7 @@ export async function replayFileTask(input: ReplayTaskInput): Promise<ReplayTask
   let reported = 0;
   const started = process.hrtime.bigint();
   const result = await replayFlow(opened.source, formatOf(input.file), {
+    liquidation: input.mode,
     strict: input.strict,
     onBadLine(bad) {
       if (reported++ < input.maxReported) {

@@ -1,6 +1,7 @@
 import { readdirSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import cliProgress from "cli-progress";
+import { isLiquidationMode, type LiquidationMode } from "../liquidator/liquidation-params.js";
 import type { EngineEvent } from "../protocol/events.js";
 import { formatOf } from "../protocol/flow-reader.js";
 import type { EngineClientOptions } from "../worker/engine-client.js";
@@ -34,7 +35,7 @@ export async function runReplay(argv: readonly string[]): Promise<number> {
   const files = args.positionals;
   if (files.length === 0) throw new UsageError("replay needs a FILE (or - for stdin)");
   const mode = stringFlag(args, "mode") ?? "soft";
-  if (mode !== "soft" && mode !== "hard" && mode !== "off") throw new UsageError("--mode is soft, hard or off");
+  if (!isLiquidationMode(mode)) throw new UsageError("--mode is soft, hard or off");
   if (files.length > 1 || args.flags.has("parallel")) return runParallel(args, files, mode);
   return runSingle(args, files[0] as string, mode);
 }
@@ -69,7 +70,7 @@ function holdsJournal(dir: string): boolean {
   }
 }
 
-async function runSingle(args: ParsedArgs, file: string, mode: string): Promise<number> {
+async function runSingle(args: ParsedArgs, file: string, mode: LiquidationMode): Promise<number> {
   const json = args.flags.has("json");
   const client = clientOptions(args);
   if (client?.journal != null && holdsJournal(client.journal.dir)) {
@@ -103,6 +104,7 @@ async function runSingle(args: ParsedArgs, file: string, mode: string): Promise<
   };
 
   const replayOptions = {
+    liquidation: mode,
     strict: args.flags.has("strict"),
     onEvent: events === null ? undefined : (e: EngineEvent) => events.writeEvent(e),
     onBadLine: reportBad,
@@ -148,7 +150,7 @@ async function runSingle(args: ParsedArgs, file: string, mode: string): Promise<
  * Several files at once, each replayed in a pool thread with a summary of its own (printed in the
  * order given). Exit: 2 when a file could not be read, else 1 when --strict stopped one, else 0.
  */
-async function runParallel(args: ParsedArgs, files: readonly string[], mode: string): Promise<number> {
+async function runParallel(args: ParsedArgs, files: readonly string[], mode: LiquidationMode): Promise<number> {
   for (const flag of ["events", "book", "accounts", "journal", "fsync", "snapshot-every", "transport"]) {
     if (args.flags.has(flag)) throw new UsageError(`--${flag} takes a single FILE`);
   }

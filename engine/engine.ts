@@ -3,12 +3,14 @@ import {
   CommandRecord,
   type CommandType,
   DEFAULT_SYMBOL,
+  EXPIRE_MAKER,
   FOK,
   GTC,
   type InstrumentSpec,
   type OrderId,
   SIDE_NAMES,
   type Side,
+  type SideCode,
 } from "../protocol/commands.js";
 import type { EventFieldSink, EventListener } from "../protocol/events.js";
 import type { RejectCode } from "../protocol/reject-codes.js";
@@ -72,11 +74,17 @@ export class Engine {
   private readonly margin: MarginHooks | null;
   private readonly sections: StateSection[] = [];
   private lastBook: OrderBook | null = null;
+  /** Set when the command being executed was rejected. */
+  private rejectedCurrent = false;
 
   constructor(options: EngineOptions = {}) {
     this.out.listener = options.onEvent ?? null;
     this.margin = options.margin ?? null;
-    this.margin?.attach({ events: this.out, books: this.books });
+    this.margin?.attach({
+      events: this.out,
+      books: this.books,
+      submitChild: (book, id, account, side, limitPrice, qty) => this.child(book, id, account, side, limitPrice, qty),
+    });
   }
 
   /** Replaces the event listener (null: events are numbered but go nowhere). */
@@ -137,8 +145,19 @@ export class Engine {
   /** Applies a command already validated into a record (the binary protocol's entry point). */
   execute(cmd: CommandRecord): void {
     this.current = cmd;
+    this.rejectedCurrent = false;
     this.dispatch(cmd);
-    if (this.margin !== null) this.margin.afterCommand();
+    if (this.margin !== null) this.margin.afterCommand(!this.rejectedCurrent);
+  }
+
+  /** A liquidator's child order (MarginControl.submitChild): runs after the command, so the taker record is free. */
+  private child(book: OrderBook, id: OrderId, account: string, side: SideCode, limitPrice: number, qty: number): void {
+    const taker = this.taker;
+    taker.reset(id, account, side, limitPrice, qty, EXPIRE_MAKER);
+    taker.liquidation = true;
+    book.take(taker);
+    if (taker.remaining === 0) return;
+    this.out.cancelled(id, book.symbol, taker.remaining, taker.expiredBySelfTrade ? "SELF_TRADE" : "IOC_REMAINDER");
   }
 
   private dispatch(cmd: CommandRecord): void {
@@ -176,6 +195,7 @@ export class Engine {
   }
 
   private reject(code: RejectCode): void {
+    this.rejectedCurrent = true;
     this.rejectInvalid(this.current, code);
   }
 

@@ -4,17 +4,22 @@
  * told about exactly the moments that matter to it. Without hooks the engine pays one null check
  * at each of these points, and orders without an account never reach the hooks at all.
  */
-import type { SideCode } from "../protocol/commands.js";
+import type { OrderId, SideCode } from "../protocol/commands.js";
 import type { RejectCode } from "../protocol/reject-codes.js";
 import type { EventStream } from "./event-stream.js";
 import type { Order } from "./order.js";
 import type { OrderBook } from "./order-book.js";
 import type { Taker } from "./taker.js";
 
-/** What the engine lends its money layer: the event channel and the books (to shrink or cancel orders). */
+/** What the engine lends its money layer: the event channel, the books, and a way to trade. */
 export interface MarginControl {
   readonly events: EventStream;
   readonly books: readonly OrderBook[];
+  /**
+   * Matches a liquidator's child order for `account` now: immediate-or-cancel (the unfilled rest
+   * is cancelled with an event), its fills flagged `liquidation`. Fills reach the hooks as usual.
+   */
+  submitChild(book: OrderBook, id: OrderId, account: string, side: SideCode, limitPrice: number, qty: number): void;
 }
 
 /** Something that can write canonical state into the state hash. */
@@ -65,8 +70,12 @@ export interface MarginHooks {
   /** After the book's oracle price changed. */
   onOracle(book: OrderBook): void;
 
-  /** After every executed command: deferred work (reduce-only upkeep, margin re-checks). */
-  afterCommand(): void;
+  /**
+   * After every command that passed validation: deferred work (reduce-only upkeep, margin
+   * re-checks, the liquidator). `accepted` is false when the engine rejected it: nothing changed,
+   * so no paced work may run either.
+   */
+  afterCommand(accepted: boolean): void;
 
   /** Writes accounts, positions and funds into the state hash, canonically. */
   writeState(out: StateWriter): void;

@@ -17,11 +17,13 @@ export class Trigger {
 
 /** An account's liquidation stage (what its last exact check found). */
 export const HEALTHY = 0;
-/** Equity below maintenance margin. */
+/** Equity below maintenance margin (or, while a soft liquidation works it, below its target health). */
 export const IN_BREACH = 1;
+/** Health below the stage-2 threshold: faster and larger slices. */
+export const STAGE2 = 2;
 /** Equity below zero: closing everything at the oracle price would not pay the losses. */
-export const BANKRUPT = 2;
-export type Stage = typeof HEALTHY | typeof IN_BREACH | typeof BANKRUPT;
+export const BANKRUPT = 3;
+export type Stage = typeof HEALTHY | typeof IN_BREACH | typeof STAGE2 | typeof BANKRUPT;
 
 export class Position {
   /** Signed lots: long > 0, short < 0. */
@@ -42,6 +44,8 @@ export class Position {
   readonly up: Trigger;
   /** Its place in its instrument's watch list (the account is in breach), or −1. */
   watchSlot = -1;
+  /** Engine time (ns) before which the soft liquidator sends no child order for this position. */
+  nextSliceAt = 0;
 
   constructor(
     readonly account: Account,

@@ -5,7 +5,7 @@
  * liquidator implements this interface and starts or stops working the account.
  */
 import type { EventStream } from "../engine/event-stream.js";
-import { type Account, BANKRUPT, IN_BREACH, type Stage } from "./account.js";
+import { type Account, BANKRUPT, IN_BREACH, STAGE2, type Stage } from "./account.js";
 import { healthPpmOf } from "./money.js";
 
 export interface BreachHandler {
@@ -18,7 +18,7 @@ export interface BreachHandler {
 
 /** The stage names of `liquidation_stage` events: the stage entered. */
 export function stageName(stage: Stage): string {
-  return stage === IN_BREACH ? "breach" : stage === BANKRUPT ? "bankrupt" : "restored";
+  return stage === IN_BREACH ? "breach" : stage === STAGE2 ? "stage2" : stage === BANKRUPT ? "bankrupt" : "restored";
 }
 
 export const reportBreach: BreachHandler = {

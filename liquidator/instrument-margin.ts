@@ -2,6 +2,7 @@
 import type { OrderBook } from "../engine/order-book.js";
 import type { Position } from "./account.js";
 import { AtRiskIndex } from "./at-risk-index.js";
+import { LiquidationSettings } from "./liquidation-params.js";
 import { DEFAULT_TIERS, TierTable } from "./margin-tiers.js";
 
 /**
@@ -18,6 +19,7 @@ export class InstrumentMargin {
   readonly takerFeePpm: number;
   /** The largest fee either side may pay: what open orders reserve. */
   readonly reserveFeePpm: number;
+  readonly liquidation: LiquidationSettings;
   readonly index = new AtRiskIndex();
   /** Positions here of accounts in breach: re-checked on every oracle update (no triggers). */
   readonly watched: Position[] = [];
@@ -28,6 +30,7 @@ export class InstrumentMargin {
     this.makerFeePpm = spec.makerFeePpm ?? DEFAULT_MAKER_FEE_PPM;
     this.takerFeePpm = spec.takerFeePpm ?? DEFAULT_TAKER_FEE_PPM;
     this.reserveFeePpm = Math.max(0, this.makerFeePpm, this.takerFeePpm);
+    this.liquidation = new LiquidationSettings(spec.liquidation);
   }
 
   get symbol(): string {

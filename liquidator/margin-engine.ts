@@ -20,10 +20,12 @@ import type { Taker } from "../engine/taker.js";
 import { BUY, type OrderId, type SideCode } from "../protocol/commands.js";
 import type { RejectCode } from "../protocol/reject-codes.js";
 import { mulDivFloor } from "../protocol/units.js";
-import { Account, BANKRUPT, HEALTHY, IN_BREACH, type Position, type Stage } from "./account.js";
+import { Account, BANKRUPT, HEALTHY, IN_BREACH, type Position, STAGE2, type Stage } from "./account.js";
 import { type BreachHandler, reportBreach } from "./breach-handler.js";
 import { placeTriggers } from "./breach-thresholds.js";
 import { InstrumentMargin } from "./instrument-margin.js";
+import { type LiquidationMode, stage2Of, targetOf } from "./liquidation-params.js";
+import { Liquidator } from "./liquidator.js";
 import {
   type AccountState,
   MARGIN_SECTION,
@@ -32,20 +34,22 @@ import {
   type PositionState,
   readMarginState,
 } from "./margin-state.js";
-import { feeOf } from "./money.js";
+import { feeOf, healthPpmOf } from "./money.js";
 import { applyFill } from "./position-trade.js";
 import { allowsChange, equityOf, requirementOf, Sweep, sweepFee } from "./pre-trade-risk.js";
 import { fitReduceOnly } from "./reduce-only.js";
 
 export interface MarginEngineOptions {
-  /** What a breach does; by default it is reported as a `liquidation_stage` event. */
+  /** How a change of stage is reported; by default as a `liquidation_stage` event. */
   onBreach?: BreachHandler;
+  /** soft (default), hard, or off (stages are reported, nothing is closed). */
+  mode?: LiquidationMode;
 }
 
 export class MarginEngine implements MarginHooks, StateSection {
   readonly sectionKey = MARGIN_SECTION;
   readonly accounts = new Map<string, Account>();
-  /** Penalties received, bad debt paid (the liquidator's; 0 until it exists). */
+  /** Penalties received less bad debt paid. */
   insuranceFund = 0;
   /** Net fees received from accounts (taker fees less maker rebates). */
   feesCollected = 0;
@@ -53,6 +57,10 @@ export class MarginEngine implements MarginHooks, StateSection {
   private books: readonly OrderBook[] = [];
   private readonly instruments: InstrumentMargin[] = [];
   private readonly breach: BreachHandler;
+  /** Null in mode off. */
+  readonly liquidator: Liquidator | null;
+  /** Accounts not healthy, in creation order: the liquidator's work list. */
+  private readonly liquidating: Account[] = [];
   private readonly sweep = new Sweep();
   /** Accounts to re-check and positions whose reduce-only orders to re-fit, after the command. */
   private readonly recheckQueue: Account[] = [];
@@ -66,11 +74,18 @@ export class MarginEngine implements MarginHooks, StateSection {
 
   constructor(options: MarginEngineOptions = {}) {
     this.breach = options.onBreach ?? reportBreach;
+    const mode = options.mode ?? "soft";
+    this.liquidator = mode === "off" ? null : new Liquidator(mode, this);
   }
 
   attach(control: MarginControl): void {
     this.events = control.events;
     this.books = control.books;
+    this.liquidator?.attach(control);
+  }
+
+  get mode(): LiquidationMode {
+    return this.liquidator?.mode ?? "off";
   }
 
   instrumentOf(book: OrderBook): InstrumentMargin {
@@ -205,6 +220,7 @@ export class MarginEngine implements MarginHooks, StateSection {
 
   onFill(book: OrderBook, price: number, qty: number, maker: Order, taker: Taker): void {
     const inst = this.instrumentOf(book);
+    if (taker.liquidation) (this.liquidator as Liquidator).onChildFill(price, qty);
     if (maker.account !== null) {
       const p = this.accountFor(maker.account).positionFor(inst);
       if (!maker.reduceOnly) addOpen(p, maker.side, -qty, maker.price);
@@ -294,7 +310,17 @@ export class MarginEngine implements MarginHooks, StateSection {
     this.refitQueue.push(p);
   }
 
-  afterCommand(): void {
+  afterCommand(accepted: boolean): void {
+    this.settleQueues();
+    // The liquidator's turn: once per accepted command (a rejected one changed nothing, not even the clock).
+    const liquidator = this.liquidator;
+    if (!accepted || liquidator === null || this.liquidating.length === 0) return;
+    liquidator.run(this.liquidating, (this.events as EventStream).ts);
+    this.settleQueues();
+  }
+
+  /** Re-fits reduce-only orders and re-checks the accounts queued by fills and transfers. */
+  private settleQueues(): void {
     const refits = this.refitQueue;
     if (refits.length > 0) {
       for (let i = 0; i < refits.length; i++) fitReduceOnly(refits[i] as Position);
@@ -362,13 +388,36 @@ export class MarginEngine implements MarginHooks, StateSection {
    * keeps its positions on the watch lists exactly while it is not healthy. Returns the stage.
    */
   private settleStage(a: Account, equity: number, mm: number): Stage {
-    const stage: Stage = mm > 0 && equity < mm ? (equity < 0 ? BANKRUPT : IN_BREACH) : HEALTHY;
+    const stage = this.stageOf(a, equity, mm);
     if (stage !== a.stage) {
+      const events = this.events as EventStream;
+      let reported = equity;
+      if (stage === HEALTHY && mm === 0 && a.collateral < 0 && this.liquidator !== null) {
+        this.liquidator.coverBadDebt(a, events); // left flat owing money: the insurance fund pays
+        reported = a.collateral;
+      }
+      if (a.stage === HEALTHY) insertBySeq(this.liquidating, a);
+      else if (stage === HEALTHY) this.liquidating.splice(this.liquidating.indexOf(a), 1);
       a.stage = stage;
-      this.breach.onStage(a, stage, equity, mm, this.events as EventStream);
+      this.breach.onStage(a, stage, reported, mm, events);
     }
     syncWatch(a);
     return stage;
+  }
+
+  /**
+   * The stage exact equity and maintenance margin give: bankrupt below zero equity, stage 2 below
+   * the stage-2 health, in breach below 100% — and, while a soft liquidation works the account,
+   * until it is back at its target health. Healthy with no position.
+   */
+  private stageOf(a: Account, equity: number, mm: number): Stage {
+    if (mm === 0) return HEALTHY;
+    if (equity < 0) return BANKRUPT;
+    const health = healthPpmOf(equity, mm);
+    if (health < stage2Of(a)) return STAGE2;
+    if (equity < mm) return IN_BREACH;
+    if (a.stage !== HEALTHY && this.liquidator?.mode === "soft" && health < targetOf(a)) return IN_BREACH;
+    return HEALTHY;
   }
 
   // ---- state ----
@@ -381,9 +430,14 @@ export class MarginEngine implements MarginHooks, StateSection {
       if (a.collateral === 0 && held.length === 0 && !a.breached) continue; // an empty account is no state
       out.update(`A ${JSON.stringify(name)} ${a.collateral} ${a.stage}\n`);
       held.sort((x, y) => (x.instrument.symbol < y.instrument.symbol ? -1 : 1));
-      for (const p of held) out.update(`P ${JSON.stringify(p.instrument.symbol)} ${p.qty} ${p.entryNotional}\n`);
+      for (const p of held) {
+        // The pacing clock only when set: states without liquidations hash as they always did.
+        const pacing = p.nextSliceAt > 0 ? ` ${p.nextSliceAt}` : "";
+        out.update(`P ${JSON.stringify(p.instrument.symbol)} ${p.qty} ${p.entryNotional}${pacing}\n`);
+      }
     }
-    out.update(`F ${this.insuranceFund} ${this.feesCollected}\n`);
+    const children = this.liquidator !== null && this.liquidator.childSeq > 0 ? ` ${this.liquidator.childSeq}` : "";
+    out.update(`F ${this.insuranceFund} ${this.feesCollected}${children}\n`);
   }
 
   /** The section of the engine state (liquidator/margin-state.ts); call between commands. */
@@ -404,6 +458,7 @@ export class MarginEngine implements MarginHooks, StateSection {
           p.down.indexed ? p.down.price : 0,
           p.up.indexed ? p.up.price : 0,
           p.reduceOnly.map((o) => o.id),
+          p.nextSliceAt,
         ],
       );
       accounts.push([a.name, a.collateral, a.stage, positions]);
@@ -413,6 +468,7 @@ export class MarginEngine implements MarginHooks, StateSection {
       insuranceFund: this.insuranceFund,
       feesCollected: this.feesCollected,
       crossedCount: this.crossedCount,
+      childSeq: this.liquidator?.childSeq ?? 0,
       accounts,
       placeQueue: this.placeQueue.map((a) => place.get(a) as number),
     };
@@ -430,6 +486,7 @@ export class MarginEngine implements MarginHooks, StateSection {
     this.recheckQueue.length = 0;
     this.refitQueue.length = 0;
     this.placeQueue.length = 0;
+    this.liquidating.length = 0;
     this.crossed.length = 0;
     this.stamp = 0;
     const books = new Map<string, OrderBook>();
@@ -441,7 +498,19 @@ export class MarginEngine implements MarginHooks, StateSection {
       const a = this.accountFor(name);
       a.collateral = collateral;
       a.stage = stage as Stage;
-      for (const [symbol, qty, entry, buyQty, buyNotional, sellQty, sellNotional, down, up, ids] of positions) {
+      for (const [
+        symbol,
+        qty,
+        entry,
+        buyQty,
+        buyNotional,
+        sellQty,
+        sellNotional,
+        down,
+        up,
+        ids,
+        nextSliceAt,
+      ] of positions) {
         const book = books.get(symbol);
         if (book === undefined) throw new Error(`cannot restore margin state: no instrument ${symbol}`);
         const inst = this.instrumentOf(book);
@@ -462,9 +531,11 @@ export class MarginEngine implements MarginHooks, StateSection {
         }
         p.down.price = down;
         p.up.price = up;
+        p.nextSliceAt = nextSliceAt;
         inst.index.index(p); // pushes only the sides with a price
       }
       syncWatch(a);
+      if (a.stage !== HEALTHY) this.liquidating.push(a); // creation order, as the list keeps it
       created.push(a);
     }
     for (const at of state.placeQueue) {
@@ -476,6 +547,7 @@ export class MarginEngine implements MarginHooks, StateSection {
     this.insuranceFund = state.insuranceFund;
     this.feesCollected = state.feesCollected;
     this.crossedCount = state.crossedCount;
+    if (this.liquidator !== null) this.liquidator.childSeq = state.childSeq;
   }
 }
 
@@ -527,4 +599,11 @@ function addOpen(p: Position, side: SideCode, qty: number, price: number): void 
     p.openSellQty += qty;
     p.openSellNotional += qty * price;
   }
+}
+
+/** Inserts an account into a list kept in creation order. */
+function insertBySeq(list: Account[], a: Account): void {
+  let at = list.length;
+  while (at > 0 && (list[at - 1] as Account).seq > a.seq) at--;
+  list.splice(at, 0, a);
 }

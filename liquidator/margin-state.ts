@@ -29,9 +29,11 @@ export type PositionState = [
   down: number,
   up: number,
   reduceOnly: OrderId[],
+  /** The soft liquidator's pacing: no child before this engine time (absent in older states: 0). */
+  nextSliceAt: number,
 ];
 
-/** [name, collateral, stage (0 healthy, 1 in breach, 2 bankrupt: account.ts), positions]. */
+/** [name, collateral, stage (0 healthy, 1 in breach, 2 stage 2, 3 bankrupt: account.ts), positions]. */
 export type AccountState = [name: string, collateral: number, stage: number, positions: PositionState[]];
 
 export interface MarginState {
@@ -39,6 +41,8 @@ export interface MarginState {
   insuranceFund: number;
   feesCollected: number;
   crossedCount: number;
+  /** Liquidation child orders sent so far (absent in older states: 0). */
+  childSeq: number;
   /** In creation order. */
   accounts: AccountState[];
   /** Accounts (places in `accounts`) whose triggers are re-placed before the next oracle update, in queue order. */
@@ -87,10 +91,11 @@ export function readMarginState(value: unknown): MarginState {
         int(p[7], name, "down trigger"),
         int(p[8], name, "up trigger"),
         list(p[9], name, "reduce-only orders").map((id) => orderId(id, name)),
+        p[10] === undefined ? 0 : int(p[10], name, "next slice time"),
       ];
     });
     const stage = int(a[2], name, "stage");
-    if (stage < 0 || stage > 2) fail(`${name} stage ${stage}`);
+    if (stage < 0 || stage > 3) fail(`${name} stage ${stage}`);
     return [name, int(a[1], name, "collateral"), stage, positions];
   });
   const placeQueue = list(v.placeQueue, "state", "placeQueue").map((x) => {
@@ -102,6 +107,7 @@ export function readMarginState(value: unknown): MarginState {
     insuranceFund: int(v.insuranceFund, "state", "insuranceFund"),
     feesCollected: int(v.feesCollected, "state", "feesCollected"),
     crossedCount: int(v.crossedCount, "state", "crossedCount"),
+    childSeq: v.childSeq === undefined ? 0 : int(v.childSeq, "state", "childSeq"),
     accounts,
     placeQueue,
   };

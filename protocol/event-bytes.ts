@@ -74,6 +74,14 @@ const STAGE = packed(',"stage":');
 const HEALTH_PPM = packed(',"healthPpm":');
 const EQUITY = packed(',"equity":');
 const MAINTENANCE_MARGIN = packed(',"maintenanceMargin":');
+const LIQUIDATION_ORDER = packed(',"type":"liquidation_order","account":');
+const LIQUIDATION_REDUCED = packed(',"type":"liquidation_reduced","account":');
+const LIQUIDATION_INSURANCE = packed(',"type":"liquidation_insurance","account":');
+const NOTIONAL = packed(',"notional":');
+const PENALTY = packed(',"penalty":');
+const POSITION = packed(',"position":');
+const BAD_DEBT = packed(',"badDebt":');
+const INSURANCE_FUND = packed(',"insuranceFund":');
 
 /** `,"command":"limit"` and the rest: command names are written raw, as eventToJson does. */
 const COMMANDS = new Map<string, Packed>(COMMAND_TYPES.map((c) => [c, packed(`,"command":"${c}"`)]));
@@ -139,6 +147,45 @@ export class EventBytesEncoder {
         p = this.int(view, p, e.equity);
         p = put(view, p, MAINTENANCE_MARGIN);
         p = this.int(view, p, e.maintenanceMargin);
+        p = put(view, p, CLOSE);
+        break;
+      case "liquidation_order":
+        p = put(view, p, LIQUIDATION_ORDER);
+        p = this.str(view, p, e.account ?? "");
+        p = put(view, p, SYMBOL);
+        p = this.str(view, p, e.symbol);
+        p = put(view, p, ID);
+        p = this.id(view, p, e.id);
+        p = this.side(view, p, e.side === "buy" ? LIMIT_BUY : LIMIT_SELL, e.side);
+        p = this.int(view, p, e.price);
+        p = put(view, p, QTY);
+        p = this.int(view, p, e.qty);
+        p = put(view, p, CLOSE);
+        break;
+      case "liquidation_reduced":
+        p = put(view, p, LIQUIDATION_REDUCED);
+        p = this.str(view, p, e.account ?? "");
+        p = put(view, p, SYMBOL);
+        p = this.str(view, p, e.symbol);
+        p = put(view, p, QTY);
+        p = this.int(view, p, e.qty);
+        p = put(view, p, NOTIONAL);
+        p = this.int(view, p, e.notional);
+        p = put(view, p, PENALTY);
+        p = this.int(view, p, e.penalty);
+        p = put(view, p, POSITION);
+        p = this.int(view, p, e.position);
+        p = put(view, p, CLOSE);
+        break;
+      case "liquidation_insurance":
+        p = put(view, p, LIQUIDATION_INSURANCE);
+        p = this.str(view, p, e.account ?? "");
+        p = put(view, p, BAD_DEBT);
+        p = this.int(view, p, e.badDebt);
+        p = put(view, p, AMOUNT);
+        p = this.int(view, p, e.amount);
+        p = put(view, p, INSURANCE_FUND);
+        p = this.int(view, p, e.insuranceFund);
         p = put(view, p, CLOSE);
         break;
       default:

@@ -5,7 +5,16 @@
  */
 import type { CommandRecord, CommandType, OrderId, Side, SideCode } from "./commands.js";
 
-export type EventType = "accepted" | "rejected" | "fill" | "cancelled" | "modified" | "liquidation_stage";
+export type EventType =
+  | "accepted"
+  | "rejected"
+  | "fill"
+  | "cancelled"
+  | "modified"
+  | "liquidation_stage"
+  | "liquidation_order"
+  | "liquidation_reduced"
+  | "liquidation_insurance";
 
 export class EngineEvent {
   seq = 0;
@@ -43,6 +52,14 @@ export class EngineEvent {
   healthPpm = 0;
   equity = 0;
   maintenanceMargin = 0;
+  /** liquidation_reduced: quote units closed (Σ price × qty of the child's fills) and the penalty on them. */
+  notional = 0;
+  penalty = 0;
+  /** liquidation_reduced: the position left (signed lots). */
+  position = 0;
+  /** liquidation_insurance: the shortfall of an account left flat with negative collateral, and the fund after paying. */
+  badDebt = 0;
+  insuranceFund = 0;
 }
 
 export type EventListener = (event: EngineEvent) => void;
@@ -177,13 +194,53 @@ export interface LiquidationStageEvent {
   maintenanceMargin: number;
 }
 
+/** The liquidator sent a child order: an immediate-or-cancel, reduce-only order of `account`. */
+export interface LiquidationOrderEvent {
+  seq: number;
+  ts: number;
+  type: "liquidation_order";
+  account: string;
+  symbol: string;
+  id: OrderId;
+  side: Side;
+  price: number;
+  qty: number;
+}
+
+/** A child order closed `qty` lots of `notional` quote units; `penalty` went to the insurance fund. */
+export interface LiquidationReducedEvent {
+  seq: number;
+  ts: number;
+  type: "liquidation_reduced";
+  account: string;
+  symbol: string;
+  qty: number;
+  notional: number;
+  penalty: number;
+  position: number;
+}
+
+/** An account left flat owed `badDebt`; the insurance fund paid `amount` of it and holds `insuranceFund`. */
+export interface LiquidationInsuranceEvent {
+  seq: number;
+  ts: number;
+  type: "liquidation_insurance";
+  account: string;
+  badDebt: number;
+  amount: number;
+  insuranceFund: number;
+}
+
 export type EventObject =
   | AcceptedEvent
   | RejectedEvent
   | FillEvent
   | CancelledEvent
   | ModifiedEvent
-  | LiquidationStageEvent;
+  | LiquidationStageEvent
+  | LiquidationOrderEvent
+  | LiquidationReducedEvent
+  | LiquidationInsuranceEvent;
 
 function acceptedObject(e: EngineEvent): AcceptedEvent {
   const o: AcceptedEvent = { seq: e.seq, ts: e.ts, type: "accepted", command: e.command ?? "tick" };
@@ -296,6 +353,40 @@ export function eventToObject(e: EngineEvent): EventObject {
         healthPpm: Number.isNaN(e.healthPpm) ? null : e.healthPpm,
         equity: e.equity,
         maintenanceMargin: e.maintenanceMargin,
+      };
+    case "liquidation_order":
+      return {
+        seq: e.seq,
+        ts: e.ts,
+        type: "liquidation_order",
+        account: e.account ?? "",
+        symbol: e.symbol,
+        id: e.id ?? 0,
+        side: e.side,
+        price: e.price,
+        qty: e.qty,
+      };
+    case "liquidation_reduced":
+      return {
+        seq: e.seq,
+        ts: e.ts,
+        type: "liquidation_reduced",
+        account: e.account ?? "",
+        symbol: e.symbol,
+        qty: e.qty,
+        notional: e.notional,
+        penalty: e.penalty,
+        position: e.position,
+      };
+    case "liquidation_insurance":
+      return {
+        seq: e.seq,
+        ts: e.ts,
+        type: "liquidation_insurance",
+        account: e.account ?? "",
+        badDebt: e.badDebt,
+        amount: e.amount,
+        insuranceFund: e.insuranceFund,
       };
   }
 }

@@ -264,6 +264,13 @@ const LIQUIDATION_KEYS: readonly (keyof LiquidationParams)[] = [
   "stage2HealthPpm",
 ];
 
+/** The highest target health accepted (100×): beyond it a liquidation would close everything anyway. */
+const MAX_TARGET_HEALTH_PPM = 100 * PPM;
+
+/**
+ * Shares and penalties are ppm up to 100%; the target health lies in [100%, 100×], stage 2 at or
+ * below 100%; participation is at least 1 ppm (0 would never close anything).
+ */
 export function validateLiquidationParams(value: unknown): LiquidationParams | null {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return null;
   const v = value as Record<string, unknown>;
@@ -272,9 +279,11 @@ export function validateLiquidationParams(value: unknown): LiquidationParams | n
     if (!(LIQUIDATION_KEYS as readonly string[]).includes(key)) return null;
     const n = v[key];
     if (!isNonNegativeSafeInteger(n)) return null;
-    if (key !== "sliceIntervalNs" && key !== "targetHealthPpm" && key !== "stage2HealthPpm" && n > PPM) {
-      return null;
-    }
+    if (key === "targetHealthPpm") {
+      if (n < PPM || n > MAX_TARGET_HEALTH_PPM) return null;
+    } else if (key === "participationPpm") {
+      if (n < 1 || n > PPM) return null;
+    } else if (key !== "sliceIntervalNs" && n > PPM) return null;
     params[key as keyof LiquidationParams] = n;
   }
   return params;

@@ -146,26 +146,39 @@ describe("softliq replay", () => {
 
   it("counts a liquidation as triggered when an account enters it from health, once per stay", async () => {
     const lines = [
+      { type: "instrument", symbol: "X", tiers: [{ maxNotional: 1_000_000, imrPpm: 200_000, mmrPpm: 100_000 }] },
       { type: "oracle", price: 100 },
-      { type: "deposit", account: "a", amount: 50 },
+      { type: "deposit", account: "a", amount: 200 },
       { type: "limit", id: 1, side: "sell", price: 100, qty: 20 },
       { type: "limit", id: 2, side: "buy", price: 100, qty: 10, account: "a" },
-      { type: "oracle", price: 95 }, // breach: triggered
-      { type: "oracle", price: 90 }, // bankrupt: the same stay
-      { type: "oracle", price: 99 }, // restored
-      { type: "oracle", price: 80 }, // straight to bankrupt: triggered again
+      // Long 10 from 100 on 200, MM 10%: equity 10·o − 800 against MM o.
+      { type: "oracle", price: 88 }, // breach (80 / 88): triggered
+      { type: "oracle", price: 79 }, // bankrupt: the same stay
+      { type: "oracle", price: 90 }, // restored
+      { type: "oracle", price: 70 }, // straight to bankrupt: triggered again
     ].map((c) => JSON.stringify(c));
     const path = file("stages.jsonl", `${lines.join("\n")}\n`);
     const stages: string[] = [];
     const result = await replayFlow(createReadStream(path), "jsonl", {
+      liquidation: "off",
       onEvent: (e) => {
         if (e.type === "liquidation_stage") stages.push(e.stage);
       },
     });
     expect(stages).toEqual(["breach", "bankrupt", "restored", "bankrupt"]);
-    expect(result.breaches).toBe(2);
-    const summary = JSON.parse(softliq(["replay", path, "--json"]).stdout.trim().split("\n").at(-1) as string);
-    expect(summary.liquidations.triggered).toBe(2);
+    expect(result.liquidations).toEqual({
+      triggered: 2,
+      childOrders: 0,
+      closedQty: 0,
+      closedNotional: 0,
+      penalties: 0,
+      badDebt: 0,
+      adl: 0,
+    });
+    const summary = JSON.parse(
+      softliq(["replay", path, "--json", "--mode", "off"]).stdout.trim().split("\n").at(-1) as string,
+    );
+    expect(summary).toMatchObject({ mode: "off", liquidations: { triggered: 2 } });
   });
 
   it("reads JSONL from stdin with -", () => {

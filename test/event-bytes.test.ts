@@ -104,6 +104,28 @@ function shapes(n: number, text: string): EngineEvent[] {
       liquidation: true,
     }),
     event({ ...common, type: "liquidation_stage", stage: text, healthPpm: n, equity: n, maintenanceMargin: n }),
+    event({
+      ...common,
+      type: "liquidation_order",
+      account: text,
+      symbol: text,
+      id: text,
+      side: "sell",
+      price: n,
+      qty: n,
+    }),
+    event({ ...common, type: "liquidation_order", account: text, symbol: text, id: n, side: "buy", price: n, qty: n }),
+    event({
+      ...common,
+      type: "liquidation_reduced",
+      account: text,
+      symbol: text,
+      qty: n,
+      notional: n,
+      penalty: n,
+      position: n,
+    }),
+    event({ ...common, type: "liquidation_insurance", account: text, badDebt: n, amount: n, insuranceFund: n }),
     // No position left: no health (null).
     event({
       ...common,
@@ -137,12 +159,14 @@ describe("JSONL events as bytes", () => {
     expect(plain.checked + accounts.checked).toBeGreaterThan(40_000);
   });
 
-  it("equals eventToJson on margined flows: liquidation stages, rejections, engine-made modifies", () => {
+  it("equals eventToJson on margined flows: the liquidator's events, rejections, engine-made modifies", () => {
     const all = new Checker();
     for (const seed of [1, 2, 3, 4, 5]) all.run(marginedFlowSample(seed));
     expect(all.refused).toBe(0);
     for (const kind of [
       "liquidation_stage",
+      "liquidation_order",
+      "liquidation_reduced",
       "rejected",
       "modified",
       "modified:reason",

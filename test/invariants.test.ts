@@ -250,13 +250,13 @@ describe("state hash", () => {
       symbol: "Y",
       takerFeePpm: 5,
       makerFeePpm: 1,
-      liquidation: { penaltyPpm: 1, targetHealthPpm: 2 },
+      liquidation: { penaltyPpm: 1, targetHealthPpm: 2_000_000 },
     });
     const b = engineWith({
       type: "instrument",
       symbol: "Y",
       makerFeePpm: 1,
-      liquidation: { targetHealthPpm: 2, penaltyPpm: 1 },
+      liquidation: { targetHealthPpm: 2_000_000, penaltyPpm: 1 },
       takerFeePpm: 5,
     });
     expect(b.engine.stateHash()).toBe(a.engine.stateHash());

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Engine } from "../exchange.js";
-import { BANKRUPT, HEALTHY, IN_BREACH } from "../liquidator/account.js";
+import { BANKRUPT, HEALTHY, IN_BREACH, STAGE2 } from "../liquidator/account.js";
 import type { MarginEngine } from "../liquidator/margin-engine.js";
 import { equityOf, maintenanceOf } from "../liquidator/pre-trade-risk.js";
 import type { Command } from "../protocol/commands.js";
@@ -10,9 +10,12 @@ import { type EventObject, eventToObject } from "../protocol/events.js";
 import { marginedFlow, PREAMBLE } from "./margin-flows.js";
 import { marginedEngine } from "./margin-helpers.js";
 
+/** These tests watch the monitoring alone: stages are reported, nothing is closed. */
+const MONITOR_ONLY = { liquidation: "off" } as const;
+
 /** 100 accounts long 10 @ 100 with collateral 100, 110, …, 1090: breach prices spread below 100. */
 function ladder() {
-  const m = marginedEngine();
+  const m = marginedEngine(MONITOR_ONLY);
   m.run({ type: "oracle", price: 100 }, { type: "limit", id: "seller", side: "sell", price: 100, qty: 1000 });
   for (let i = 0; i < 100; i++) {
     m.run(
@@ -34,8 +37,12 @@ function exactStage(margin: MarginEngine, name: string): number {
   if (a === undefined) return HEALTHY;
   const mm = maintenanceOf(a);
   const equity = equityOf(a);
-  return mm > 0 && equity < mm ? (equity < 0 ? BANKRUPT : IN_BREACH) : HEALTHY;
+  if (mm === 0 || equity >= mm) return HEALTHY;
+  if (equity < 0) return BANKRUPT;
+  return equity * 1_000_000 < 800_000 * mm ? STAGE2 : IN_BREACH; // the default stage-2 health, 80%
 }
+
+const STAGES: Record<string, number> = { restored: HEALTHY, breach: IN_BREACH, stage2: STAGE2, bankrupt: BANKRUPT };
 
 type StageEvent = Extract<EventObject, { type: "liquidation_stage" }>;
 
@@ -75,7 +82,7 @@ describe("the at-risk index", () => {
     expect(stages.map((e) => e.account)).toEqual(expected);
     expect(stages[0]).toMatchObject({ stage: "bankrupt" });
     for (const e of stages) {
-      expect(e.stage).toBe(e.equity < 0 ? "bankrupt" : "breach");
+      expect(e.stage).toBe(e.equity < 0 ? "bankrupt" : (e.healthPpm as number) < 800_000 ? "stage2" : "breach");
       expect((e.healthPpm as number) < 1_000_000 && e.equity < e.maintenanceMargin).toBe(true);
     }
   });
@@ -98,8 +105,8 @@ describe("the at-risk index", () => {
     }
   });
 
-  it("reports each change of stage once: breach, bankrupt, restored", () => {
-    const m = marginedEngine();
+  it("reports each change of stage once: stage 2, bankrupt, restored", () => {
+    const m = marginedEngine(MONITOR_ONLY);
     m.run(
       { type: "oracle", price: 100 },
       { type: "deposit", account: "a", amount: 50 },
@@ -107,43 +114,48 @@ describe("the at-risk index", () => {
       { type: "limit", id: 2, side: "sell", price: 100, qty: 10, account: "a" },
     );
     const stages = () => stageEvents(m.events).map((e) => e.stage);
-    // Short 10 from 100 on 50: at 105 equity 0 < MM 5; at 106 equity −10.
+    // Short 10 from 100 on 50: at 105 equity 0 < MM 5 (health 0: below stage 2's 80%); at 106 equity −10.
     m.run({ type: "oracle", price: 105 });
-    expect(stages()).toEqual(["breach"]);
+    expect(stages()).toEqual(["stage2"]);
     m.run({ type: "oracle", price: 106 }, { type: "oracle", price: 107 });
-    expect(stages()).toEqual(["breach", "bankrupt"]);
+    expect(stages()).toEqual(["stage2", "bankrupt"]);
     m.run({ type: "deposit", account: "a", amount: 1000 });
     expect(m.account("a").breached).toBe(false);
-    expect(stages()).toEqual(["breach", "bankrupt", "restored"]);
+    expect(stages()).toEqual(["stage2", "bankrupt", "restored"]);
     m.run({ type: "oracle", price: 300 });
-    expect(stages()).toEqual(["breach", "bankrupt", "restored", "bankrupt"]);
+    expect(stages()).toEqual(["stage2", "bankrupt", "restored", "bankrupt"]);
   });
 
   it("watches an account in breach on every oracle move: a recovery restores it, a new fall breaches it again", () => {
-    const m = marginedEngine();
+    const m = marginedEngine(MONITOR_ONLY);
     m.run(
+      { type: "instrument", symbol: "X", tiers: [{ maxNotional: 1_000_000, imrPpm: 200_000, mmrPpm: 100_000 }] },
       { type: "oracle", price: 100 },
-      { type: "deposit", account: "a", amount: 50 },
+      { type: "deposit", account: "a", amount: 200 },
       { type: "limit", id: 1, side: "sell", price: 100, qty: 10 },
       { type: "limit", id: 2, side: "buy", price: 100, qty: 10, account: "a" },
     );
-    // Long 10 from 100 on 50: MM = ceil(10·o·0.4%) = 4 at 96..100, so healthy down to 96.
-    expect(stageEvents(m.run({ type: "oracle", price: 96 }))).toEqual([]);
-    const breach = stageEvents(m.run({ type: "oracle", price: 95 }));
-    expect(breach).toMatchObject([{ account: "a", stage: "breach", equity: 0, maintenanceMargin: 4, healthPpm: 0 }]);
+    // Long 10 from 100 on 200, MM 10%: equity 10·o − 800 against MM o, so healthy down to 89.
+    expect(stageEvents(m.run({ type: "oracle", price: 89 }))).toEqual([]);
+    const breach = stageEvents(m.run({ type: "oracle", price: 88 }));
+    expect(breach).toMatchObject([
+      { account: "a", stage: "breach", equity: 80, maintenanceMargin: 88, healthPpm: 909090 },
+    ]);
     expect(m.margin.instrumentList[0]?.watched.length).toBe(1);
     // Still in breach: no event, however it moves inside the stage.
-    expect(stageEvents(m.run({ type: "oracle", price: 95 }))).toEqual([]);
-    const restored = stageEvents(m.run({ type: "oracle", price: 99 }));
-    expect(restored).toMatchObject([{ account: "a", stage: "restored", equity: 40, maintenanceMargin: 4 }]);
+    expect(stageEvents(m.run({ type: "oracle", price: 87 }))).toEqual([]);
+    // Deeper: 60 / 86 is below stage 2's 80%.
+    expect(stageEvents(m.run({ type: "oracle", price: 86 }))).toMatchObject([{ stage: "stage2", healthPpm: 697674 }]);
+    const restored = stageEvents(m.run({ type: "oracle", price: 90 }));
+    expect(restored).toMatchObject([{ account: "a", stage: "restored", equity: 100, maintenanceMargin: 90 }]);
     expect(m.account("a").breached).toBe(false);
     expect(m.margin.instrumentList[0]?.watched.length).toBe(0);
     // Healthy again, so back on triggers: the next fall is caught by the index.
-    expect(stageEvents(m.run({ type: "oracle", price: 95 })).map((e) => e.stage)).toEqual(["breach"]);
+    expect(stageEvents(m.run({ type: "oracle", price: 88 })).map((e) => e.stage)).toEqual(["breach"]);
   });
 
   it("restores an account in breach when another instrument's oracle moves its way", () => {
-    const m = marginedEngine();
+    const m = marginedEngine(MONITOR_ONLY);
     const tiers = [{ maxNotional: 1_000_000, imrPpm: 200_000, mmrPpm: 100_000 }];
     m.run(
       { type: "instrument", symbol: "X", tiers },
@@ -157,7 +169,7 @@ describe("the at-risk index", () => {
       { type: "limit", id: 4, symbol: "Y", side: "sell", price: 100, qty: 10, account: "a" },
     );
     // Long X, short Y. X at 70: equity 100, MM 170 → breach.
-    expect(stageEvents(m.run({ type: "oracle", symbol: "X", price: 70 })).map((e) => e.stage)).toEqual(["breach"]);
+    expect(stageEvents(m.run({ type: "oracle", symbol: "X", price: 70 })).map((e) => e.stage)).toEqual(["stage2"]);
     // Y falls to 60: the short gains 400, equity 500 ≥ MM 130 → restored by Y's move alone.
     const restored = stageEvents(m.run({ type: "oracle", symbol: "Y", price: 60 }));
     expect(restored).toMatchObject([{ account: "a", stage: "restored", equity: 500, maintenanceMargin: 130 }]);
@@ -165,8 +177,8 @@ describe("the at-risk index", () => {
 
   it("restores an account that trades out of its last position while in breach, with no health to report", () => {
     const lines: string[] = [];
-    const engine = new Engine({ onEvent: (e) => lines.push(eventToJson(e)) });
-    const m = marginedEngine();
+    const engine = new Engine({ ...MONITOR_ONLY, onEvent: (e) => lines.push(eventToJson(e)) });
+    const m = marginedEngine(MONITOR_ONLY);
     const commands: Command[] = [
       { type: "oracle", price: 100 },
       { type: "deposit", account: "a", amount: 50 },
@@ -179,7 +191,7 @@ describe("the at-risk index", () => {
     for (const c of commands) engine.apply(c);
     const events = m.run(...commands);
     expect(stageEvents(events)).toMatchObject([
-      { stage: "breach" },
+      { stage: "stage2" },
       { stage: "restored", healthPpm: null, equity: 0, maintenanceMargin: 0 },
     ]);
     expect(lines.at(-1)).toBe(
@@ -189,7 +201,7 @@ describe("the at-risk index", () => {
   });
 
   it("reports a long whose rising notional crosses into a bracket it cannot carry", () => {
-    const m = marginedEngine();
+    const m = marginedEngine(MONITOR_ONLY);
     m.run(
       {
         type: "instrument",
@@ -210,7 +222,7 @@ describe("the at-risk index", () => {
   });
 
   it("catches a breach that takes moves on two instruments, each harmless alone", () => {
-    const m = marginedEngine();
+    const m = marginedEngine(MONITOR_ONLY);
     const tiers = [{ maxNotional: 1_000_000, imrPpm: 200_000, mmrPpm: 100_000 }];
     m.run(
       { type: "instrument", symbol: "X", tiers },
@@ -236,6 +248,7 @@ describe("the at-risk index", () => {
       fc.property(marginedFlow(3), (commands: Command[]) => {
         const stages: StageEvent[] = [];
         const engine = new Engine({
+          ...MONITOR_ONLY,
           onEvent: (e) => {
             if (e.type === "liquidation_stage") stages.push(eventToObject(e) as StageEvent);
           },
@@ -247,7 +260,7 @@ describe("the at-risk index", () => {
           stages.length = 0;
           engine.apply(c);
           for (const e of stages) {
-            const stage = e.stage === "breach" ? IN_BREACH : e.stage === "bankrupt" ? BANKRUPT : HEALTHY;
+            const stage = STAGES[e.stage] as number;
             expect(stage).not.toBe(last.get(e.account) ?? HEALTHY); // a change, not a repeat
             last.set(e.account, stage);
           }
@@ -263,7 +276,7 @@ describe("the at-risk index", () => {
 
   it("emits liquidation_stage events with a fixed field order", () => {
     const events: string[] = [];
-    const engine = new Engine({ onEvent: (e) => events.push(JSON.stringify(eventToObject(e))) });
+    const engine = new Engine({ ...MONITOR_ONLY, onEvent: (e) => events.push(JSON.stringify(eventToObject(e))) });
     for (const c of [
       { type: "oracle", price: 100 },
       { type: "deposit", account: "a", amount: 10 },
@@ -274,7 +287,7 @@ describe("the at-risk index", () => {
       engine.apply(c);
     }
     expect(events.at(-1)).toBe(
-      '{"seq":7,"ts":0,"type":"liquidation_stage","account":"a","stage":"breach","healthPpm":0,"equity":0,"maintenanceMargin":4}',
+      '{"seq":7,"ts":0,"type":"liquidation_stage","account":"a","stage":"stage2","healthPpm":0,"equity":0,"maintenanceMargin":4}',
     );
   });
 });

@@ -1,4 +1,4 @@
-import { Engine } from "../exchange.js";
+import { Engine, type EngineOptions } from "../exchange.js";
 import type { Account } from "../liquidator/account.js";
 import type { MarginEngine } from "../liquidator/margin-engine.js";
 import type { Command } from "../protocol/commands.js";
@@ -14,9 +14,9 @@ export interface Margined {
 }
 
 /** The composed engine (matching + margin), recording every event as a plain object. */
-export function marginedEngine(): Margined {
+export function marginedEngine(options: Omit<EngineOptions, "onEvent"> = {}): Margined {
   const events: EventObject[] = [];
-  const engine = new Engine({ onEvent: (e) => events.push(eventToObject(e)) });
+  const engine = new Engine({ ...options, onEvent: (e) => events.push(eventToObject(e)) });
   const margin = engine.marginEngine as MarginEngine;
   return {
     engine,

@@ -158,6 +158,9 @@ const SCENARIOS: Record<Exclude<RejectCode, (typeof MARGIN_CODES)[number] | "UNK
     { type: "instrument", symbol: "Z", liquidation: { penaltyPpm: 2_000_000 } },
     { type: "instrument", symbol: "Z", liquidation: { unknown: 1 } },
     { type: "instrument", symbol: "Z", liquidation: [] },
+    { type: "instrument", symbol: "Z", liquidation: { targetHealthPpm: 999_999 } }, // a target below 100%
+    { type: "instrument", symbol: "Z", liquidation: { stage2HealthPpm: 1_000_001 } },
+    { type: "instrument", symbol: "Z", liquidation: { participationPpm: 0 } },
   ],
   DUPLICATE_ID: [
     limit(1, "buy", 99, 1),

@@ -183,7 +183,14 @@ function throughHost(commands: readonly unknown[]): {
   });
   const sink = Object.assign(new SlotBuffer(64), { flushes: 0, maxRecordSlots: 1 << 16, flush() {} });
   const host = new EngineHost(
-    { journalDir: null, fsync: { kind: "off" }, snapshotEvery: 0, stopOnMalformed: false, deliverFrom: 0 },
+    {
+      journalDir: null,
+      fsync: { kind: "off" },
+      snapshotEvery: 0,
+      stopOnMalformed: false,
+      deliverFrom: 0,
+      liquidation: "soft",
+    },
     sink,
   );
   const positions = new Int32Array(commandBuffer.length);
@@ -245,7 +252,7 @@ describe("events written from their fields", () => {
     expect(received).toEqual(inProcessJson(commands));
   });
 
-  it("carries margined flows, their rejections and liquidation_stage events in binary, byte-identical", () => {
+  it("carries margined flows, their rejections and the liquidator's events in binary, byte-identical", () => {
     for (const seed of [1, 2, 3]) {
       const commands = marginedFlowSample(seed);
       const expected = inProcessJson(commands);
@@ -254,35 +261,43 @@ describe("events written from their fields", () => {
       const { received, textRecords, doneAfter } = throughHost(commands);
       expect(textRecords).toBe(0);
       // A DONE record closes a command only after an event written from an object (the liquidator's).
-      expect([...doneAfter].filter((type) => type !== "liquidation_stage")).toEqual([]);
+      expect([...doneAfter].filter((type) => !type.startsWith("liquidation_"))).toEqual([]);
       expect(received).toEqual(expected);
     }
   });
 
-  it("carries every liquidation stage, a restore with no health (null) included, byte-identical", () => {
+  it("carries the liquidator's events in binary, byte-identical: child orders, reductions, insurance, null health", () => {
     const commands: Command[] = [
-      { type: "oracle", price: 100 },
-      { type: "deposit", account: "a", amount: 50 },
-      { type: "limit", id: 1, side: "sell", price: 100, qty: 20 },
-      { type: "limit", id: 2, side: "buy", price: 100, qty: 10, account: "a" },
-      { type: "oracle", price: 95 }, // breach
-      { type: "oracle", price: 90 }, // bankrupt
-      { type: "oracle", price: 99 }, // restored
-      { type: "oracle", price: 95 }, // breach
-      { type: "limit", id: 3, side: "buy", price: 95, qty: 10 },
-      { type: "limit", id: 4, side: "sell", price: 95, qty: 10, account: "a", reduceOnly: true }, // restored, no position
+      {
+        type: "instrument",
+        symbol: "X",
+        tiers: [{ maxNotional: 1e12, imrPpm: 100_000, mmrPpm: 50_000 }],
+        liquidation: { sliceIntervalNs: 1000 },
+      },
+      { type: "oracle", price: 1000 },
+      { type: "deposit", account: "a", amount: 10_000 },
+      { type: "limit", id: 1, side: "sell", price: 1000, qty: 100 },
+      { type: "limit", id: 2, side: "buy", price: 1000, qty: 100, account: "a" },
+      ...Array.from(
+        { length: 20 },
+        (_, i): Command => ({ type: "limit", id: `b${i}`, side: "buy", price: 950 - i, qty: 50 }),
+      ),
+      { type: "oracle", price: 945, ts: 1000 }, // breach: one child closes what restores 125%
+      ...Array.from({ length: 20 }, (_, i): Command => ({ type: "cancel", id: `b${i}` })),
+      { type: "limit", id: "low", side: "buy", price: 496, qty: 100 },
+      { type: "oracle", price: 500, ts: 2000 }, // bankrupt: closed at once, the fund pays what it holds
     ];
     const expected = inProcessJson(commands);
-    const stages = expected.filter((line) => line.includes('"liquidation_stage"'));
-    expect(stages.map((line) => JSON.parse(line).stage)).toEqual([
-      "breach",
-      "bankrupt",
-      "restored",
-      "breach",
-      "restored",
-    ]);
-    expect(stages.at(-1)).toContain('"healthPpm":null');
-    expect(throughHost(commands).received).toEqual(expected);
+    const types = (type: string) =>
+      expected.filter((line) => line.includes(`"type":"${type}"`)).map((l) => JSON.parse(l));
+    expect(types("liquidation_stage").map((e) => e.stage)).toEqual(["breach", "restored", "bankrupt", "restored"]);
+    expect(types("liquidation_stage").at(-1).healthPpm).toBeNull();
+    expect(types("liquidation_order")).toHaveLength(2);
+    expect(types("liquidation_reduced").map((e) => e.position)).toEqual([76, 0]);
+    expect(types("liquidation_insurance")).toMatchObject([{ account: "a", amount: 114, insuranceFund: 0 }]);
+    const { received, textRecords } = throughHost(commands);
+    expect(textRecords).toBe(0);
+    expect(received).toEqual(expected);
   });
 
   it("keeps the fields of every command in flight as its store grows", () => {

@@ -9,6 +9,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import Denque from "denque";
+import type { LiquidationMode } from "../liquidator/liquidation-params.js";
 import { type Command, CommandRecord, type CommandType, type OrderId } from "../protocol/commands.js";
 import { EngineEvent, type EventListener, type EventObject, eventToObject } from "../protocol/events.js";
 import type { RejectCode } from "../protocol/reject-codes.js";
@@ -75,6 +76,8 @@ export interface EngineClientOptions {
   iteratorHighWater?: number;
   /** The worker entry (default: engine-worker.js beside this module, or dist/ when run from sources). */
   workerUrl?: URL;
+  /** The liquidator: soft (default), hard or off, as for the in-process Engine. */
+  liquidation?: LiquidationMode;
 }
 
 /** A command that did not reach the journal before the worker died, or a client that failed. */
@@ -467,6 +470,7 @@ export class EngineClient {
         snapshotEvery: this.journal?.snapshotEvery ?? 0,
         stopOnMalformed: this.options.stopOnMalformed === true,
         deliverFrom,
+        liquidation: this.options.liquidation ?? "soft",
       },
     };
     const url = this.options.workerUrl ?? defaultWorkerUrl();

@@ -7,6 +7,7 @@
 import { rmSync } from "node:fs";
 import { exportState } from "../engine/state-snapshot.js";
 import { Engine } from "../exchange.js";
+import type { LiquidationMode } from "../liquidator/liquidation-params.js";
 import { isMalformedReject } from "../protocol/reject-codes.js";
 import { CommandDecoder } from "../protocol/wire/command-codec.js";
 import { encodeEvent, WireEventWriter } from "../protocol/wire/event-codec.js";
@@ -32,7 +33,7 @@ import {
   writeTextInPieces,
 } from "../protocol/wire/records.js";
 import { applyRecord, isJournaled } from "./apply-record.js";
-import { type FsyncPolicy, JournalWriter, listSegments } from "./journal.js";
+import { type FsyncPolicy, JournalWriter, journalMode, listSegments, recordJournalMode } from "./journal.js";
 import { recover } from "./recovery.js";
 import { listSnapshots, pruneSnapshots, writeSnapshot } from "./snapshot-store.js";
 
@@ -53,6 +54,8 @@ export interface HostOptions {
   stopOnMalformed: boolean;
   /** Recovery re-sends the events of journaled commands from this index (those the client lacks). */
   deliverFrom: number;
+  /** The liquidator's mode (a journal keeps the mode it was written in). */
+  liquidation: LiquidationMode;
 }
 
 /** The reply to CONTROL_QUERY. */
@@ -86,14 +89,16 @@ export class EngineHost {
   ) {
     const dir = options.journalDir;
     if (dir === null) {
-      this.engine = new Engine();
+      this.engine = new Engine({ liquidation: options.liquidation });
       this.journal = null;
     } else {
       const report = recover(dir, {
         deliverFrom: options.deliverFrom,
         onEvent: (e) => encodeEvent(sink, this.intern, e),
         onCommandDone: (index) => this.done(index, false),
+        liquidation: options.liquidation,
       });
+      if (journalMode(dir) === null) recordJournalMode(dir, options.liquidation);
       this.engine = report.engine;
       this.index = report.journalLength;
       this.journal = new JournalWriter(dir, this.index, options.fsync, null);

@@ -15,6 +15,7 @@
  */
 import {
   closeSync,
+  existsSync,
   fsyncSync,
   ftruncateSync,
   openSync,
@@ -24,6 +25,7 @@ import {
   writevSync,
 } from "node:fs";
 import { join } from "node:path";
+import { isLiquidationMode, type LiquidationMode } from "../liquidator/liquidation-params.js";
 import type { InstrumentSpec } from "../protocol/commands.js";
 import { crc32 } from "../protocol/wire/crc32.js";
 import type { InternReader } from "../protocol/wire/intern.js";
@@ -235,6 +237,33 @@ function writeVectors(fd: number, pieces: Uint8Array[]): void {
     writeAll(fd, piece.subarray(written));
     written = 0;
   }
+}
+
+/** The file that records the liquidation mode a journal directory was written in. */
+const MODE_FILE = "liquidation-mode";
+
+/**
+ * The liquidation mode recorded in a journal directory (null: none recorded). The same commands
+ * in another mode give other events, so recovery must replay in the mode the journal was written in.
+ */
+export function journalMode(dir: string): LiquidationMode | null {
+  const path = join(dir, MODE_FILE);
+  if (!existsSync(path)) return null;
+  const text = readFileSync(path, "utf8").trim();
+  if (!isLiquidationMode(text)) throw new RecoveryError(`${path} names no liquidation mode: ${JSON.stringify(text)}`);
+  return text;
+}
+
+/** Records the mode of a new journal directory (written and fsynced before the first command). */
+export function recordJournalMode(dir: string, mode: LiquidationMode): void {
+  const fd = openSync(join(dir, MODE_FILE), "w");
+  try {
+    writeSync(fd, `${mode}\n`);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  fsyncDir(dir);
 }
 
 /** fsync of a directory makes a created or renamed entry durable. */

@@ -6,13 +6,14 @@
 
 import { restoreState } from "../engine/state-snapshot.js";
 import { Engine } from "../exchange.js";
+import type { LiquidationMode } from "../liquidator/liquidation-params.js";
 import type { EventListener } from "../protocol/events.js";
 import { CommandDecoder } from "../protocol/wire/command-codec.js";
 import { InternReader } from "../protocol/wire/intern.js";
 import { recordSlots } from "../protocol/wire/record-size.js";
 import { KIND_COMMAND, KIND_REJECT_LINE } from "../protocol/wire/records.js";
 import { applyRecord } from "./apply-record.js";
-import { cutSegment, listSegments, RecoveryError, readSegment } from "./journal.js";
+import { cutSegment, journalMode, listSegments, RecoveryError, readSegment } from "./journal.js";
 import { listSnapshots, loadSnapshot } from "./snapshot-store.js";
 
 export interface RecoverOptions {
@@ -23,6 +24,11 @@ export interface RecoverOptions {
   onCommandDone?: (index: number) => void;
   /** Truncate a torn last frame on disk (default: true). */
   cut?: boolean;
+  /**
+   * The liquidation mode the journal must have been written in (default: whatever it was written
+   * in, recorded in the directory; soft for a journal that recorded none).
+   */
+  liquidation?: LiquidationMode;
 }
 
 export interface RecoveryReport {
@@ -43,6 +49,13 @@ export { RecoveryError };
 export function recover(dir: string, options: RecoverOptions = {}): RecoveryReport {
   const deliverFrom = options.deliverFrom ?? Number.POSITIVE_INFINITY;
   const skippedSnapshots: RecoveryReport["skippedSnapshots"] = [];
+  const recorded = journalMode(dir);
+  if (options.liquidation !== undefined && recorded !== null && recorded !== options.liquidation) {
+    throw new RecoveryError(
+      `journal in ${dir} was written with liquidation mode ${recorded}, not ${options.liquidation}`,
+    );
+  }
+  const liquidation = recorded ?? options.liquidation ?? "soft";
   let engine: Engine | null = null;
   let start = 0;
   let snapshotIndex: number | null = null;
@@ -53,7 +66,7 @@ export function recover(dir: string, options: RecoverOptions = {}): RecoveryRepo
       continue;
     }
     try {
-      engine = restoreState(state, new Engine());
+      engine = restoreState(state, new Engine({ liquidation }));
     } catch (err) {
       skippedSnapshots.push({ index, reason: (err as Error).message });
       continue;
@@ -62,7 +75,7 @@ export function recover(dir: string, options: RecoverOptions = {}): RecoveryRepo
     snapshotIndex = index;
     break;
   }
-  if (engine === null) engine = new Engine();
+  if (engine === null) engine = new Engine({ liquidation });
 
   let delivering = false;
   const onEvent = options.onEvent;

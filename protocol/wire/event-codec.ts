@@ -10,6 +10,10 @@
  *   cancelled  seq, ts, id, symbol, remaining, reason
  *   modified   seq, ts, id, symbol, price, qty, prevPrice, prevQty, reason
  *   liquidation_stage   seq, ts, account, stage, healthPpm, equity, maintenanceMargin
+ *   liquidator (type 7; which event in the command bits, unused by these events):
+ *     liquidation_order      seq, ts, account, symbol, id, price, qty (side in the side bit)
+ *     liquidation_reduced    seq, ts, account, symbol, qty, notional, penalty, position
+ *     liquidation_insurance  seq, ts, account, badDebt, amount, insuranceFund
  *   accepted, as sent   seq, ts: the accepted event of the command being executed whose fields
  *              (id, symbol, price, qty, account, amount) are that command's own; the receiver,
  *              which sent the command, fills them from its copy (a SentSource)
@@ -41,6 +45,7 @@ const CANCELLED = 3;
 const MODIFIED = 4;
 const ACCEPTED_AS_SENT = 5;
 const LIQUIDATION_STAGE = 6;
+const LIQUIDATOR = 7;
 const TYPES: readonly EventType[] = [
   "accepted",
   "rejected",
@@ -49,7 +54,16 @@ const TYPES: readonly EventType[] = [
   "modified",
   "accepted",
   "liquidation_stage",
+  "liquidation_order",
 ];
+/** Type 7's events, by the code in the command bits. */
+const LIQUIDATOR_TYPES: readonly (EventType | null)[] = [
+  null,
+  "liquidation_order",
+  "liquidation_reduced",
+  "liquidation_insurance",
+];
+const LIQUIDATOR_SLOTS = [0, 8, 9, 7];
 const LIQUIDATION_STAGE_SLOTS = 8;
 export const ACCEPTED_AS_SENT_SLOTS = 3;
 
@@ -203,9 +217,73 @@ export function encodeEvent(sink: SlotSink, intern: InternWriter, e: EngineEvent
       f[at + 7] = e.maintenanceMargin;
       return;
     }
+    case "liquidation_order":
+    case "liquidation_reduced":
+    case "liquidation_insurance":
+      writeLiquidatorEvent(sink, intern, e);
+      return;
     default:
       writeText(sink, KIND_TEXT | (TEXT_EVENT << 4), JSON.stringify(e));
   }
+}
+
+function writeLiquidatorEvent(sink: SlotSink, intern: InternWriter, e: EngineEvent): void {
+  const sub = LIQUIDATOR_TYPES.indexOf(e.type);
+  intern.room(sink);
+  const account = intern.codeOrNull(sink, e.account);
+  const symbol = sub === 3 ? 0 : intern.symbolCode(sink, e.symbol);
+  const id = sub === 1 ? encodeId(sink, intern, e.id) : 0;
+  const at = sink.reserve(LIQUIDATOR_SLOTS[sub] as number);
+  const f = sink.f64;
+  f[at] = KIND_EVENT | (LIQUIDATOR << 4) | (sub << 7) | ((e.side === "sell" ? 1 : 0) << 11);
+  f[at + 1] = e.seq;
+  f[at + 2] = e.ts;
+  f[at + 3] = account;
+  if (sub === 1) {
+    f[at + 4] = symbol;
+    f[at + 5] = id;
+    f[at + 6] = e.price;
+    f[at + 7] = e.qty;
+  } else if (sub === 2) {
+    f[at + 4] = symbol;
+    f[at + 5] = e.qty;
+    f[at + 6] = e.notional;
+    f[at + 7] = e.penalty;
+    f[at + 8] = e.position;
+  } else {
+    f[at + 4] = e.badDebt;
+    f[at + 5] = e.amount;
+    f[at + 6] = e.insuranceFund;
+  }
+}
+
+function decodeLiquidatorEvent(
+  f64: Float64Array,
+  at: number,
+  intern: InternReader,
+  e: EngineEvent,
+  sub: number,
+): number {
+  e.type = LIQUIDATOR_TYPES[sub] as EventType;
+  e.command = null;
+  e.account = intern.getOrNull(f64[at + 3] as number);
+  if (sub === 1) {
+    e.symbol = intern.get(f64[at + 4] as number);
+    e.id = decodeId(intern, f64[at + 5] as number);
+    e.price = f64[at + 6] as number;
+    e.qty = f64[at + 7] as number;
+  } else if (sub === 2) {
+    e.symbol = intern.get(f64[at + 4] as number);
+    e.qty = f64[at + 5] as number;
+    e.notional = f64[at + 6] as number;
+    e.penalty = f64[at + 7] as number;
+    e.position = f64[at + 8] as number;
+  } else {
+    e.badDebt = f64[at + 4] as number;
+    e.amount = f64[at + 5] as number;
+    e.insuranceFund = f64[at + 6] as number;
+  }
+  return LIQUIDATOR_SLOTS[sub] as number;
 }
 
 function writeAccepted(
@@ -567,6 +645,8 @@ export function eventSlots(h: number): number {
       return ACCEPTED_AS_SENT_SLOTS;
     case LIQUIDATION_STAGE:
       return LIQUIDATION_STAGE_SLOTS;
+    case LIQUIDATOR:
+      return LIQUIDATOR_SLOTS[(h >>> 7) & 15] as number;
     default:
       return 10;
   }
@@ -586,6 +666,12 @@ export function decodeEvent(
   const h = f64[at] as number;
   const type = (h >>> 4) & 7;
   e.type = TYPES[type] as EventType;
+  if (type === LIQUIDATOR) {
+    e.seq = f64[at + 1] as number;
+    e.ts = f64[at + 2] as number;
+    e.side = (h >>> 11) & 1 ? "sell" : "buy";
+    return decodeLiquidatorEvent(f64, at, intern, e, (h >>> 7) & 15);
+  }
   const command = (h >>> 7) & 15;
   e.command = command === 0 ? null : (COMMAND_TYPES[command - 1] as CommandType);
   e.side = (h >>> 11) & 1 ? "sell" : "buy";

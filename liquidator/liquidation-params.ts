@@ -1,0 +1,73 @@
+/**
+ * The liquidator's parameters per instrument (`instrument.liquidation`, each field optional) and
+ * the project's defaults, and the liquidation modes.
+ */
+import type { LiquidationParams } from "../protocol/commands.js";
+import { PPM } from "../protocol/units.js";
+import type { Account } from "./account.js";
+
+/** soft: gradual reduction to the target health; hard: the whole position at once (the baseline); off: report only. */
+export type LiquidationMode = "soft" | "hard" | "off";
+
+export const LIQUIDATION_MODES: readonly LiquidationMode[] = ["soft", "hard", "off"];
+
+export function isLiquidationMode(value: unknown): value is LiquidationMode {
+  return value === "soft" || value === "hard" || value === "off";
+}
+
+/**
+ * Defaults: restore to 125% health; child orders at most 1% from the oracle and at most 10% of
+ * the opposite depth inside that bound; one child per account and instrument every 100 ms; a 0.5%
+ * penalty on the notional closed; stage 2 below 80% health.
+ */
+export const DEFAULT_LIQUIDATION: Readonly<Required<LiquidationParams>> = {
+  targetHealthPpm: 1_250_000,
+  maxSlippagePpm: 10_000,
+  participationPpm: 100_000,
+  sliceIntervalNs: 100_000_000,
+  penaltyPpm: 5_000,
+  stage2HealthPpm: 800_000,
+};
+
+export class LiquidationSettings {
+  /** The health (ppm of maintenance margin) a soft liquidation restores; ≥ 100%. */
+  readonly targetHealthPpm: number;
+  /** A child order's limit price lies at most this far from the oracle price. */
+  readonly maxSlippagePpm: number;
+  /** A child order takes at most this share of the opposite depth inside the bound. */
+  readonly participationPpm: number;
+  /** At most one child order per account and instrument per interval (ns). */
+  readonly sliceIntervalNs: number;
+  /** Charged on the notional a liquidation closed, paid to the insurance fund. */
+  readonly penaltyPpm: number;
+  /** Below this health (≤ 100%): stage 2, slices twice as large and twice as frequent. */
+  readonly stage2HealthPpm: number;
+
+  constructor(spec: LiquidationParams | null) {
+    const d = DEFAULT_LIQUIDATION;
+    this.targetHealthPpm = spec?.targetHealthPpm ?? d.targetHealthPpm;
+    this.maxSlippagePpm = spec?.maxSlippagePpm ?? d.maxSlippagePpm;
+    this.participationPpm = spec?.participationPpm ?? d.participationPpm;
+    this.sliceIntervalNs = spec?.sliceIntervalNs ?? d.sliceIntervalNs;
+    this.penaltyPpm = spec?.penaltyPpm ?? d.penaltyPpm;
+    this.stage2HealthPpm = spec?.stage2HealthPpm ?? d.stage2HealthPpm;
+  }
+}
+
+/**
+ * An account's target health: the highest target among the instruments it holds (cross margin:
+ * one health, so the strictest instrument decides). 100% when it holds nothing.
+ */
+export function targetOf(a: Account): number {
+  let target = PPM;
+  for (const p of a.positions) if (p.qty !== 0) target = Math.max(target, p.instrument.liquidation.targetHealthPpm);
+  return target;
+}
+
+/** An account's stage-2 threshold: the highest among the instruments it holds (0 when none). */
+export function stage2Of(a: Account): number {
+  let threshold = 0;
+  for (const p of a.positions)
+    if (p.qty !== 0) threshold = Math.max(threshold, p.instrument.liquidation.stage2HealthPpm);
+  return threshold;
+}

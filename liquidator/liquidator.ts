@@ -1,0 +1,185 @@
+/**
+ * Execution: the liquidator works every account in liquidation once after each accepted command.
+ *
+ * - soft: for each position (largest maintenance margin first) whose pacing allows it, the
+ *   quantity that restores the account's target health (close-quantity.ts) is sliced: one
+ *   immediate-or-cancel child order of at most `participationPpm` of the opposite depth inside
+ *   the limit, the limit at most `maxSlippagePpm` from the oracle and never past the account's
+ *   bankruptcy price; then nothing for `sliceIntervalNs`, so the book can refill. Stage 2 (health
+ *   below `stage2HealthPpm`) doubles the share and halves the interval. An account whose equity
+ *   is below zero (bankrupt) has no bankruptcy price left to respect: its positions go at once,
+ *   inside the slippage bound.
+ * - hard (the baseline): every position goes to the book at once, unbounded, as a market order.
+ *
+ * Each child's fills carry `liquidation: true`; a penalty of `penaltyPpm` on the notional the
+ * child actually closed (never more than the account's remaining equity) goes to the insurance
+ * fund. An account left flat with negative collateral is paid by the fund (coverBadDebt).
+ */
+import type { EventStream } from "../engine/event-stream.js";
+import type { MarginControl } from "../engine/margin-hooks.js";
+import { BUY, SELL } from "../protocol/commands.js";
+import { MAX_SAFE, mulDivCeil, mulDivFloor, PPM } from "../protocol/units.js";
+import type { Account, Position } from "./account.js";
+import { closeQuantity, closingSide, ownOrdersOpposite, takeableAt } from "./close-quantity.js";
+import { stage2Of, targetOf } from "./liquidation-params.js";
+import { floorDiv, healthPpmOf } from "./money.js";
+import { equityOf, maintenanceOf } from "./pre-trade-risk.js";
+
+/** Where penalties go and bad debt is paid from. */
+export interface InsuranceFund {
+  insuranceFund: number;
+}
+
+export class Liquidator {
+  /** Child orders sent so far; the n-th has the id "liq:n". */
+  childSeq = 0;
+  private control: MarginControl | null = null;
+  /** What the child being matched has filled (onChildFill). */
+  private filledQty = 0;
+  private filledNotional = 0;
+
+  constructor(
+    readonly mode: "soft" | "hard",
+    private readonly fund: InsuranceFund,
+  ) {}
+
+  attach(control: MarginControl): void {
+    this.control = control;
+  }
+
+  /** Called for each fill of a child order. */
+  onChildFill(price: number, qty: number): void {
+    this.filledQty += qty;
+    this.filledNotional += price * qty;
+  }
+
+  /** Works each account once, in the order given (creation order). The list does not change meanwhile. */
+  run(accounts: readonly Account[], now: number): void {
+    for (let i = 0; i < accounts.length; i++) this.work(accounts[i] as Account, now);
+  }
+
+  private work(a: Account, now: number): void {
+    if (this.mode === "hard" || equityOf(a) < 0) {
+      for (const p of a.positions) {
+        if (p.qty === 0) continue;
+        const limit = this.mode === "hard" ? (p.qty > 0 ? 1 : MAX_SAFE) : slippageBound(p);
+        if (depthWithin(p, limit, 1) > 0) this.send(p, limit, Math.abs(p.qty)); // else: wait for liquidity
+      }
+      return;
+    }
+    for (const p of byMaintenanceDesc(a)) {
+      if (now < p.nextSliceAt) continue;
+      const equity = equityOf(a);
+      const mm = maintenanceOf(a);
+      if (mm === 0 || equity < 0) return; // flat, or bankrupt after an earlier child: the next command's work
+      const health = healthPpmOf(equity, mm);
+      const target = targetOf(a);
+      if (health >= target) return;
+      const settings = p.instrument.liquidation;
+      const need = closeQuantity(p, equity, mm, target, settings.penaltyPpm);
+      const stage2 = health < stage2Of(a);
+      const share = stage2 ? Math.min(PPM, 2 * settings.participationPpm) : settings.participationPpm;
+      const limit = softLimit(p, equity);
+      // Depth beyond what a slice of `need` lots could use does not matter: the walk stops there.
+      const depth = depthWithin(p, limit, mulDivCeil(need, PPM, share));
+      if (depth === 0) continue; // nothing to take inside the bound: wait for the book to refill
+      this.send(p, limit, Math.min(need, Math.max(1, mulDivFloor(depth, share, PPM))));
+      const interval = settings.sliceIntervalNs;
+      p.nextSliceAt = now + (stage2 ? Math.floor(interval / 2) : interval);
+    }
+  }
+
+  /** Sends one child order closing up to `qty` lots of `p` at `limit` or better; charges the penalty on what it closed. */
+  private send(p: Position, limit: number, qty: number): void {
+    const control = this.control as MarginControl;
+    const events = control.events;
+    const a = p.account;
+    const inst = p.instrument;
+    const id = `liq:${++this.childSeq}`;
+    const side = p.qty > 0 ? SELL : BUY;
+    const e = events.begin();
+    e.type = "liquidation_order";
+    e.account = a.name;
+    e.symbol = inst.symbol;
+    e.id = id;
+    e.side = side === BUY ? "buy" : "sell";
+    e.price = limit;
+    e.qty = qty;
+    events.publish(e);
+    this.filledQty = 0;
+    this.filledNotional = 0;
+    control.submitChild(inst.book, id, a.name, side, limit, qty);
+    if (this.filledQty === 0) return;
+    const penalty = Math.min(
+      mulDivCeil(this.filledNotional, inst.liquidation.penaltyPpm, PPM),
+      Math.max(0, equityOf(a)),
+    );
+    a.collateral -= penalty;
+    this.fund.insuranceFund += penalty;
+    const r = events.begin();
+    r.type = "liquidation_reduced";
+    r.account = a.name;
+    r.symbol = inst.symbol;
+    r.qty = this.filledQty;
+    r.notional = this.filledNotional;
+    r.penalty = penalty;
+    r.position = p.qty;
+    events.publish(r);
+  }
+
+  /** An account left flat owes −collateral: the fund pays what it can (the rest stays owed). */
+  coverBadDebt(a: Account, events: EventStream): void {
+    const debt = -a.collateral;
+    const paid = Math.min(debt, this.fund.insuranceFund);
+    this.fund.insuranceFund -= paid;
+    a.collateral += paid;
+    const e = events.begin();
+    e.type = "liquidation_insurance";
+    e.account = a.name;
+    e.badDebt = debt;
+    e.amount = paid;
+    e.insuranceFund = this.fund.insuranceFund;
+    events.publish(e);
+  }
+}
+
+/** The positions held, largest maintenance margin first (ties: the order they were opened). */
+function byMaintenanceDesc(a: Account): Position[] {
+  const held = a.positions.filter((p) => p.qty !== 0);
+  const mm = held.map((p) => p.instrument.tiers.maintenance(p.notional()));
+  const order = held.map((_, i) => i).sort((x, y) => (mm[y] as number) - (mm[x] as number) || x - y);
+  return order.map((i) => held[i] as Position);
+}
+
+/** The worst price a child may trade at: `maxSlippagePpm` from the oracle (rounded inward). */
+function slippageBound(p: Position): number {
+  const o = p.instrument.book.oraclePrice;
+  const slip = p.instrument.liquidation.maxSlippagePpm;
+  return p.qty > 0 ? Math.max(1, mulDivCeil(o, PPM - slip, PPM)) : mulDivFloor(o, PPM + slip, PPM);
+}
+
+/**
+ * The slippage bound, and never past the bankruptcy price: the price at which closing the whole
+ * position would use up the account's equity (cross margin: all of it backs this position).
+ */
+function softLimit(p: Position, equity: number): number {
+  const o = p.instrument.book.oraclePrice;
+  const room = floorDiv(equity, Math.abs(p.qty));
+  const bound = slippageBound(p);
+  return p.qty > 0 ? Math.max(bound, o - room) : Math.min(bound, o + room);
+}
+
+/** Lots the account can take on the closing side at `limit` or better (counted up to `enough`). */
+function depthWithin(p: Position, limit: number, enough: number): number {
+  const long = p.qty > 0;
+  const account = p.account.name;
+  const own = ownOrdersOpposite(p);
+  const levels = closingSide(p).cursor();
+  let depth = 0;
+  for (let level = levels.next(); level !== null; level = levels.next()) {
+    if (long ? level.price < limit : level.price > limit) break;
+    depth += takeableAt(level, account, own);
+    if (depth >= enough) break;
+  }
+  return depth;
+}
