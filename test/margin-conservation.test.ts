@@ -10,12 +10,13 @@ import { marginedFlow, PREAMBLE } from "./margin-flows.js";
  * zero at any oracle price):
  *   Σ equity + fees collected + insurance fund = Σ accepted deposits − Σ accepted withdrawals.
  */
-describe("money conservation", () => {
+describe.each(["soft", "hard", "off"] as const)("money conservation, liquidation %s", (liquidation) => {
   it("keeps Σ equity + fees + insurance fund equal to net deposits after every command", () => {
     fc.assert(
       fc.property(marginedFlow(8), (commands) => {
         let net = 0;
         const engine = new Engine({
+          liquidation,
           onEvent(e: EngineEvent) {
             if (e.type !== "accepted") return;
             if (e.command === "deposit") net += e.amount;
@@ -38,7 +39,7 @@ describe("money conservation", () => {
   it("keeps net positions at zero per instrument when every order is margined", () => {
     fc.assert(
       fc.property(marginedFlow(8), (commands) => {
-        const engine = new Engine();
+        const engine = new Engine({ liquidation });
         for (const c of [...PREAMBLE, ...commands]) engine.apply(c);
         const net: Record<string, number> = {};
         for (const a of Object.values(engine.accounts().accounts)) {

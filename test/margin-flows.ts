@@ -70,6 +70,11 @@ export function marginedCommand(maxStep: number): fc.Arbitrary<Command> {
       ),
     },
     { weight: 2, arbitrary: fc.record({ type: fc.constant("cancel" as const), id }) },
+    // Time passing (a step in ns; marginedFlow makes it a clock): the liquidator's pacing.
+    {
+      weight: 2,
+      arbitrary: fc.record({ type: fc.constant("tick" as const), ts: fc.integer({ min: 0, max: 80_000_000 }) }),
+    },
     {
       weight: 2,
       arbitrary: fc.record(
@@ -106,12 +111,18 @@ export const PREAMBLE: Command[] = [
 
 /**
  * Flows long enough to build and unwind positions. The oracle walks in steps from 100 (small
- * steps land inside the narrow bands near breach prices where a wrong trigger would show).
+ * steps land inside the narrow bands near breach prices where a wrong trigger would show); ticks
+ * move the clock forward in steps of up to 80 ms (the default slice interval is 100 ms).
  */
 export function marginedFlow(maxStep: number): fc.Arbitrary<Command[]> {
   return fc.array(marginedCommand(maxStep), { minLength: 20, maxLength: 150, size: "max" }).map((commands) => {
     const oracle: Record<string, number> = { X: 100, Y: 100 };
+    let clock = 0;
     return commands.map((c) => {
+      if (c.type === "tick") {
+        clock += c.ts ?? 0;
+        return { type: "tick", ts: clock };
+      }
       if (c.type !== "oracle") return c;
       const symbol = c.symbol ?? "X";
       const price = Math.max(1, (oracle[symbol] ?? 100) + c.price);

@@ -1,0 +1,286 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { exportState, restoreState } from "../engine/state-snapshot.js";
+import { Engine } from "../exchange.js";
+import { closeQuantity } from "../liquidator/close-quantity.js";
+import type { LiquidationMode } from "../liquidator/liquidation-params.js";
+import type { MarginEngine } from "../liquidator/margin-engine.js";
+import { healthPpmOf } from "../liquidator/money.js";
+import { equityOf, maintenanceOf } from "../liquidator/pre-trade-risk.js";
+import type { Command, LiquidationParams } from "../protocol/commands.js";
+import { type EventObject, eventToObject } from "../protocol/events.js";
+import { type Margined, marginedEngine } from "./margin-helpers.js";
+
+type Of<T extends EventObject["type"]> = Extract<EventObject, { type: T }>;
+
+function ofType<T extends EventObject["type"]>(events: readonly EventObject[], type: T): Of<T>[] {
+  return events.filter((e): e is Of<T> => e.type === type);
+}
+
+/** MM 5% on one bracket, IM 10%: health = equity / (5% of |qty| × oracle). */
+const TIERS = [{ maxNotional: 1e12, imrPpm: 100_000, mmrPpm: 50_000 }];
+
+interface Setup {
+  mode?: LiquidationMode;
+  liquidation?: LiquidationParams;
+  collateral?: number;
+  /** Account `a`'s position: long (> 0) or short, opened at 1,000. */
+  qty?: number;
+  /** Resting orders of others on the side the position closes against: [price, qty]. */
+  depth?: [number, number][];
+}
+
+/** Account `a` holds `qty` lots opened at oracle 1,000 with `collateral`; the book holds `depth`. */
+function setup(s: Setup = {}): Margined {
+  const qty = s.qty ?? 100;
+  const m = marginedEngine({ liquidation: s.mode ?? "soft" });
+  const long = qty > 0;
+  m.run(
+    { type: "instrument", symbol: "X", tiers: TIERS, liquidation: { sliceIntervalNs: 1_000, ...s.liquidation } },
+    { type: "oracle", price: 1000 },
+    { type: "deposit", account: "a", amount: s.collateral ?? 10_000 },
+    { type: "limit", id: "open-maker", side: long ? "sell" : "buy", price: 1000, qty: Math.abs(qty) },
+    { type: "limit", id: "open", side: long ? "buy" : "sell", price: 1000, qty: Math.abs(qty), account: "a" },
+  );
+  let n = 0;
+  for (const [price, lots] of s.depth ?? []) {
+    m.run({ type: "limit", id: `d${n++}`, side: long ? "buy" : "sell", price, qty: lots });
+  }
+  return m;
+}
+
+function health(m: Margined, name = "a"): number | null {
+  const a = m.account(name);
+  const mm = maintenanceOf(a);
+  return mm === 0 ? null : healthPpmOf(equityOf(a), mm);
+}
+
+/** A ladder of `levels` levels of `lots` each, from `top` one tick apart away from the oracle. */
+function ladder(top: number, levels: number, lots: number, step = -1): [number, number][] {
+  return Array.from({ length: levels }, (_, i) => [top + step * i, lots] as [number, number]);
+}
+
+describe("the soft liquidator", () => {
+  it("closes the smallest quantity that restores the target health, in one child when the share allows", () => {
+    // Long 100 from 1,000 on 10,000; at 945: equity 4,500 against MM 4,725 (95%).
+    const m = setup({ depth: ladder(950, 20, 50), liquidation: { participationPpm: 1_000_000 } });
+    const events = m.run({ type: "oracle", price: 945, ts: 1000 });
+    const [child] = ofType(events, "liquidation_order");
+    expect(child).toMatchObject({ account: "a", symbol: "X", side: "sell", id: "liq:1" });
+    const closed = ofType(events, "liquidation_reduced");
+    expect(closed).toHaveLength(1);
+    const h = health(m) as number;
+    expect(h).toBeGreaterThanOrEqual(1_250_000);
+    expect(ofType(events, "liquidation_stage").map((e) => e.stage)).toEqual(["breach", "restored"]);
+    // One lot fewer would not have done: replay the same state with that child by hand.
+    const q = closed[0]?.qty as number;
+    const fewer = marginedEngine({ liquidation: "off" });
+    const before = setup({ depth: ladder(950, 20, 50), mode: "off" });
+    before.run({ type: "oracle", price: 945, ts: 1000 });
+    restoreState(exportState(before.engine), fewer.engine);
+    const fills = fewer.run({ type: "limit", id: "x", side: "sell", price: 1, qty: q - 1, tif: "IOC", account: "a" });
+    const notional = ofType(fills, "fill").reduce((n, f) => n + f.price * f.qty, 0);
+    const a = fewer.account("a");
+    a.collateral -= Math.ceil((notional * 5_000) / 1_000_000); // the penalty the liquidator would charge
+    expect(healthPpmOf(equityOf(a), maintenanceOf(a))).toBeLessThan(1_250_000);
+  });
+
+  it("slices: a child takes at most participationPpm of the depth inside the bound, then waits sliceIntervalNs", () => {
+    // 10% of 20 levels × 10 lots inside the 1% bound (936..945 → only 945..936 count): 10 levels → 100 lots → 10.
+    const m = setup({ depth: ladder(945, 20, 10), liquidation: { sliceIntervalNs: 1_000_000 } });
+    const first = m.run({ type: "oracle", price: 945, ts: 1_000 });
+    const [child] = ofType(first, "liquidation_order");
+    expect(child).toMatchObject({ price: 936, qty: 10 }); // bound ceil(945 × 0.99) = 936; 10 levels × 10 lots × 10%
+    // Within the interval: nothing more, however many commands pass.
+    expect(ofType(m.run({ type: "tick", ts: 500_000 }, { type: "tick", ts: 1_000_999 }), "liquidation_order")).toEqual(
+      [],
+    );
+    const next = ofType(m.run({ type: "tick", ts: 1_001_000 }), "liquidation_order");
+    expect(next).toHaveLength(1);
+    expect(m.account("a").positions[0]?.nextSliceAt).toBe(2_001_000);
+  });
+
+  it("in stage 2 doubles the share and halves the interval", () => {
+    // At 935: equity 3,500 against MM 4,675 (74.9%, below stage 2's 80%).
+    const m = setup({ depth: ladder(935, 20, 10), liquidation: { sliceIntervalNs: 1_000_000 } });
+    const events = m.run({ type: "oracle", price: 935, ts: 1_000 });
+    // The first child lifts it out of stage 2.
+    expect(ofType(events, "liquidation_stage").map((e) => e.stage)).toEqual(["stage2", "breach"]);
+    const [child] = ofType(events, "liquidation_order");
+    // bound ceil(935 × 0.99) = 926: levels 935..926, 100 lots; 20% → 20.
+    expect(child).toMatchObject({ price: 926, qty: 20 });
+    expect(m.account("a").positions[0]?.nextSliceAt).toBe(501_000);
+  });
+
+  it("never sells past the bankruptcy price, even inside the slippage bound", () => {
+    // Long 100 on 10,000 at 906: equity 600, MM 4,530; bankruptcy price 906 − 600/100 = 900 > the bound 897.
+    const m = setup({ depth: [...ladder(903, 3, 10), ...ladder(900, 3, 100)] });
+    const events = m.run({ type: "oracle", price: 906, ts: 1_000 });
+    const [child] = ofType(events, "liquidation_order");
+    expect(child?.price).toBe(900);
+    const fills = ofType(events, "fill");
+    expect(fills.length).toBeGreaterThan(0);
+    for (const f of fills) expect(f.price).toBeGreaterThanOrEqual(900);
+  });
+
+  it("charges the penalty on the notional closed only, into the insurance fund", () => {
+    const m = setup({ depth: ladder(950, 20, 50), liquidation: { penaltyPpm: 10_000, participationPpm: 1_000_000 } });
+    const events = m.run({ type: "oracle", price: 945, ts: 1_000 });
+    const [reduced] = ofType(events, "liquidation_reduced");
+    const notional = ofType(events, "fill").reduce((n, f) => n + f.price * f.qty, 0);
+    expect(reduced?.notional).toBe(notional);
+    expect(reduced?.penalty).toBe(Math.ceil(notional / 100));
+    expect((m.engine.marginEngine as MarginEngine).insuranceFund).toBe(reduced?.penalty);
+    expect(reduced?.position).toBe(100 - (reduced?.qty as number));
+  });
+
+  it("waits for liquidity when nothing rests inside the bound, and goes on when the book refills", () => {
+    const m = setup({ depth: [[900, 100]] });
+    const events = m.run({ type: "oracle", price: 945, ts: 1_000 });
+    expect(ofType(events, "liquidation_stage")).toHaveLength(1);
+    expect(ofType(events, "liquidation_order")).toEqual([]);
+    const refill = m.run({ type: "limit", id: "refill", side: "buy", price: 944, qty: 500, ts: 2_000 });
+    expect(ofType(refill, "liquidation_order")).toHaveLength(1);
+  });
+
+  it("works a short position by buying from the asks", () => {
+    // Short 100 from 1,000 on 10,000; at 1,052: equity 4,800 against MM 5,260.
+    const m = setup({ qty: -100, depth: ladder(1050, 20, 50, 1) });
+    const events = m.run({ type: "oracle", price: 1052, ts: 1_000 });
+    const [child] = ofType(events, "liquidation_order");
+    expect(child).toMatchObject({ side: "buy", price: 1062 }); // floor(1,052 × 1.01)
+    expect(health(m) as number).toBeGreaterThanOrEqual(1_000_000);
+  });
+
+  it("closes a bankrupt account at once inside the bound; the fund pays what it holds, the rest stays owed", () => {
+    const m = setup({ depth: [[496, 100]] });
+    const events = m.run({ type: "oracle", price: 500, ts: 1_000 });
+    expect(ofType(events, "liquidation_stage").map((e) => e.stage)).toEqual(["bankrupt", "restored"]);
+    expect(ofType(events, "liquidation_order")).toMatchObject([{ qty: 100, price: 495 }]);
+    expect(ofType(events, "liquidation_reduced")).toMatchObject([{ qty: 100, penalty: 0, position: 0 }]);
+    // 10,000 + 100 × (496 − 1,000) = −40,400, and the fund is empty.
+    expect(ofType(events, "liquidation_insurance")).toEqual([
+      expect.objectContaining({ account: "a", badDebt: 40_400, amount: 0, insuranceFund: 0 }),
+    ]);
+    expect(m.account("a").collateral).toBe(-40_400);
+  });
+
+  it("has the fund cover bad debt from the penalties it collected", () => {
+    const m = setup({ depth: ladder(950, 20, 50), liquidation: { penaltyPpm: 50_000, participationPpm: 1_000_000 } });
+    m.run({ type: "oracle", price: 945, ts: 1_000 }); // a soft liquidation pays penalties into the fund
+    const fund = (m.engine.marginEngine as MarginEngine).insuranceFund;
+    expect(fund).toBeGreaterThan(0);
+    for (let i = 0; i < 20; i++) m.run({ type: "cancel", id: `d${i}` }); // what the first child left (the cancels of spent ids reject)
+    m.run({ type: "limit", id: "bb", side: "buy", price: 300, qty: 500 });
+    const events = m.run({ type: "oracle", price: 300, ts: 2_000 });
+    const [insurance] = ofType(events, "liquidation_insurance");
+    expect(insurance?.amount).toBe(Math.min(fund, insurance?.badDebt as number));
+    expect(insurance?.insuranceFund).toBe(fund - (insurance?.amount as number));
+  });
+
+  it("gives the liquidator no turn after a rejected command", () => {
+    const m = setup({ depth: ladder(945, 20, 10), liquidation: { sliceIntervalNs: 0 } });
+    m.run({ type: "oracle", price: 945, ts: 1_000 });
+    const rejected = m.run({ type: "cancel", id: "nope", ts: 2_000 });
+    expect(rejected.map((e) => e.type)).toEqual(["rejected"]);
+    expect(ofType(m.run({ type: "tick", ts: 2_000 }), "liquidation_order")).toHaveLength(1);
+  });
+});
+
+describe("the hard liquidator and mode off", () => {
+  it("hard: the whole position goes to the book at once, unbounded", () => {
+    const m = setup({ mode: "hard", depth: ladder(950, 5, 30) });
+    const events = m.run({ type: "oracle", price: 945, ts: 1_000 });
+    expect(ofType(events, "liquidation_order")).toMatchObject([{ qty: 100, price: 1 }]);
+    expect(ofType(events, "fill").map((f) => f.price)).toEqual([950, 949, 948, 947]);
+    expect(m.account("a").positions[0]?.qty).toBe(0);
+    expect(ofType(events, "liquidation_stage").map((e) => e.stage)).toEqual(["breach", "restored"]);
+  });
+
+  it("off: reports the stages and closes nothing", () => {
+    const m = setup({ mode: "off", depth: ladder(950, 5, 30) });
+    const events = m.run({ type: "oracle", price: 945, ts: 1_000 }, { type: "tick", ts: 10_000_000_000 });
+    expect(events.filter((e) => e.type.startsWith("liquidation_") && e.type !== "liquidation_stage")).toEqual([]);
+    expect(m.account("a").positions[0]?.qty).toBe(100);
+  });
+});
+
+describe("the close quantity", () => {
+  it("is the smallest quantity whose closing at the book's prices reaches the target (checked by executing it)", () => {
+    const scenario = fc.record({
+      qty: fc.integer({ min: 5, max: 60 }),
+      perLot: fc.integer({ min: 100, max: 200 }), // collateral per lot held: IM is 100 a lot
+      oracle: fc.integer({ min: 930, max: 990 }),
+      target: fc.integer({ min: 1_000_000, max: 3_000_000 }),
+      penalty: fc.integer({ min: 0, max: 30_000 }),
+      depth: fc.array(fc.tuple(fc.integer({ min: 900, max: 1000 }), fc.integer({ min: 1, max: 15 })), {
+        minLength: 1,
+        maxLength: 8,
+      }),
+    });
+    fc.assert(
+      fc.property(scenario, (s) => {
+        const liquidation = { targetHealthPpm: s.target, penaltyPpm: s.penalty, participationPpm: 1_000_000 };
+        const base = setup({ mode: "off", qty: s.qty, collateral: s.perLot * s.qty, depth: s.depth, liquidation });
+        base.run({ type: "oracle", price: s.oracle });
+        const a = base.account("a");
+        const p = a.positions[0];
+        if (p === undefined || maintenanceOf(a) === 0) return;
+        const state = exportState(base.engine);
+        /** Health after closing q lots by hand (an IOC sell), with the liquidator's penalty. */
+        const healthAfter = (q: number): number | null => {
+          const m = marginedEngine({ liquidation: "off" });
+          restoreState(state, m.engine);
+          const fills = ofType(
+            m.run({ type: "limit", id: "x", side: "sell", price: 1, qty: q, tif: "IOC", account: "a" }),
+            "fill",
+          );
+          const notional = fills.reduce((n, f) => n + f.price * f.qty, 0);
+          const acct = m.account("a");
+          acct.collateral -= Math.ceil((notional * s.penalty) / 1_000_000);
+          const mm = maintenanceOf(acct);
+          return mm === 0 ? null : healthPpmOf(equityOf(acct), mm);
+        };
+        const depth = s.depth.reduce((n, [, lots]) => n + lots, 0);
+        const q = closeQuantity(p, equityOf(a), maintenanceOf(a), s.target, s.penalty);
+        expect(q).toBeGreaterThanOrEqual(1);
+        expect(q).toBeLessThanOrEqual(s.qty);
+        const reached = (h: number | null): boolean => h === null || h >= s.target;
+        if (q < s.qty && q <= depth) expect(reached(healthAfter(q))).toBe(true);
+        if (q > 1 && q <= depth) expect(reached(healthAfter(q - 1))).toBe(false);
+      }),
+      { numRuns: 120 },
+    );
+  });
+});
+
+describe("liquidation through the worker and the journal", () => {
+  it("gives the same events in the worker thread in every mode", async () => {
+    const { EngineClient } = await import("../worker/engine-client.js");
+    const flow: Command[] = [
+      { type: "instrument", symbol: "X", tiers: TIERS, liquidation: { sliceIntervalNs: 1_000 } },
+      { type: "oracle", price: 1000 },
+      { type: "deposit", account: "a", amount: 10_000 },
+      { type: "limit", id: 1, side: "sell", price: 1000, qty: 100 },
+      { type: "limit", id: 2, side: "buy", price: 1000, qty: 100, account: "a" },
+      ...ladder(945, 20, 10).map(
+        ([price, qty], i): Command => ({ type: "limit", id: `d${i}`, side: "buy", price, qty }),
+      ),
+      { type: "oracle", price: 945, ts: 1_000 },
+      ...Array.from({ length: 8 }, (_, i): Command => ({ type: "tick", ts: 2_000 + 1_000 * i })),
+    ];
+    for (const liquidation of ["soft", "hard", "off"] as const) {
+      const local: EventObject[] = [];
+      const engine = new Engine({ liquidation, onEvent: (e) => local.push(eventToObject(e)) });
+      for (const c of flow) engine.apply(c);
+      const client = new EngineClient({ liquidation });
+      await client.start();
+      const remote = (await client.submitBatch(flow)).flat();
+      const summary = await client.snapshot();
+      await client.close();
+      expect(remote).toEqual(local);
+      expect(local.some((e) => e.type === "liquidation_stage")).toBe(true);
+      expect(summary.stateHash).toBe(engine.stateHash());
+    }
+  });
+});
