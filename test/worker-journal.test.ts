@@ -192,4 +192,36 @@ describe("journal and snapshots", () => {
       remove();
     }
   });
+
+  it("records the liquidation mode it was written in: recovery replays in it and refuses another", async () => {
+    const flow: Record<string, unknown>[] = [
+      { type: "instrument", symbol: "X", tiers: [{ maxNotional: 1e12, imrPpm: 100_000, mmrPpm: 50_000 }] },
+      { type: "oracle", price: 1000 },
+      { type: "deposit", account: "a", amount: 10_000 },
+      { type: "limit", id: 1, side: "sell", price: 1000, qty: 100 },
+      { type: "limit", id: 2, side: "buy", price: 1000, qty: 100, account: "a" },
+      { type: "limit", id: 3, side: "buy", price: 940, qty: 500 },
+      { type: "oracle", price: 945, ts: 1_000 }, // breach: hard closes everything, off closes nothing
+    ];
+    const { dir, remove } = tempDir("mode");
+    try {
+      const client = new EngineClient({ journal: { dir, fsync: "batch", snapshotEvery: 0 }, liquidation: "hard" });
+      await client.start();
+      await client.submitBatch(flow);
+      const hash = (await client.snapshot()).stateHash;
+      await client.close();
+      const hard = new Engine({ liquidation: "hard" });
+      for (const c of flow) hard.apply(c);
+      expect(hash).toBe(hard.stateHash());
+      const soft = new Engine({ liquidation: "soft" });
+      for (const c of flow) soft.apply(c);
+      expect(soft.stateHash()).not.toBe(hash);
+      expect(recover(dir).engine.stateHash()).toBe(hash); // the recorded mode, whatever the default
+      expect(() => recover(dir, { liquidation: "off" })).toThrow(RecoveryError);
+      const reopened = new EngineClient({ journal: { dir, fsync: "off", snapshotEvery: 0 }, liquidation: "soft" });
+      await expect(reopened.start()).rejects.toThrow(/liquidation mode hard/);
+    } finally {
+      remove();
+    }
+  });
 });
