@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { exportState, restoreState } from "../engine/state-snapshot.js";
@@ -8,6 +9,7 @@ import type { MarginEngine } from "../liquidator/margin-engine.js";
 import { healthPpmOf } from "../liquidator/money.js";
 import { equityOf, maintenanceOf } from "../liquidator/pre-trade-risk.js";
 import type { Command, LiquidationParams } from "../protocol/commands.js";
+import { eventToJson } from "../protocol/event-json.js";
 import { type EventObject, eventToObject } from "../protocol/events.js";
 import { type Margined, marginedEngine } from "./margin-helpers.js";
 
@@ -184,6 +186,29 @@ describe("the soft liquidator", () => {
     const rejected = m.run({ type: "cancel", id: "nope", ts: 2_000 });
     expect(rejected.map((e) => e.type)).toEqual(["rejected"]);
     expect(ofType(m.run({ type: "tick", ts: 2_000 }), "liquidation_order")).toHaveLength(1);
+  });
+});
+
+describe("the README's worked example", () => {
+  it("gives the events the README prints", () => {
+    const lines: string[] = [];
+    const engine = new Engine({ onEvent: (e) => lines.push(eventToJson(e)) });
+    const flow: Command[] = [
+      { type: "instrument", symbol: "X", tiers: TIERS, liquidation: { sliceIntervalNs: 1000 } },
+      { type: "oracle", price: 1000 },
+      { type: "deposit", account: "a", amount: 10_000 },
+      { type: "limit", id: 1, side: "sell", price: 1000, qty: 100 },
+      { type: "limit", id: 2, side: "buy", price: 1000, qty: 100, account: "a" },
+      ...ladder(950, 20, 50).map(
+        ([price, qty], i): Command => ({ type: "limit", id: 100 + i, side: "buy", price, qty }),
+      ),
+      { type: "oracle", price: 945, ts: 1000 },
+    ];
+    for (const c of flow) engine.apply(c);
+    const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+    const printed = lines.slice(27);
+    expect(printed).toHaveLength(5);
+    for (const line of printed) expect(readme).toContain(line);
   });
 });
 
