@@ -6,6 +6,7 @@ import { GENERATE_USAGE, runGenerate } from "./generate.js";
 import { IMPORT_USAGE, runImport } from "./import.js";
 import { RECOVER_USAGE, runRecover } from "./recover.js";
 import { REPLAY_USAGE, runReplay } from "./replay.js";
+import { runSimulate, SIMULATE_USAGE } from "./simulate.js";
 
 const USAGE = `usage:
   ${REPLAY_USAGE}
@@ -13,7 +14,8 @@ const USAGE = `usage:
   ${IMPORT_USAGE}
   ${FIDELITY_USAGE}
   ${BENCH_USAGE}
-  ${RECOVER_USAGE}`;
+  ${RECOVER_USAGE}
+  ${SIMULATE_USAGE}`;
 
 const commands: Record<string, (argv: readonly string[]) => Promise<number>> = {
   replay: runReplay,
@@ -22,6 +24,7 @@ const commands: Record<string, (argv: readonly string[]) => Promise<number>> = {
   fidelity: runFidelity,
   bench: runBench,
   recover: runRecover,
+  simulate: runSimulate,
 };
 
 async function main(argv: readonly string[]): Promise<number> {
