@@ -42,7 +42,7 @@ export interface LiquidationCounts {
   penalties: number;
   /** Σ of liquidation_insurance: shortfalls of accounts left flat with negative collateral. */
   badDebt: number;
-  /** Auto-deleveraging events (none yet: the fund is the only backstop so far). */
+  /** liquidation_adl events: positions (or parts) passed to the other side at the bankruptcy price. */
   adl: number;
 }
 
@@ -132,6 +132,9 @@ class EventCounter {
           break;
         case "liquidation_insurance":
           counts.liquidations.badDebt += e.badDebt;
+          break;
+        case "liquidation_adl":
+          counts.liquidations.adl++;
           break;
         default:
           break;

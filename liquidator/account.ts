@@ -108,6 +108,7 @@ export class Account {
     if (found !== null) return found;
     const p = new Position(this, instrument);
     this.positions.push(p);
+    instrument.holders.push(p);
     return p;
   }
 }

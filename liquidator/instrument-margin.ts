@@ -21,6 +21,8 @@ export class InstrumentMargin {
   readonly reserveFeePpm: number;
   readonly liquidation: LiquidationSettings;
   readonly index = new AtRiskIndex();
+  /** Every position ever opened here, in creation order (auto-deleveraging looks for the other side). */
+  readonly holders: Position[] = [];
   /** Positions here of accounts in breach: re-checked on every oracle update (no triggers). */
   readonly watched: Position[] = [];
 

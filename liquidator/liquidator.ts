@@ -14,6 +14,12 @@
  * Each child's fills carry `liquidation: true`; a penalty of `penaltyPpm` on the notional the
  * child actually closed (never more than the account's remaining equity) goes to the insurance
  * fund. An account left flat with negative collateral is paid by the fund (coverBadDebt).
+ *
+ * Bankruptcy falls to the insurance fund first: while the fund holds the account's shortfall at
+ * the oracle, its positions go to the book and the fund pays what they leave owed. When it does
+ * not, auto-deleveraging: each position passes, at the account's bankruptcy price (where its
+ * equity comes back to zero), to the accounts holding the other side, most profitable and most
+ * leveraged first; what they cannot take goes to the book as before.
  */
 import type { EventStream } from "../engine/event-stream.js";
 import type { MarginControl } from "../engine/margin-hooks.js";
@@ -22,12 +28,15 @@ import { MAX_SAFE, mulDivCeil, mulDivFloor, PPM } from "../protocol/units.js";
 import type { Account, Position } from "./account.js";
 import { closeQuantity, closingSide, ownOrdersOpposite, takeableAt } from "./close-quantity.js";
 import { stage2Of, targetOf } from "./liquidation-params.js";
-import { floorDiv, healthPpmOf } from "./money.js";
+import { ceilDiv, floorDiv, healthPpmOf } from "./money.js";
 import { equityOf, maintenanceOf } from "./pre-trade-risk.js";
 
-/** Where penalties go and bad debt is paid from. */
-export interface InsuranceFund {
+/** What the liquidator needs of the margin engine: the fund, the other accounts, and off-book trades. */
+export interface LiquidationHost {
+  /** Where penalties go and bad debt is paid from. */
   insuranceFund: number;
+  /** Books a trade of `qty` lots at `price` on a position, off the book and without fees. */
+  settleOffBook(p: Position, buy: boolean, price: number, qty: number): void;
 }
 
 export class Liquidator {
@@ -40,7 +49,7 @@ export class Liquidator {
 
   constructor(
     readonly mode: "soft" | "hard",
-    private readonly fund: InsuranceFund,
+    private readonly fund: LiquidationHost,
   ) {}
 
   attach(control: MarginControl): void {
@@ -59,6 +68,9 @@ export class Liquidator {
   }
 
   private work(a: Account, now: number): void {
+    const equity = equityOf(a);
+    // What the other side could not take goes to the book below.
+    if (equity < 0 && this.fund.insuranceFund < -equity) this.deleverage(a);
     if (this.mode === "hard" || equityOf(a) < 0) {
       for (const p of a.positions) {
         if (p.qty === 0) continue;
@@ -127,6 +139,40 @@ export class Liquidator {
     events.publish(r);
   }
 
+  /**
+   * Auto-deleveraging of a bankrupt account the fund cannot cover: its positions, largest
+   * maintenance margin first, pass to opposite positions at the bankruptcy price until its equity
+   * is back at zero or more.
+   */
+  private deleverage(a: Account): void {
+    for (const p of byMaintenanceDesc(a)) {
+      const equity = equityOf(a);
+      if (equity >= 0) return;
+      const held = Math.abs(p.qty);
+      const o = p.instrument.book.oraclePrice;
+      const long = p.qty > 0;
+      // The price that brings the equity back to zero if the whole position goes there (rounded so it does).
+      const shift = ceilDiv(-equity, held);
+      const price = long ? o + shift : Math.max(1, o - shift);
+      for (const c of deleverageQueue(p)) {
+        if (p.qty === 0) break;
+        const qty = Math.min(Math.abs(p.qty), Math.abs(c.qty));
+        this.fund.settleOffBook(p, !long, price, qty);
+        this.fund.settleOffBook(c, long, price, qty);
+        const events = (this.control as MarginControl).events;
+        const e = events.begin();
+        e.type = "liquidation_adl";
+        e.account = a.name;
+        e.counterparty = c.account.name;
+        e.symbol = p.instrument.symbol;
+        e.side = long ? "sell" : "buy";
+        e.price = price;
+        e.qty = qty;
+        events.publish(e);
+      }
+    }
+  }
+
   /** An account left flat owes −collateral: the fund pays what it can (the rest stays owed). */
   coverBadDebt(a: Account, events: EventStream): void {
     const debt = -a.collateral;
@@ -141,6 +187,30 @@ export class Liquidator {
     e.insuranceFund = this.fund.insuranceFund;
     events.publish(e);
   }
+}
+
+/**
+ * The positions on the other side of `p`'s instrument that auto-deleveraging takes from: accounts
+ * in profit with positive equity, ranked by profit (ppm of entry) × leverage (ppm of equity),
+ * highest first; ties in creation order. Exact: the products compare as BigInts.
+ */
+function deleverageQueue(p: Position): Position[] {
+  const inst = p.instrument;
+  const o = inst.book.oraclePrice;
+  const long = p.qty > 0;
+  const ranked: { position: Position; score: bigint; seq: number }[] = [];
+  for (const other of inst.holders) {
+    if (other.account === p.account || other.qty === 0 || other.qty > 0 === long) continue;
+    const profit = other.unrealizedAt(o);
+    const equity = equityOf(other.account);
+    if (profit <= 0 || equity <= 0 || other.entryNotional === 0) continue;
+    const score =
+      (BigInt(profit) * BigInt(other.notional()) * 1_000_000n * 1_000_000n) /
+      (BigInt(other.entryNotional) * BigInt(equity));
+    ranked.push({ position: other, score, seq: other.account.seq });
+  }
+  ranked.sort((x, y) => (x.score === y.score ? x.seq - y.seq : x.score > y.score ? -1 : 1));
+  return ranked.map((r) => r.position);
 }
 
 /** The positions held, largest maintenance margin first (ties: the order they were opened). */

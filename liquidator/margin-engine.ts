@@ -232,6 +232,11 @@ export class MarginEngine implements MarginHooks, StateSection {
     }
   }
 
+  /** LiquidationHost: an auto-deleveraging transfer, booked like a fill without a fee. */
+  settleOffBook(p: Position, buy: boolean, price: number, qty: number): void {
+    this.settle(p, buy, price, qty, 0);
+  }
+
   /** Books a fill on a position: realized PnL and the fee into collateral, the fee into the pot. */
   private settle(p: Position, buy: boolean, price: number, qty: number, feePpm: number): void {
     const realized = applyFill(p, buy, price, qty);

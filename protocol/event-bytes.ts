@@ -82,6 +82,8 @@ const PENALTY = packed(',"penalty":');
 const POSITION = packed(',"position":');
 const BAD_DEBT = packed(',"badDebt":');
 const INSURANCE_FUND = packed(',"insuranceFund":');
+const LIQUIDATION_ADL = packed(',"type":"liquidation_adl","account":');
+const COUNTERPARTY = packed(',"counterparty":');
 
 /** `,"command":"limit"` and the rest: command names are written raw, as eventToJson does. */
 const COMMANDS = new Map<string, Packed>(COMMAND_TYPES.map((c) => [c, packed(`,"command":"${c}"`)]));
@@ -175,6 +177,19 @@ export class EventBytesEncoder {
         p = this.int(view, p, e.penalty);
         p = put(view, p, POSITION);
         p = this.int(view, p, e.position);
+        p = put(view, p, CLOSE);
+        break;
+      case "liquidation_adl":
+        p = put(view, p, LIQUIDATION_ADL);
+        p = this.str(view, p, e.account ?? "");
+        p = put(view, p, COUNTERPARTY);
+        p = this.str(view, p, e.counterparty);
+        p = put(view, p, SYMBOL);
+        p = this.str(view, p, e.symbol);
+        p = this.side(view, p, e.side === "buy" ? LIMIT_BUY : LIMIT_SELL, e.side);
+        p = this.int(view, p, e.price);
+        p = put(view, p, QTY);
+        p = this.int(view, p, e.qty);
         p = put(view, p, CLOSE);
         break;
       case "liquidation_insurance":

@@ -14,7 +14,8 @@ export type EventType =
   | "liquidation_stage"
   | "liquidation_order"
   | "liquidation_reduced"
-  | "liquidation_insurance";
+  | "liquidation_insurance"
+  | "liquidation_adl";
 
 export class EngineEvent {
   seq = 0;
@@ -60,6 +61,8 @@ export class EngineEvent {
   /** liquidation_insurance: the shortfall of an account left flat with negative collateral, and the fund after paying. */
   badDebt = 0;
   insuranceFund = 0;
+  /** liquidation_adl: the account that took the position over. */
+  counterparty = "";
 }
 
 export type EventListener = (event: EngineEvent) => void;
@@ -231,6 +234,22 @@ export interface LiquidationInsuranceEvent {
   insuranceFund: number;
 }
 
+/**
+ * Auto-deleveraging: `qty` lots of `account`'s position passed to `counterparty` at `price` (the
+ * bankruptcy price); `side` is the bankrupt account's side of that trade.
+ */
+export interface LiquidationAdlEvent {
+  seq: number;
+  ts: number;
+  type: "liquidation_adl";
+  account: string;
+  counterparty: string;
+  symbol: string;
+  side: Side;
+  price: number;
+  qty: number;
+}
+
 export type EventObject =
   | AcceptedEvent
   | RejectedEvent
@@ -240,7 +259,8 @@ export type EventObject =
   | LiquidationStageEvent
   | LiquidationOrderEvent
   | LiquidationReducedEvent
-  | LiquidationInsuranceEvent;
+  | LiquidationInsuranceEvent
+  | LiquidationAdlEvent;
 
 function acceptedObject(e: EngineEvent): AcceptedEvent {
   const o: AcceptedEvent = { seq: e.seq, ts: e.ts, type: "accepted", command: e.command ?? "tick" };
@@ -377,6 +397,18 @@ export function eventToObject(e: EngineEvent): EventObject {
         notional: e.notional,
         penalty: e.penalty,
         position: e.position,
+      };
+    case "liquidation_adl":
+      return {
+        seq: e.seq,
+        ts: e.ts,
+        type: "liquidation_adl",
+        account: e.account ?? "",
+        counterparty: e.counterparty,
+        symbol: e.symbol,
+        side: e.side,
+        price: e.price,
+        qty: e.qty,
       };
     case "liquidation_insurance":
       return {

@@ -126,6 +126,16 @@ function shapes(n: number, text: string): EngineEvent[] {
       position: n,
     }),
     event({ ...common, type: "liquidation_insurance", account: text, badDebt: n, amount: n, insuranceFund: n }),
+    event({
+      ...common,
+      type: "liquidation_adl",
+      account: text,
+      counterparty: text,
+      symbol: text,
+      side: "buy",
+      price: n,
+      qty: n,
+    }),
     // No position left: no health (null).
     event({
       ...common,

@@ -180,6 +180,37 @@ describe("the soft liquidator", () => {
     expect(insurance?.insuranceFund).toBe(fund - (insurance?.amount as number));
   });
 
+  it("auto-deleverages a bankrupt account the fund cannot cover: the other side takes it at the bankruptcy price", () => {
+    const m = marginedEngine();
+    m.run(
+      { type: "instrument", symbol: "X", tiers: TIERS },
+      { type: "oracle", price: 1000 },
+      { type: "deposit", account: "a", amount: 10_000 },
+      { type: "deposit", account: "b", amount: 20_000 },
+      { type: "deposit", account: "c", amount: 6_000 },
+      { type: "limit", id: "b-sell", side: "sell", price: 1000, qty: 100, account: "b" },
+      { type: "limit", id: "a-buy", side: "buy", price: 1000, qty: 100, account: "a" },
+      { type: "limit", id: "u-buy", side: "buy", price: 1000, qty: 50 },
+      { type: "limit", id: "c-sell", side: "sell", price: 1000, qty: 50, account: "c" },
+      { type: "limit", id: "deep-bid", side: "buy", price: 870, qty: 500 },
+    );
+    // At 880 a's equity is 10,000 − 12,000 = −2,000 and the fund is empty: bankruptcy price 880 + 2,000/100 = 900.
+    const events = m.run({ type: "oracle", price: 880, ts: 1_000 });
+    // c is as profitable as b (12% of entry) and more leveraged (44,000 on 12,000 against 88,000 on 32,000): first.
+    expect(ofType(events, "liquidation_adl")).toEqual([
+      expect.objectContaining({ account: "a", counterparty: "c", side: "sell", price: 900, qty: 50 }),
+      expect.objectContaining({ account: "a", counterparty: "b", side: "sell", price: 900, qty: 50 }),
+    ]);
+    expect(ofType(events, "fill").filter((f) => f.liquidation)).toEqual([]); // nothing went to the book
+    expect(m.account("a").collateral).toBe(0); // exactly zero equity: no bad debt
+    expect(m.account("b").positions[0]?.qty).toBe(-50);
+    expect(m.account("c").positions[0]?.qty).toBe(0);
+    expect(ofType(events, "liquidation_stage").map((e) => [e.account, e.stage])).toEqual([
+      ["a", "bankrupt"],
+      ["a", "restored"],
+    ]);
+  });
+
   it("gives the liquidator no turn after a rejected command", () => {
     const m = setup({ depth: ladder(945, 20, 10), liquidation: { sliceIntervalNs: 0 } });
     m.run({ type: "oracle", price: 945, ts: 1_000 });

@@ -300,6 +300,23 @@ describe("events written from their fields", () => {
     expect(received).toEqual(expected);
   });
 
+  it("carries auto-deleveraging in binary, byte-identical", () => {
+    const commands: Command[] = [
+      { type: "instrument", symbol: "X", tiers: [{ maxNotional: 1e12, imrPpm: 100_000, mmrPpm: 50_000 }] },
+      { type: "oracle", price: 1000 },
+      { type: "deposit", account: "a", amount: 10_000 },
+      { type: "deposit", account: "b", amount: 20_000 },
+      { type: "limit", id: 1, side: "sell", price: 1000, qty: 100, account: "b" },
+      { type: "limit", id: 2, side: "buy", price: 1000, qty: 100, account: "a" },
+      { type: "oracle", price: 880, ts: 1_000 },
+    ];
+    const expected = inProcessJson(commands);
+    expect(expected.filter((line) => line.includes('"type":"liquidation_adl"'))).toHaveLength(1);
+    const { received, textRecords } = throughHost(commands);
+    expect(textRecords).toBe(0);
+    expect(received).toEqual(expected);
+  });
+
   it("keeps the fields of every command in flight as its store grows", () => {
     const store = new SentCommands();
     const record = new CommandRecord();

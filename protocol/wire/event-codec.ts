@@ -14,6 +14,7 @@
  *     liquidation_order      seq, ts, account, symbol, id, price, qty (side in the side bit)
  *     liquidation_reduced    seq, ts, account, symbol, qty, notional, penalty, position
  *     liquidation_insurance  seq, ts, account, badDebt, amount, insuranceFund
+ *     liquidation_adl        seq, ts, account, counterparty, symbol, price, qty (side in the side bit)
  *   accepted, as sent   seq, ts: the accepted event of the command being executed whose fields
  *              (id, symbol, price, qty, account, amount) are that command's own; the receiver,
  *              which sent the command, fills them from its copy (a SentSource)
@@ -62,8 +63,9 @@ const LIQUIDATOR_TYPES: readonly (EventType | null)[] = [
   "liquidation_order",
   "liquidation_reduced",
   "liquidation_insurance",
+  "liquidation_adl",
 ];
-const LIQUIDATOR_SLOTS = [0, 8, 9, 7];
+const LIQUIDATOR_SLOTS = [0, 8, 9, 7, 8];
 const LIQUIDATION_STAGE_SLOTS = 8;
 export const ACCEPTED_AS_SENT_SLOTS = 3;
 
@@ -220,6 +222,7 @@ export function encodeEvent(sink: SlotSink, intern: InternWriter, e: EngineEvent
     case "liquidation_order":
     case "liquidation_reduced":
     case "liquidation_insurance":
+    case "liquidation_adl":
       writeLiquidatorEvent(sink, intern, e);
       return;
     default:
@@ -231,6 +234,7 @@ function writeLiquidatorEvent(sink: SlotSink, intern: InternWriter, e: EngineEve
   const sub = LIQUIDATOR_TYPES.indexOf(e.type);
   intern.room(sink);
   const account = intern.codeOrNull(sink, e.account);
+  const counterparty = sub === 4 ? intern.code(sink, e.counterparty) : 0;
   const symbol = sub === 3 ? 0 : intern.symbolCode(sink, e.symbol);
   const id = sub === 1 ? encodeId(sink, intern, e.id) : 0;
   const at = sink.reserve(LIQUIDATOR_SLOTS[sub] as number);
@@ -250,10 +254,15 @@ function writeLiquidatorEvent(sink: SlotSink, intern: InternWriter, e: EngineEve
     f[at + 6] = e.notional;
     f[at + 7] = e.penalty;
     f[at + 8] = e.position;
-  } else {
+  } else if (sub === 3) {
     f[at + 4] = e.badDebt;
     f[at + 5] = e.amount;
     f[at + 6] = e.insuranceFund;
+  } else {
+    f[at + 4] = counterparty;
+    f[at + 5] = symbol;
+    f[at + 6] = e.price;
+    f[at + 7] = e.qty;
   }
 }
 
@@ -278,10 +287,15 @@ function decodeLiquidatorEvent(
     e.notional = f64[at + 6] as number;
     e.penalty = f64[at + 7] as number;
     e.position = f64[at + 8] as number;
-  } else {
+  } else if (sub === 3) {
     e.badDebt = f64[at + 4] as number;
     e.amount = f64[at + 5] as number;
     e.insuranceFund = f64[at + 6] as number;
+  } else {
+    e.counterparty = intern.get(f64[at + 4] as number);
+    e.symbol = intern.get(f64[at + 5] as number);
+    e.price = f64[at + 6] as number;
+    e.qty = f64[at + 7] as number;
   }
   return LIQUIDATOR_SLOTS[sub] as number;
 }
