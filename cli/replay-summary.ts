@@ -54,6 +54,11 @@ export function formatSummary(summary: ReplaySummary, json: boolean): string {
     `  accepted ${summary.accepted}, rejected ${summary.rejected} (${summary.badLines} malformed lines)\n` +
     `  fills ${summary.fills}, volume ${summary.volume} lots, notional ${summary.notional} quote units\n` +
     `  live orders ${summary.liveOrders}\n`;
+  const l = summary.liquidations;
+  out +=
+    `  liquidation (${summary.mode}): ${l.triggered} accounts entered it, ${l.childOrders} child orders closed ` +
+    `${l.closedQty} lots (${l.closedNotional} quote units), penalties ${l.penalties}, bad debt ${l.badDebt}, ` +
+    `auto-deleveraged ${l.adl}\n`;
   for (const [reason, n] of Object.entries(summary.rejectsByReason)) out += `  rejected ${reason}: ${n}\n`;
   out += `  state hash ${summary.stateHash}\n`;
   return out;

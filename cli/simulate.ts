@@ -3,16 +3,18 @@
  * market, accounts and shock (sim/). The last stdout line is the JSON summary with --json.
  */
 import { writeFile } from "node:fs/promises";
+import type { Command } from "../protocol/commands.js";
+import { commandToJsonl } from "../protocol/flow-writer.js";
 import { runSide, type SidePath, type SideResult } from "../sim/run.js";
 import { buildScenario, SCENARIOS, scenarioDescription } from "../sim/scenario.js";
 import { chartSvg } from "../sim/svg.js";
 import { intFlag, parseArgs, stringFlag, UsageError } from "./args.js";
 import { EXIT_OK } from "./replay.js";
 
-export const SIMULATE_USAGE = `softliq simulate [--scenario ${SCENARIOS.join("|")}] [--mode soft|hard|both] [--seed N] [--json] [--svg OUT.svg]`;
+export const SIMULATE_USAGE = `softliq simulate [--scenario ${SCENARIOS.join("|")}] [--mode soft|hard|both] [--seed N] [--json] [--svg OUT.svg] [--flow OUT.jsonl]`;
 
 export async function runSimulate(argv: readonly string[]): Promise<number> {
-  const args = parseArgs(argv, ["scenario", "mode", "seed", "svg"], ["json"]);
+  const args = parseArgs(argv, ["scenario", "mode", "seed", "svg", "flow"], ["json"]);
   if (args.positionals.length > 0) throw new UsageError("simulate takes no file");
   const name = stringFlag(args, "scenario") ?? "cascade";
   const seed = intFlag(args, "seed", 1);
@@ -23,8 +25,12 @@ export async function runSimulate(argv: readonly string[]): Promise<number> {
   const modes: readonly ("soft" | "hard")[] = mode === "both" ? ["hard", "soft"] : [mode];
   const results: Record<string, SideResult> = {};
   const paths: Record<string, SidePath> = {};
+  const flowPath = stringFlag(args, "flow");
+  // The flow of the soft side (or of the one mode run): the makers' quotes depend on the mode.
+  const flowMode = modes.includes("soft") ? "soft" : modes[0];
+  const flow: Command[] = [];
   for (const m of modes) {
-    const { result, path } = runSide(scenario, m);
+    const { result, path } = runSide(scenario, m, flowPath !== undefined && m === flowMode ? flow : null);
     results[m] = result;
     paths[m] = path;
   }
@@ -32,6 +38,7 @@ export async function runSimulate(argv: readonly string[]): Promise<number> {
   if (svgPath !== undefined) {
     await writeFile(svgPath, chartSvg(`softliq simulate: ${name} (seed ${seed})`, scenario.fair, paths));
   }
+  if (flowPath !== undefined) await writeFile(flowPath, `${flow.map(commandToJsonl).join("\n")}\n`);
   const summary = { scenario: name, seed, ...results };
   if (args.flags.has("json")) {
     process.stdout.write(`${JSON.stringify(summary)}\n`);

@@ -46,7 +46,15 @@ export interface SidePath {
 
 const SYMBOL = "X";
 
-export function runSide(s: Scenario, mode: LiquidationMode): { result: SideResult; path: SidePath } {
+/**
+ * Plays the scenario in `mode`. `flow`, when given, receives every command applied: replaying it
+ * (`softliq replay`, same mode) gives the same run and state hash.
+ */
+export function runSide(
+  s: Scenario,
+  mode: LiquidationMode,
+  flow: Command[] | null = null,
+): { result: SideResult; path: SidePath } {
   const touched = new Set<string>();
   const path: SidePath = { oracle: [], lowTrade: [] };
   let step = -1;
@@ -94,7 +102,10 @@ export function runSide(s: Scenario, mode: LiquidationMode): { result: SideResul
     }
   };
   engine = new Engine({ liquidation: mode, onEvent });
-  const apply = (c: Command): void => engine.apply(c);
+  const apply = (c: Command): void => {
+    flow?.push(c);
+    engine.apply(c);
+  };
   open(s, apply);
   const makers = new MakerLadders(s);
   for (step = 0; step < s.steps; step++) {

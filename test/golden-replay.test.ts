@@ -3,7 +3,11 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { replayFlow } from "../cli/replay-flow.js";
 
+import { runSide } from "../sim/run.js";
+import { buildScenario } from "../sim/scenario.js";
+
 const SAMPLE = fileURLToPath(new URL("../samples/sample.jsonl", import.meta.url));
+const CASCADE = fileURLToPath(new URL("../samples/cascade.jsonl", import.meta.url));
 
 describe("golden replay of the bundled sample", () => {
   it("reproduces the pinned counts and state hash", async () => {
@@ -25,5 +29,23 @@ describe("golden replay of the bundled sample", () => {
       liveOrders: 1299,
       stateHash: "776fa48589e0030e7bd12ce496dc09b89a077d1218293a2bfb489e33a06f942d",
     });
+  });
+
+  it("replays the bundled cascade (softliq simulate --mode soft --flow) to the simulation's own state", async () => {
+    const result = await replayFlow(createReadStream(CASCADE), "jsonl");
+    const scenario = buildScenario("cascade", 1);
+    if (scenario === null) throw new Error("no cascade scenario");
+    const simulated = runSide(scenario, "soft").result;
+    expect(result.engine.stateHash()).toBe(simulated.stateHash);
+    expect(result.liquidations).toEqual({
+      triggered: 30,
+      childOrders: simulated.childOrders,
+      closedQty: simulated.closedQty,
+      closedNotional: simulated.closedNotional,
+      penalties: simulated.penalties,
+      badDebt: 0,
+      adl: 0,
+    });
+    expect(result.engine.stateHash()).toBe("21bf3a543704dd62f222f1889333cef3a93369dcc73ed5d14dc53ddcfe2b3723");
   });
 });
