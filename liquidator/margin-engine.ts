@@ -393,6 +393,8 @@ export class MarginEngine implements MarginHooks, StateSection {
    * keeps its positions on the watch lists exactly while it is not healthy. Returns the stage.
    */
   private settleStage(a: Account, equity: number, mm: number): Stage {
+    // The common case after a fill: healthy stays healthy (nothing of it is on a watch list).
+    if (a.stage === HEALTHY && equity >= mm) return HEALTHY;
     const stage = this.stageOf(a, equity, mm);
     if (stage !== a.stage) {
       const events = this.events as EventStream;
