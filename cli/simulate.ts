@@ -3,18 +3,23 @@
  * market, accounts and shock (sim/). The last stdout line is the JSON summary with --json.
  */
 import { writeFile } from "node:fs/promises";
+import { availableParallelism } from "node:os";
 import type { Command } from "../protocol/commands.js";
 import { commandToJsonl } from "../protocol/flow-writer.js";
 import { runSide, type SidePath, type SideResult } from "../sim/run.js";
 import { buildScenario, SCENARIOS, scenarioDescription } from "../sim/scenario.js";
 import { chartSvg } from "../sim/svg.js";
+import type { SimulateTaskInput } from "../sim/sweep-task.js";
+import { builtModuleUrl } from "../worker/module-url.js";
+import { TaskPool } from "../worker/pool.js";
 import { intFlag, parseArgs, stringFlag, UsageError } from "./args.js";
 import { EXIT_OK } from "./replay.js";
 
-export const SIMULATE_USAGE = `softliq simulate [--scenario ${SCENARIOS.join("|")}] [--mode soft|hard|both] [--seed N] [--json] [--svg OUT.svg] [--flow OUT.jsonl]`;
+export const SIMULATE_USAGE = `softliq simulate [--scenario ${SCENARIOS.join("|")}] [--mode soft|hard|both] [--seed N] [--json] [--svg OUT.svg] [--flow OUT.jsonl]
+                 [--seeds N [--parallel P]]`;
 
 export async function runSimulate(argv: readonly string[]): Promise<number> {
-  const args = parseArgs(argv, ["scenario", "mode", "seed", "svg", "flow"], ["json"]);
+  const args = parseArgs(argv, ["scenario", "mode", "seed", "svg", "flow", "seeds", "parallel"], ["json"]);
   if (args.positionals.length > 0) throw new UsageError("simulate takes no file");
   const name = stringFlag(args, "scenario") ?? "cascade";
   const seed = intFlag(args, "seed", 1);
@@ -23,6 +28,13 @@ export async function runSimulate(argv: readonly string[]): Promise<number> {
   const mode = stringFlag(args, "mode") ?? "both";
   if (mode !== "soft" && mode !== "hard" && mode !== "both") throw new UsageError("--mode is soft, hard or both");
   const modes: readonly ("soft" | "hard")[] = mode === "both" ? ["hard", "soft"] : [mode];
+  if (args.flags.has("seeds")) {
+    if (args.flags.has("svg") || args.flags.has("flow"))
+      throw new UsageError("--svg and --flow draw one run: not with --seeds");
+    const count = intFlag(args, "seeds", 1);
+    if (count < 1) throw new UsageError("--seeds must be at least 1");
+    return sweep(name, seed, count, modes, intFlag(args, "parallel", availableParallelism()), args.flags.has("json"));
+  }
   const results: Record<string, SideResult> = {};
   const paths: Record<string, SidePath> = {};
   const flowPath = stringFlag(args, "flow");
@@ -48,17 +60,89 @@ export async function runSimulate(argv: readonly string[]): Promise<number> {
   return EXIT_OK;
 }
 
-const ROWS: [keyof SideResult, string][] = [
-  ["accountsTouched", "accounts touched by a liquidation"],
-  ["accountsLiquidated", "accounts liquidated entirely"],
-  ["equityRetained", "their equity left (quote units)"],
-  ["badDebt", "bad debt (quote units)"],
-  ["maxDrawdownPpm", "deepest trade below the fair price (ppm)"],
-  ["maxOracleGapPpm", "deepest oracle below the fair price (ppm)"],
-  ["liquidationSlippagePpm", "liquidation fills below the oracle (ppm)"],
+/**
+ * Seeds seed … seed+count−1, each mode, in pool threads: the median of every figure per mode, and
+ * on how many seeds soft did better than hard on each (with both modes).
+ */
+async function sweep(
+  name: string,
+  first: number,
+  count: number,
+  modes: readonly ("soft" | "hard")[],
+  threads: number,
+  json: boolean,
+): Promise<number> {
+  const inputs: SimulateTaskInput[] = [];
+  for (let seed = first; seed < first + count; seed++)
+    for (const mode of modes) inputs.push({ scenario: name, seed, mode });
+  const pool = new TaskPool({ threads: Math.max(1, Math.min(threads, inputs.length)) });
+  let runs: SideResult[];
+  try {
+    runs = await pool.map<SimulateTaskInput, SideResult>(
+      builtModuleUrl("../sim/sweep-task.js", import.meta.url),
+      "simulateTask",
+      inputs,
+    );
+  } finally {
+    await pool.close();
+  }
+  const medians: Record<string, Record<string, number>> = {};
+  for (const mode of modes) {
+    const mine = runs.filter((r) => r.mode === mode);
+    const m: Record<string, number> = {};
+    for (const [key] of ROWS) m[key] = median(mine.map((r) => r[key] as number));
+    medians[mode] = m;
+  }
+  const softBetter: Record<string, number> = {};
+  if (modes.length === 2) {
+    for (const [key, , lowerIsBetter] of ROWS) {
+      if (lowerIsBetter === undefined) continue;
+      let n = 0;
+      for (let i = 0; i < runs.length; i += 2) {
+        const hard = runs[i]?.[key] as number;
+        const soft = runs[i + 1]?.[key] as number;
+        if (lowerIsBetter ? soft < hard : soft > hard) n++;
+      }
+      softBetter[key] = n;
+    }
+  }
+  if (json) {
+    process.stdout.write(
+      `${JSON.stringify({ scenario: name, seeds: [first, first + count - 1], ...medians, softBetter })}\n`,
+    );
+    return EXIT_OK;
+  }
+  let out = `scenario ${name}, seeds ${first}-${first + count - 1}: ${scenarioDescription(name)}\n`;
+  out += `median over ${count} seeds${"".padEnd(24)}${modes.map((m) => m.padStart(14)).join("")}`;
+  out += modes.length === 2 ? `   soft better on\n` : "\n";
+  for (const [key, label, lowerIsBetter] of ROWS) {
+    out += `${label.padEnd(44)}${modes.map((m) => String(medians[m]?.[key]).padStart(14)).join("")}`;
+    out += modes.length === 2 && lowerIsBetter !== undefined ? `   ${softBetter[key]}/${count}\n` : "\n";
+  }
+  process.stdout.write(out);
+  return EXIT_OK;
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : Math.round(((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2);
+}
+
+/** Figure, label, and whether lower is better for the accounts (undefined: neither). */
+const ROWS: [keyof SideResult, string, boolean?][] = [
+  ["accountsTouched", "accounts touched by a liquidation", true],
+  ["accountsLiquidated", "accounts liquidated entirely", true],
+  ["equityRetained", "their equity left (quote units)", false],
+  ["badDebt", "bad debt (quote units)", true],
+  ["maxDrawdownPpm", "deepest trade below the fair price (ppm)", true],
+  ["maxOracleGapPpm", "deepest oracle below the fair price (ppm)", true],
+  ["liquidationSlippagePpm", "liquidation fills below the oracle (ppm)", true],
   ["childOrders", "liquidation orders"],
-  ["closedQty", "lots closed"],
-  ["penalties", "penalties to the insurance fund"],
+  ["closedQty", "lots closed", true],
+  ["penalties", "penalties to the insurance fund", true],
 ];
 
 function formatTable(name: string, seed: number, results: Record<string, SideResult>): string {

@@ -81,6 +81,25 @@ describe("the cascade simulation", () => {
     expect(Object.keys(one)).toEqual(["scenario", "seed", "soft"]);
   });
 
+  it("sweeps seeds in pool threads: medians per mode, and on how many seeds soft did better", () => {
+    const r = softliq(["simulate", "--seeds", "3", "--seed", "4", "--parallel", "2", "--json"]);
+    expect(r.code).toBe(0);
+    const sweep = JSON.parse(r.stdout.trim().split("\n").at(-1) as string);
+    expect(sweep.seeds).toEqual([4, 6]);
+    const medianOf = (mode: "hard" | "soft", key: "accountsLiquidated" | "maxDrawdownPpm"): number => {
+      const values = [4, 5, 6].map((seed) => {
+        const s = buildScenario("cascade", seed);
+        if (s === null) throw new Error("no cascade scenario");
+        return runSide(s, mode).result[key];
+      });
+      return values.sort((a, b) => a - b)[1] as number;
+    };
+    expect(sweep.hard.accountsLiquidated).toBe(medianOf("hard", "accountsLiquidated"));
+    expect(sweep.soft.maxDrawdownPpm).toBe(medianOf("soft", "maxDrawdownPpm"));
+    expect(sweep.softBetter.accountsLiquidated).toBe(3);
+    expect(softliq(["simulate", "--seeds", "2", "--svg", "x.svg"]).code).toBe(2);
+  });
+
   it("refuses an unknown scenario or mode with exit 2", () => {
     expect(softliq(["simulate", "--scenario", "nope"]).code).toBe(2);
     expect(softliq(["simulate", "--mode", "off"]).code).toBe(2);
