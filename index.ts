@@ -1,6 +1,7 @@
 /**
  * softliq's library surface: `Engine` runs on the calling thread, synchronously; `EngineClient`
- * runs the same engine in a worker thread (same commands, same events, optional journal).
+ * runs the same engine in a worker thread (same commands, same events, optional journal); both
+ * take `liquidation: "soft" | "hard" | "off"`. `runSide` plays a cascade scenario in one mode.
  */
 
 export type { BookDepth, DepthLevel, RestingOrderView } from "./engine/engine.js";
@@ -13,7 +14,10 @@ export type { EngineOptions } from "./exchange.js";
 export { Engine } from "./exchange.js";
 export type { AccountReport, AccountsReport, PositionReport } from "./liquidator/accounts-report.js";
 export type { BreachHandler } from "./liquidator/breach-handler.js";
+export { closeQuantity } from "./liquidator/close-quantity.js";
 export { DEFAULT_MAKER_FEE_PPM, DEFAULT_TAKER_FEE_PPM } from "./liquidator/instrument-margin.js";
+export type { LiquidationMode } from "./liquidator/liquidation-params.js";
+export { DEFAULT_LIQUIDATION, LiquidationSettings } from "./liquidator/liquidation-params.js";
 export { MarginEngine } from "./liquidator/margin-engine.js";
 export type { MarginState } from "./liquidator/margin-state.js";
 export { DEFAULT_TIERS, QUOTE_UNITS_PER_USDT } from "./liquidator/margin-tiers.js";
@@ -22,6 +26,10 @@ export { eventToJson } from "./protocol/event-json.js";
 export * from "./protocol/events.js";
 export * from "./protocol/reject-codes.js";
 export { findUnknownField, normalizeOrderId, readCommand } from "./protocol/validate.js";
+export type { SidePath, SideResult } from "./sim/run.js";
+export { runSide } from "./sim/run.js";
+export type { Scenario } from "./sim/scenario.js";
+export { buildScenario, SCENARIOS } from "./sim/scenario.js";
 export type { EngineClientOptions, JournalOptions, StateSummary } from "./worker/engine-client.js";
 export { EngineClient, EngineWorkerError } from "./worker/engine-client.js";
 export type { FsyncPolicy } from "./worker/journal.js";
