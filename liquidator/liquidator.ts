@@ -97,7 +97,7 @@ export class Liquidator {
       if (depth === 0) continue; // nothing to take inside the bound: wait for the book to refill
       this.send(p, limit, Math.min(need, Math.max(1, mulDivFloor(depth, share, PPM))));
       const interval = settings.sliceIntervalNs;
-      p.nextSliceAt = now + (stage2 ? Math.floor(interval / 2) : interval);
+      p.nextSliceAt = Math.min(MAX_SAFE, now + (stage2 ? Math.floor(interval / 2) : interval));
     }
   }
 
