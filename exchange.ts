@@ -10,7 +10,7 @@ import {
   accountReport,
   accountsReport,
 } from "./liquidator/accounts-report.js";
-import type { BreachHandler } from "./liquidator/breach-handler.js";
+import type { BreachHandler, LegacyBreachHandler } from "./liquidator/breach-handler.js";
 import type { LiquidationMode } from "./liquidator/liquidation-params.js";
 import { MarginEngine } from "./liquidator/margin-engine.js";
 
@@ -18,7 +18,7 @@ export interface EngineOptions extends Omit<MatchingEngineOptions, "margin"> {
   /** false: no money layer (pure order-flow matching). Default true. */
   margin?: boolean;
   /** How a change of liquidation stage is reported (default: a `liquidation_stage` event). */
-  onBreach?: BreachHandler;
+  onBreach?: BreachHandler | LegacyBreachHandler;
   /** The liquidator: soft (default), hard (close everything at once, the baseline) or off. */
   liquidation?: LiquidationMode;
 }

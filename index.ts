@@ -13,7 +13,7 @@ export { exportState, restoreState } from "./engine/state-snapshot.js";
 export type { EngineOptions } from "./exchange.js";
 export { Engine } from "./exchange.js";
 export type { AccountReport, AccountsReport, PositionReport } from "./liquidator/accounts-report.js";
-export type { BreachHandler } from "./liquidator/breach-handler.js";
+export type { BreachHandler, LegacyBreachHandler } from "./liquidator/breach-handler.js";
 export { closeQuantity } from "./liquidator/close-quantity.js";
 export { DEFAULT_MAKER_FEE_PPM, DEFAULT_TAKER_FEE_PPM } from "./liquidator/instrument-margin.js";
 export type { LiquidationMode } from "./liquidator/liquidation-params.js";

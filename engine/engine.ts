@@ -84,6 +84,7 @@ export class Engine {
       events: this.out,
       books: this.books,
       submitChild: (book, id, account, side, limitPrice, qty) => this.child(book, id, account, side, limitPrice, qty),
+      isLive: (id) => this.orders.has(id),
     });
   }
 

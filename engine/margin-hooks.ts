@@ -20,6 +20,8 @@ export interface MarginControl {
    * is cancelled with an event), its fills flagged `liquidation`. Fills reach the hooks as usual.
    */
   submitChild(book: OrderBook, id: OrderId, account: string, side: SideCode, limitPrice: number, qty: number): void;
+  /** Whether a resting order holds this id now (a child order's id must not). */
+  isLive(id: OrderId): boolean;
 }
 
 /** Something that can write canonical state into the state hash. */

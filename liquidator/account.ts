@@ -81,6 +81,12 @@ export class Account {
    * of an instrument it holds (its positions are on the instruments' watch lists).
    */
   stage: Stage = HEALTHY;
+  /**
+   * Set once the insurance fund has been asked to pay this account's debt (flat, negative
+   * collateral), so that it is asked once per episode; cleared when it holds a position again or
+   * its collateral is back at zero or more.
+   */
+  debtCovered = false;
   /** Queued for a margin re-check after the current command. */
   queued = false;
   /** Its at-risk triggers are stale: re-placed before the next oracle update. */

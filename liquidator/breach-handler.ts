@@ -5,7 +5,7 @@
  * liquidator implements this interface and starts or stops working the account.
  */
 import type { EventStream } from "../engine/event-stream.js";
-import { type Account, BANKRUPT, IN_BREACH, STAGE2, type Stage } from "./account.js";
+import { type Account, BANKRUPT, HEALTHY, IN_BREACH, STAGE2, type Stage } from "./account.js";
 import { healthPpmOf } from "./money.js";
 
 export interface BreachHandler {
@@ -19,6 +19,31 @@ export interface BreachHandler {
 /** The stage names of `liquidation_stage` events: the stage entered. */
 export function stageName(stage: Stage): string {
   return stage === IN_BREACH ? "breach" : stage === STAGE2 ? "stage2" : stage === BANKRUPT ? "bankrupt" : "restored";
+}
+
+/** The handler before stages: told once when an account falls below maintenance margin. */
+export interface LegacyBreachHandler {
+  onBreach(account: Account, equity: number, maintenanceMargin: number, events: EventStream): void;
+}
+
+/**
+ * The handler to use: the default report, the given one, or an adapter for a handler written to
+ * the older interface (`onBreach` on entry into liquidation, nothing on the other changes).
+ */
+export function breachHandlerOf(handler: BreachHandler | LegacyBreachHandler | undefined): BreachHandler {
+  if (handler === undefined) return reportBreach;
+  if ("onStage" in handler && typeof handler.onStage === "function") return handler;
+  const legacy = handler as LegacyBreachHandler;
+  const inLiquidation = new Set<Account>();
+  return {
+    onStage(account, stage, equity, maintenanceMargin, events) {
+      if (stage === HEALTHY) inLiquidation.delete(account);
+      else if (!inLiquidation.has(account)) {
+        inLiquidation.add(account);
+        legacy.onBreach(account, equity, maintenanceMargin, events);
+      }
+    },
+  };
 }
 
 export const reportBreach: BreachHandler = {

@@ -71,19 +71,21 @@ export class Liquidator {
     const equity = equityOf(a);
     // What the other side could not take goes to the book below.
     if (equity < 0 && this.fund.insuranceFund < -equity) this.deleverage(a);
-    if (this.mode === "hard" || equityOf(a) < 0) {
-      for (const p of a.positions) {
-        if (p.qty === 0) continue;
-        const limit = this.mode === "hard" ? (p.qty > 0 ? 1 : MAX_SAFE) : slippageBound(p);
-        if (depthWithin(p, limit, 1) > 0) this.send(p, limit, Math.abs(p.qty)); // else: wait for liquidity
-      }
+    if (this.mode === "hard") {
+      for (const p of byMaintenanceDesc(a)) this.sendWhole(p, p.qty > 0 ? 1 : MAX_SAFE);
       return;
+    }
+    // Bankrupt: no bankruptcy price left to respect, each position at once inside the slippage
+    // bound, until the equity is back at zero or more (then the rest is worked softly).
+    for (const p of byMaintenanceDesc(a)) {
+      if (equityOf(a) >= 0) break;
+      if (this.sendWhole(p, slippageBound(p))) p.nextSliceAt = nextSlice(now, p.instrument.liquidation.sliceIntervalNs);
     }
     for (const p of byMaintenanceDesc(a)) {
       if (now < p.nextSliceAt) continue;
       const equity = equityOf(a);
       const mm = maintenanceOf(a);
-      if (mm === 0 || equity < 0) return; // flat, or bankrupt after an earlier child: the next command's work
+      if (mm === 0 || equity < 0) return; // flat, or still bankrupt: the next turn's work
       const health = healthPpmOf(equity, mm);
       const target = targetOf(a);
       if (health >= target) return;
@@ -94,21 +96,43 @@ export class Liquidator {
       const limit = softLimit(p, equity);
       // Depth beyond what a slice of `need` lots could use does not matter: the walk stops there.
       const depth = depthWithin(p, limit, mulDivCeil(need, PPM, share));
-      if (depth === 0) continue; // nothing to take inside the bound: wait for the book to refill
-      this.send(p, limit, Math.min(need, Math.max(1, mulDivFloor(depth, share, PPM))));
+      // At most the share of the depth: too little depth for one lot is no depth (wait for the refill).
+      const slice = Math.min(need, mulDivFloor(depth, share, PPM));
+      if (slice === 0) continue;
+      this.send(p, limit, slice);
       const interval = settings.sliceIntervalNs;
-      p.nextSliceAt = Math.min(MAX_SAFE, now + (stage2 ? Math.floor(interval / 2) : interval));
+      p.nextSliceAt = nextSlice(now, stage2 ? Math.floor(interval / 2) : interval);
     }
   }
 
-  /** Sends one child order closing up to `qty` lots of `p` at `limit` or better; charges the penalty on what it closed. */
-  private send(p: Position, limit: number, qty: number): void {
+  /** The whole position at `limit` or better, when anything rests inside it (else it waits for liquidity). */
+  private sendWhole(p: Position, limit: number): boolean {
+    if (p.qty === 0 || depthWithin(p, limit, 1) === 0) return false;
+    this.send(p, limit, Math.abs(p.qty));
+    return true;
+  }
+
+  /**
+   * Sends one child order closing up to `qty` lots of `p` at `limit` or better; charges the
+   * penalty on what it closed. The size and limit keep every sum of its fills a safe integer (a
+   * child skips the pre-trade checks that hold a user order to that).
+   */
+  private send(p: Position, limitPrice: number, wanted: number): void {
     const control = this.control as MarginControl;
     const events = control.events;
     const a = p.account;
     const inst = p.instrument;
-    const id = `liq:${++this.childSeq}`;
     const side = p.qty > 0 ? SELL : BUY;
+    let qty = wanted;
+    let limit = limitPrice;
+    if (side === BUY) limit = Math.min(limit, Math.floor(MAX_SAFE / qty));
+    else {
+      const best = inst.book.bids.best?.price ?? 1; // sells fill at the best bid or lower
+      qty = Math.min(qty, Math.floor(MAX_SAFE / best));
+    }
+    if (qty === 0 || limit < 1) return;
+    let id = `liq:${++this.childSeq}`;
+    while (control.isLive(id)) id = `liq:${++this.childSeq}`; // a user's resting order may hold the name
     const e = events.begin();
     e.type = "liquidation_order";
     e.account = a.name;
@@ -156,7 +180,10 @@ export class Liquidator {
       const price = long ? o + shift : Math.max(1, o - shift);
       for (const c of deleverageQueue(p)) {
         if (p.qty === 0) break;
-        const qty = Math.min(Math.abs(p.qty), Math.abs(c.qty));
+        // A counterparty gives up at most its profit here (and never more than its equity): no new bad debt.
+        const room = Math.min(c.unrealizedAt(o), equityOf(c.account));
+        const qty = Math.min(Math.abs(p.qty), Math.abs(c.qty), shift === 0 ? MAX_SAFE : floorDiv(room, shift));
+        if (qty <= 0) continue;
         this.fund.settleOffBook(p, !long, price, qty);
         this.fund.settleOffBook(c, long, price, qty);
         const events = (this.control as MarginControl).events;
@@ -191,26 +218,35 @@ export class Liquidator {
 
 /**
  * The positions on the other side of `p`'s instrument that auto-deleveraging takes from: accounts
- * in profit with positive equity, ranked by profit (ppm of entry) × leverage (ppm of equity),
- * highest first; ties in creation order. Exact: the products compare as BigInts.
+ * in profit with positive equity, ranked by profit (of entry) × leverage (notional over equity),
+ * highest first; ties in creation order. Exact: the ratios compare by cross-multiplied BigInts.
  */
 function deleverageQueue(p: Position): Position[] {
   const inst = p.instrument;
   const o = inst.book.oraclePrice;
   const long = p.qty > 0;
-  const ranked: { position: Position; score: bigint; seq: number }[] = [];
+  // score = (profit / entry) × (notional / equity) = num / den, compared by cross-multiplying.
+  const ranked: { position: Position; num: bigint; den: bigint; seq: number }[] = [];
   for (const other of inst.holders) {
     if (other.account === p.account || other.qty === 0 || other.qty > 0 === long) continue;
     const profit = other.unrealizedAt(o);
     const equity = equityOf(other.account);
     if (profit <= 0 || equity <= 0 || other.entryNotional === 0) continue;
-    const score =
-      (BigInt(profit) * BigInt(other.notional()) * 1_000_000n * 1_000_000n) /
-      (BigInt(other.entryNotional) * BigInt(equity));
-    ranked.push({ position: other, score, seq: other.account.seq });
+    const num = BigInt(profit) * BigInt(other.notional());
+    const den = BigInt(other.entryNotional) * BigInt(equity);
+    ranked.push({ position: other, num, den, seq: other.account.seq });
   }
-  ranked.sort((x, y) => (x.score === y.score ? x.seq - y.seq : x.score > y.score ? -1 : 1));
+  ranked.sort((x, y) => {
+    const left = x.num * y.den;
+    const right = y.num * x.den;
+    return left === right ? x.seq - y.seq : left > right ? -1 : 1;
+  });
   return ranked.map((r) => r.position);
+}
+
+/** The next slice time, clamped to the safe range (a large `ts` plus a large interval). */
+function nextSlice(now: number, interval: number): number {
+  return Math.min(MAX_SAFE, now + interval);
 }
 
 /** The positions held, largest maintenance margin first (ties: the order they were opened). */

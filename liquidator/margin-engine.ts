@@ -21,7 +21,7 @@ import { BUY, type OrderId, type SideCode } from "../protocol/commands.js";
 import type { RejectCode } from "../protocol/reject-codes.js";
 import { mulDivFloor } from "../protocol/units.js";
 import { Account, BANKRUPT, HEALTHY, IN_BREACH, type Position, STAGE2, type Stage } from "./account.js";
-import { type BreachHandler, reportBreach } from "./breach-handler.js";
+import { type BreachHandler, breachHandlerOf, type LegacyBreachHandler } from "./breach-handler.js";
 import { placeTriggers } from "./breach-thresholds.js";
 import { InstrumentMargin } from "./instrument-margin.js";
 import { type LiquidationMode, stage2Of, targetOf } from "./liquidation-params.js";
@@ -41,7 +41,7 @@ import { fitReduceOnly } from "./reduce-only.js";
 
 export interface MarginEngineOptions {
   /** How a change of stage is reported; by default as a `liquidation_stage` event. */
-  onBreach?: BreachHandler;
+  onBreach?: BreachHandler | LegacyBreachHandler;
   /** soft (default), hard, or off (stages are reported, nothing is closed). */
   mode?: LiquidationMode;
 }
@@ -73,7 +73,7 @@ export class MarginEngine implements MarginHooks, StateSection {
   crossedCount = 0;
 
   constructor(options: MarginEngineOptions = {}) {
-    this.breach = options.onBreach ?? reportBreach;
+    this.breach = breachHandlerOf(options.onBreach);
     const mode = options.mode ?? "soft";
     this.liquidator = mode === "off" ? null : new Liquidator(mode, this);
   }
@@ -394,15 +394,21 @@ export class MarginEngine implements MarginHooks, StateSection {
    */
   private settleStage(a: Account, equity: number, mm: number): Stage {
     // The common case after a fill: healthy stays healthy (nothing of it is on a watch list).
-    if (a.stage === HEALTHY && equity >= mm) return HEALTHY;
-    const stage = this.stageOf(a, equity, mm);
+    if (a.stage === HEALTHY && equity >= mm) {
+      a.debtCovered = false;
+      return HEALTHY;
+    }
+    let reported = equity;
+    if (mm > 0 || a.collateral >= 0) a.debtCovered = false;
+    else if (!a.debtCovered && this.liquidator !== null) {
+      // Left flat owing money, however it got there: the insurance fund pays what it can, once.
+      this.liquidator.coverBadDebt(a, this.events as EventStream);
+      a.debtCovered = a.collateral < 0; // what the fund could not pay stays owed, and is not asked for again
+      reported = a.collateral;
+    }
+    const stage = this.stageOf(a, reported, mm);
     if (stage !== a.stage) {
       const events = this.events as EventStream;
-      let reported = equity;
-      if (stage === HEALTHY && mm === 0 && a.collateral < 0 && this.liquidator !== null) {
-        this.liquidator.coverBadDebt(a, events); // left flat owing money: the insurance fund pays
-        reported = a.collateral;
-      }
       if (a.stage === HEALTHY) insertBySeq(this.liquidating, a);
       else if (stage === HEALTHY) this.liquidating.splice(this.liquidating.indexOf(a), 1);
       a.stage = stage;
@@ -435,7 +441,7 @@ export class MarginEngine implements MarginHooks, StateSection {
       const a = this.accounts.get(name) as Account;
       const held = a.positions.filter((p) => p.qty !== 0);
       if (a.collateral === 0 && held.length === 0 && !a.breached) continue; // an empty account is no state
-      out.update(`A ${JSON.stringify(name)} ${a.collateral} ${a.stage}\n`);
+      out.update(`A ${JSON.stringify(name)} ${a.collateral} ${a.stage}${a.debtCovered ? " covered" : ""}\n`);
       held.sort((x, y) => (x.instrument.symbol < y.instrument.symbol ? -1 : 1));
       for (const p of held) {
         // The pacing clock only when set: states without liquidations hash as they always did.
@@ -468,7 +474,9 @@ export class MarginEngine implements MarginHooks, StateSection {
           p.nextSliceAt,
         ],
       );
-      accounts.push([a.name, a.collateral, a.stage, positions]);
+      accounts.push(
+        a.debtCovered ? [a.name, a.collateral, a.stage, positions, 1] : [a.name, a.collateral, a.stage, positions],
+      );
     }
     return {
       version: MARGIN_STATE_VERSION,
@@ -500,11 +508,12 @@ export class MarginEngine implements MarginHooks, StateSection {
     for (const book of this.books) books.set(book.symbol, book);
     const reduceOnly = restingReduceOnly(this.books);
     const created: Account[] = [];
-    for (const [name, collateral, stage, positions] of state.accounts) {
+    for (const [name, collateral, stage, positions, debtCovered] of state.accounts) {
       if (this.accounts.has(name)) throw new Error(`cannot restore margin state: account ${name} twice`);
       const a = this.accountFor(name);
       a.collateral = collateral;
       a.stage = stage as Stage;
+      a.debtCovered = debtCovered === 1;
       for (const [
         symbol,
         qty,

@@ -33,8 +33,17 @@ export type PositionState = [
   nextSliceAt: number,
 ];
 
-/** [name, collateral, stage (0 healthy, 1 in breach, 2 stage 2, 3 bankrupt: account.ts), positions]. */
-export type AccountState = [name: string, collateral: number, stage: number, positions: PositionState[]];
+/**
+ * [name, collateral, stage (0 healthy, 1 in breach, 2 stage 2, 3 bankrupt: account.ts), positions,
+ * and 1 when the fund has been asked to pay its debt (absent otherwise)].
+ */
+export type AccountState = [
+  name: string,
+  collateral: number,
+  stage: number,
+  positions: PositionState[],
+  debtCovered?: number,
+];
 
 export interface MarginState {
   version: number;
@@ -96,7 +105,10 @@ export function readMarginState(value: unknown): MarginState {
     });
     const stage = int(a[2], name, "stage");
     if (stage < 0 || stage > 3) fail(`${name} stage ${stage}`);
-    return [name, int(a[1], name, "collateral"), stage, positions];
+    const covered = a[4] === undefined ? 0 : int(a[4], name, "debt covered");
+    return covered === 1
+      ? [name, int(a[1], name, "collateral"), stage, positions, 1]
+      : [name, int(a[1], name, "collateral"), stage, positions];
   });
   const placeQueue = list(v.placeQueue, "state", "placeQueue").map((x) => {
     const at = int(x, "placeQueue", "entry");

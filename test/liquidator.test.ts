@@ -340,3 +340,164 @@ describe("liquidation through the worker and the journal", () => {
     }
   });
 });
+
+describe("edge cases (found in review)", () => {
+  const twoInstruments = (): Margined => {
+    const m = marginedEngine();
+    m.run(
+      { type: "instrument", symbol: "X", tiers: TIERS },
+      { type: "instrument", symbol: "Y", tiers: TIERS },
+      { type: "oracle", symbol: "X", price: 1000 },
+      { type: "oracle", symbol: "Y", price: 1000 },
+      { type: "deposit", account: "a", amount: 3_000 },
+      { type: "deposit", account: "b", amount: 1_100 },
+      { type: "deposit", account: "d", amount: 100_000 },
+      { type: "limit", id: "b-x", side: "sell", price: 1000, qty: 10, symbol: "X", account: "b" },
+      { type: "limit", id: "a-x", side: "buy", price: 1000, qty: 10, symbol: "X", account: "a" },
+      { type: "limit", id: "d-y", side: "sell", price: 1000, qty: 10, symbol: "Y", account: "d" },
+      { type: "limit", id: "a-y", side: "buy", price: 1000, qty: 10, symbol: "Y", account: "a" },
+      { type: "oracle", symbol: "X", price: 990 }, // b is 100 in profit on X
+    );
+    return m;
+  };
+
+  it("auto-deleveraging takes at most a counterparty's profit: it leaves no new bad debt", () => {
+    const m = twoInstruments();
+    expect(equityOf(m.account("b"))).toBe(1_200);
+    // Y gaps: a's equity 3,000 − 100 − 5,000 = −2,100; the fund is empty. The bankruptcy price on
+    // X (990 + 210) would cost b 210 a lot against 10 of profit a lot: b gives up 100 at most.
+    const events = m.run({ type: "oracle", symbol: "Y", price: 500, ts: 1_000 });
+    for (const e of ofType(events, "liquidation_adl")) expect(e.counterparty).not.toBe("b");
+    expect(equityOf(m.account("b"))).toBeGreaterThanOrEqual(1_100);
+  });
+
+  it("reports and covers an account left flat in debt however it got there, once", () => {
+    const m = setup({ collateral: 10_000 });
+    m.run({ type: "limit", id: "low", side: "buy", price: 850, qty: 100 });
+    // a closes its own long far below its bankruptcy price: 10,000 + 100 × (850 − 1,000) = −5,000.
+    const events = m.run({
+      type: "limit",
+      id: "dump",
+      side: "sell",
+      price: 1,
+      qty: 100,
+      tif: "IOC",
+      account: "a",
+      reduceOnly: true,
+    });
+    expect(ofType(events, "liquidation_insurance")).toEqual([
+      expect.objectContaining({ account: "a", badDebt: 5_000, amount: 0, insuranceFund: 0 }),
+    ]);
+    expect(ofType(m.run({ type: "deposit", account: "a", amount: 1_000 }), "liquidation_insurance")).toEqual([]);
+    expect(m.account("a").collateral).toBe(-4_000);
+  });
+
+  it("once a bankrupt account is back above zero, the next position respects the bankruptcy price", () => {
+    const m = marginedEngine();
+    const liquidation = { penaltyPpm: 0, sliceIntervalNs: 1_000 };
+    m.run(
+      { type: "instrument", symbol: "X", tiers: TIERS, liquidation },
+      { type: "instrument", symbol: "Y", tiers: TIERS, liquidation },
+      { type: "oracle", symbol: "X", price: 1000 },
+      { type: "oracle", symbol: "Y", price: 1000 },
+      { type: "deposit", account: "a", amount: 2_100 },
+      { type: "limit", id: "sx", symbol: "X", side: "sell", price: 1000, qty: 10 },
+      { type: "limit", id: "ax", symbol: "X", side: "buy", price: 1000, qty: 10, account: "a" },
+      { type: "limit", id: "sy", symbol: "Y", side: "sell", price: 1000, qty: 10 },
+      { type: "limit", id: "ay", symbol: "Y", side: "buy", price: 1000, qty: 10, account: "a" },
+      { type: "limit", id: "bx", symbol: "X", side: "buy", price: 1041, qty: 10 },
+      { type: "limit", id: "by", symbol: "Y", side: "buy", price: 743, qty: 10 },
+    );
+    // Y at 750: equity −400. The X child sells 10 at 1,041 (+410): equity +10, no longer bankrupt.
+    const events = m.run({ type: "oracle", symbol: "Y", price: 750, ts: 1_000 });
+    const orders = ofType(events, "liquidation_order");
+    expect(orders[0]).toMatchObject({ symbol: "X", qty: 10 });
+    // Y's bankruptcy price is now 750 − 10/10 = 749: no child may go below it, and none leaves debt.
+    for (const o of orders.filter((x) => x.symbol === "Y")) expect(o.price).toBeGreaterThanOrEqual(749);
+    expect(ofType(events, "liquidation_insurance")).toEqual([]);
+  });
+
+  it("keeps a hard-mode child's money safe: no unbounded limit turns into an unsafe notional", () => {
+    const m = marginedEngine({ liquidation: "hard" });
+    const huge = 2 ** 52;
+    m.run(
+      { type: "instrument", symbol: "X", tiers: TIERS },
+      { type: "oracle", price: 1000 },
+      { type: "deposit", account: "a", amount: 1_000 },
+      { type: "limit", id: "u-buy", side: "buy", price: 1000, qty: 3 },
+      { type: "limit", id: "a-sell", side: "sell", price: 1000, qty: 3, account: "a" },
+      { type: "limit", id: "x1", side: "sell", price: huge, qty: 1 },
+      { type: "limit", id: "x2", side: "sell", price: huge + 1, qty: 1 },
+      { type: "limit", id: "x3", side: "sell", price: huge + 2, qty: 1 },
+    );
+    const events = m.run({ type: "oracle", price: 1400, ts: 1_000 });
+    for (const e of events) {
+      for (const v of Object.values(e)) if (typeof v === "number") expect(Number.isSafeInteger(v)).toBe(true);
+    }
+    expect(Number.isSafeInteger(m.account("a").collateral)).toBe(true);
+  });
+
+  it("clamps the pacing clock to the safe range, so the state still restores", () => {
+    const m = setup({ depth: [[945, 500]], liquidation: { sliceIntervalNs: Number.MAX_SAFE_INTEGER } });
+    const events = m.run({ type: "oracle", price: 945, ts: 1_000 });
+    expect(ofType(events, "liquidation_order")).toHaveLength(1);
+    expect(m.account("a").positions[0]?.nextSliceAt).toBe(Number.MAX_SAFE_INTEGER);
+    const copy = restoreState(JSON.parse(JSON.stringify(exportState(m.engine))), new Engine());
+    expect(copy.stateHash()).toBe(m.engine.stateHash());
+  });
+
+  it("never gives a child order the id of a live order", () => {
+    const m = setup({ depth: [[950, 500]] });
+    m.run({ type: "limit", id: "liq:1", side: "buy", price: 949, qty: 500 }); // someone's legal id
+    const events = m.run({ type: "oracle", price: 945, ts: 1_000 });
+    const [child] = ofType(events, "liquidation_order");
+    expect(child?.id).toBe("liq:2");
+    expect(m.engine.order("liq:1")).not.toBeNull();
+  });
+
+  it("takes at most participationPpm of the depth: too little depth for one lot sends nothing", () => {
+    const m = setup({ depth: [[944, 5]] }); // 10% of 5 lots is half a lot
+    const events = m.run({ type: "oracle", price: 945, ts: 1_000 });
+    expect(ofType(events, "liquidation_stage").map((e) => e.stage)).toEqual(["breach"]);
+    expect(ofType(events, "liquidation_order")).toEqual([]);
+  });
+
+  it("ranks auto-deleveraging exactly: the more leveraged of two equally profitable shorts goes first", () => {
+    const m = marginedEngine();
+    m.run(
+      { type: "instrument", symbol: "X", tiers: TIERS },
+      { type: "oracle", price: 1000 },
+      { type: "deposit", account: "c1", amount: 20_000_000 },
+      { type: "deposit", account: "c2", amount: 19_999_999 }, // one unit less: more leveraged
+      { type: "deposit", account: "a", amount: 150 },
+      { type: "deposit", account: "d", amount: 1_000_000 },
+      { type: "limit", id: "c1-sell", side: "sell", price: 1000, qty: 1, account: "c1" },
+      { type: "limit", id: "a-buy", side: "buy", price: 1000, qty: 1, account: "a" },
+      { type: "limit", id: "c2-sell", side: "sell", price: 1000, qty: 1, account: "c2" },
+      { type: "limit", id: "d-buy", side: "buy", price: 1000, qty: 1, account: "d" },
+    );
+    const adl = ofType(m.run({ type: "oracle", price: 100, ts: 1_000 }), "liquidation_adl");
+    expect(adl).toHaveLength(1);
+    expect(adl[0]).toMatchObject({ account: "a", counterparty: "c2" });
+  });
+
+  it("still takes a handler written to the older onBreach interface: told once per entry", () => {
+    const seen: string[] = [];
+    const legacy = { onBreach: (a: { name: string }) => seen.push(a.name) };
+    const engine = new Engine({ onBreach: legacy as never, liquidation: "off" });
+    for (const c of [
+      { type: "instrument", symbol: "X", tiers: TIERS },
+      { type: "oracle", price: 1000 },
+      { type: "deposit", account: "a", amount: 10_000 },
+      { type: "limit", id: "m", side: "sell", price: 1000, qty: 100 },
+      { type: "limit", id: "o", side: "buy", price: 1000, qty: 100, account: "a" },
+    ] as Command[]) {
+      engine.apply(c);
+    }
+    expect(() => engine.apply({ type: "oracle", price: 945 })).not.toThrow();
+    engine.apply({ type: "oracle", price: 930 }); // deeper (stage 2): the same stay
+    engine.apply({ type: "oracle", price: 1000 }); // restored
+    engine.apply({ type: "oracle", price: 945 }); // a new entry
+    expect(seen).toEqual(["a", "a"]);
+  });
+});
