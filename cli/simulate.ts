@@ -6,7 +6,7 @@ import { writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import type { Command } from "../protocol/commands.js";
 import { commandToJsonl } from "../protocol/flow-writer.js";
-import { runSide, type SidePath, type SideResult } from "../sim/run.js";
+import { runModes, type SidePath, type SideResult } from "../sim/run.js";
 import { buildScenario, SCENARIOS, scenarioDescription } from "../sim/scenario.js";
 import { chartSvg } from "../sim/svg.js";
 import type { SimulateTaskInput } from "../sim/sweep-task.js";
@@ -39,12 +39,11 @@ export async function runSimulate(argv: readonly string[]): Promise<number> {
   const paths: Record<string, SidePath> = {};
   const flowPath = stringFlag(args, "flow");
   // The flow of the soft side (or of the one mode run): the makers' quotes depend on the mode.
-  const flowMode = modes.includes("soft") ? "soft" : modes[0];
+  const flowMode = modes.includes("soft") ? "soft" : (modes[0] as "hard");
   const flow: Command[] = [];
-  for (const m of modes) {
-    const { result, path } = runSide(scenario, m, flowPath !== undefined && m === flowMode ? flow : null);
-    results[m] = result;
-    paths[m] = path;
+  for (const run of runModes(scenario, modes, flowPath === undefined ? null : flowMode, flow)) {
+    results[run.result.mode] = run.result;
+    paths[run.result.mode] = run.path;
   }
   const svgPath = stringFlag(args, "svg");
   if (svgPath !== undefined) {
@@ -73,16 +72,17 @@ async function sweep(
   json: boolean,
 ): Promise<number> {
   const inputs: SimulateTaskInput[] = [];
-  for (let seed = first; seed < first + count; seed++)
-    for (const mode of modes) inputs.push({ scenario: name, seed, mode });
+  for (let seed = first; seed < first + count; seed++) inputs.push({ scenario: name, seed, modes: [...modes] });
   const pool = new TaskPool({ threads: Math.max(1, Math.min(threads, inputs.length)) });
   let runs: SideResult[];
   try {
-    runs = await pool.map<SimulateTaskInput, SideResult>(
+    // One task a seed, its modes together (equityRetained counts the same accounts on each side).
+    const perSeed = await pool.map<SimulateTaskInput, SideResult[]>(
       builtModuleUrl("../sim/sweep-task.js", import.meta.url),
       "simulateTask",
       inputs,
     );
+    runs = perSeed.flat();
   } finally {
     await pool.close();
   }

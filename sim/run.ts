@@ -26,7 +26,10 @@ export interface SideResult {
   maxDrawdownPpm: number;
   /** Liquidation fills' distance below the oracle, notional-weighted (ppm). */
   liquidationSlippagePpm: number;
-  /** The touched accounts' equity at the end (quote units). */
+  /**
+   * The touched accounts' equity at the end (quote units). When both modes run (runModes), the
+   * accounts touched in either: the same accounts on both sides.
+   */
   equityRetained: number;
   /** The deepest oracle below the fair price (ppm): how far the book dragged the index. */
   maxOracleGapPpm: number;
@@ -44,17 +47,21 @@ export interface SidePath {
   lowTrade: number[];
 }
 
+export interface SideRun {
+  result: SideResult;
+  path: SidePath;
+  /** Every account's equity at the end, and the accounts touched. */
+  equity: Map<string, number>;
+  touched: Set<string>;
+}
+
 const SYMBOL = "X";
 
 /**
  * Plays the scenario in `mode`. `flow`, when given, receives every command applied: replaying it
  * (`softliq replay`, same mode) gives the same run and state hash.
  */
-export function runSide(
-  s: Scenario,
-  mode: LiquidationMode,
-  flow: Command[] | null = null,
-): { result: SideResult; path: SidePath } {
+export function runSide(s: Scenario, mode: LiquidationMode, flow: Command[] | null = null): SideRun {
   const touched = new Set<string>();
   const path: SidePath = { oracle: [], lowTrade: [] };
   let step = -1;
@@ -137,6 +144,8 @@ export function runSide(
     if (gap > 0) maxOracleGapPpm = Math.max(maxOracleGapPpm, Math.floor((gap * PPM) / fair));
   }
   const report = engine.accounts();
+  const equity = new Map<string, number>();
+  for (const [name, a] of Object.entries(report.accounts)) equity.set(name, a.equity);
   const result: SideResult = {
     mode,
     accountsLiquidated: liquidated,
@@ -150,7 +159,29 @@ export function runSide(
     stateHash: engine.stateHash(),
   };
   counts = { childOrders: 0, closedQty: 0, closedNotional: 0, penalties: 0, badDebt: 0 };
-  return { result, path };
+  return { result, path, equity, touched };
+}
+
+/**
+ * Plays the scenario once per mode. With more than one mode, `equityRetained` is taken over the
+ * accounts any of them touched, so that both sides count the same accounts.
+ */
+export function runModes(
+  s: Scenario,
+  modes: readonly LiquidationMode[],
+  flowOf: LiquidationMode | null = null,
+  flow: Command[] | null = null,
+): SideRun[] {
+  const runs = modes.map((m) => runSide(s, m, m === flowOf ? flow : null));
+  if (runs.length < 2) return runs;
+  const union = new Set<string>();
+  for (const r of runs) for (const name of r.touched) union.add(name);
+  for (const r of runs) {
+    let sum = 0;
+    for (const name of union) sum += r.equity.get(name) ?? 0;
+    r.result.equityRetained = sum;
+  }
+  return runs;
 }
 
 /** The market, the accounts' collateral and their long positions, bought from one seller at the start price. */
