@@ -14,6 +14,8 @@ const byPrice = (a: PriceLevel, b: PriceLevel): number => a.price - b.price;
 export class BookSide {
   readonly isBid: boolean;
   best: PriceLevel | null = null;
+  /** Counts orders added: a liquidator waiting for depth on this side looks again only after one. */
+  addCount = 0;
   private readonly tree = new RBTree<PriceLevel>(byPrice);
   private readonly levels = new IntKeyTable<PriceLevel>();
   private readonly levelPool: PriceLevel[] = [];
@@ -32,6 +34,7 @@ export class BookSide {
   }
 
   add(order: Order): void {
+    this.addCount++;
     let level = this.levels.get(order.price);
     if (level === undefined) {
       level = this.levelPool.pop() ?? new PriceLevel();

@@ -46,6 +46,12 @@ export class Position {
   watchSlot = -1;
   /** Engine time (ns) before which the soft liquidator sends no child order for this position. */
   nextSliceAt = 0;
+  /**
+   * The closing side's addCount when the soft liquidator last found too little depth inside this
+   * position's limit (−1: not waiting). Until an order joins that side or the account's money is
+   * checked again (an oracle move, a fill, a transfer), looking again would find the same.
+   */
+  parkedAt = -1;
 
   constructor(
     readonly account: Account,

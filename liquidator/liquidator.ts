@@ -81,8 +81,11 @@ export class Liquidator {
       if (equityOf(a) >= 0) break;
       if (this.sendWhole(p, slippageBound(p))) p.nextSliceAt = nextSlice(now, p.instrument.liquidation.sliceIntervalNs);
     }
+    // Every account in liquidation is looked at after every command: the common answers (paced,
+    // nothing inside the bound) come first and cheap; the close-quantity walk only when a slice can go.
+    if (!anyDue(a, now)) return;
     for (const p of byMaintenanceDesc(a)) {
-      if (now < p.nextSliceAt) continue;
+      if (now < p.nextSliceAt || p.parkedAt === closingSide(p).addCount) continue;
       const equity = equityOf(a);
       const mm = maintenanceOf(a);
       if (mm === 0 || equity < 0) return; // flat, or still bankrupt: the next turn's work
@@ -90,15 +93,18 @@ export class Liquidator {
       const target = targetOf(a);
       if (health >= target) return;
       const settings = p.instrument.liquidation;
-      const need = closeQuantity(p, equity, mm, target, settings.penaltyPpm);
       const stage2 = health < stage2Of(a);
       const share = stage2 ? Math.min(PPM, 2 * settings.participationPpm) : settings.participationPpm;
       const limit = softLimit(p, equity);
-      // Depth beyond what a slice of `need` lots could use does not matter: the walk stops there.
-      const depth = depthWithin(p, limit, mulDivCeil(need, PPM, share));
+      // Depth beyond what a slice of the whole position could use does not matter: the walk stops there.
+      const depth = depthWithin(p, limit, mulDivCeil(Math.abs(p.qty), PPM, share));
       // At most the share of the depth: too little depth for one lot is no depth (wait for the refill).
-      const slice = Math.min(need, mulDivFloor(depth, share, PPM));
-      if (slice === 0) continue;
+      const most = mulDivFloor(depth, share, PPM);
+      if (most === 0) {
+        p.parkedAt = closingSide(p).addCount;
+        continue;
+      }
+      const slice = Math.min(closeQuantity(p, equity, mm, target, settings.penaltyPpm), most);
       this.send(p, limit, slice);
       const interval = settings.sliceIntervalNs;
       p.nextSliceAt = nextSlice(now, stage2 ? Math.floor(interval / 2) : interval);
@@ -172,6 +178,7 @@ export class Liquidator {
     for (const p of byMaintenanceDesc(a)) {
       const equity = equityOf(a);
       if (equity >= 0) return;
+      if (p.qty === 0) continue;
       const held = Math.abs(p.qty);
       const o = p.instrument.book.oraclePrice;
       const long = p.qty > 0;
@@ -249,8 +256,17 @@ function nextSlice(now: number, interval: number): number {
   return Math.min(MAX_SAFE, now + interval);
 }
 
+/** Whether a position of the account is held and past its pacing. */
+function anyDue(a: Account, now: number): boolean {
+  for (const p of a.positions) {
+    if (p.qty !== 0 && now >= p.nextSliceAt && p.parkedAt !== closingSide(p).addCount) return true;
+  }
+  return false;
+}
+
 /** The positions held, largest maintenance margin first (ties: the order they were opened). */
 function byMaintenanceDesc(a: Account): Position[] {
+  if (a.positions.length === 1) return a.positions; // the common case: nothing to sort
   const held = a.positions.filter((p) => p.qty !== 0);
   const mm = held.map((p) => p.instrument.tiers.maintenance(p.notional()));
   const order = held.map((_, i) => i).sort((x, y) => (mm[y] as number) - (mm[x] as number) || x - y);
@@ -278,6 +294,8 @@ function softLimit(p: Position, equity: number): number {
 /** Lots the account can take on the closing side at `limit` or better (counted up to `enough`). */
 function depthWithin(p: Position, limit: number, enough: number): number {
   const long = p.qty > 0;
+  const best = closingSide(p).best;
+  if (best === null || (long ? best.price < limit : best.price > limit)) return 0; // the usual wait: no walk
   const account = p.account.name;
   const own = ownOrdersOpposite(p);
   const levels = closingSide(p).cursor();

@@ -398,6 +398,8 @@ export class MarginEngine implements MarginHooks, StateSection {
       a.debtCovered = false;
       return HEALTHY;
     }
+    // Its money was just checked: whatever the liquidator was waiting for may have changed.
+    for (const p of a.positions) p.parkedAt = -1;
     let reported = equity;
     if (mm > 0 || a.collateral >= 0) a.debtCovered = false;
     else if (!a.debtCovered && this.liquidator !== null) {
