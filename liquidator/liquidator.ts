@@ -79,7 +79,9 @@ export class Liquidator {
     // bound, until the equity is back at zero or more (then the rest is worked softly).
     for (const p of byMaintenanceDesc(a)) {
       if (equityOf(a) >= 0) break;
-      if (this.sendWhole(p, slippageBound(p))) p.nextSliceAt = nextSlice(now, p.instrument.liquidation.sliceIntervalNs);
+      if (this.sendWhole(p, slippageBound(p)) && p.qty !== 0) {
+        p.nextSliceAt = nextSlice(now, p.instrument.liquidation.sliceIntervalNs);
+      }
     }
     // Every account in liquidation is looked at after every command: the common answers (paced,
     // nothing inside the bound) come first and cheap; the close-quantity walk only when a slice can go.
@@ -107,7 +109,7 @@ export class Liquidator {
       const slice = Math.min(closeQuantity(p, equity, mm, target, settings.penaltyPpm), most);
       this.send(p, limit, slice);
       const interval = settings.sliceIntervalNs;
-      p.nextSliceAt = nextSlice(now, stage2 ? Math.floor(interval / 2) : interval);
+      if (p.qty !== 0) p.nextSliceAt = nextSlice(now, stage2 ? Math.floor(interval / 2) : interval);
     }
   }
 

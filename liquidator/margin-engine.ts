@@ -240,6 +240,7 @@ export class MarginEngine implements MarginHooks, StateSection {
   /** Books a fill on a position: realized PnL and the fee into collateral, the fee into the pot. */
   private settle(p: Position, buy: boolean, price: number, qty: number, feePpm: number): void {
     const realized = applyFill(p, buy, price, qty);
+    if (p.qty === 0) p.nextSliceAt = 0; // pacing belongs to a liquidation of this position, not to a later one
     const fee = feeOf(price * qty, feePpm);
     const a = p.account;
     a.collateral += realized - fee;

@@ -220,6 +220,11 @@ describe("journal and snapshots", () => {
       expect(() => recover(dir, { liquidation: "off" })).toThrow(RecoveryError);
       const reopened = new EngineClient({ journal: { dir, fsync: "off", snapshotEvery: 0 }, liquidation: "soft" });
       await expect(reopened.start()).rejects.toThrow(/liquidation mode hard/);
+      // Naming no mode reopens it in the one it was written in.
+      const again = new EngineClient({ journal: { dir, fsync: "off", snapshotEvery: 0 } });
+      await again.start();
+      expect((await again.snapshot()).stateHash).toBe(hash);
+      await again.close();
     } finally {
       remove();
     }

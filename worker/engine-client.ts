@@ -76,7 +76,10 @@ export interface EngineClientOptions {
   iteratorHighWater?: number;
   /** The worker entry (default: engine-worker.js beside this module, or dist/ when run from sources). */
   workerUrl?: URL;
-  /** The liquidator: soft (default), hard or off, as for the in-process Engine. */
+  /**
+   * The liquidator: soft (default), hard or off, as for the in-process Engine. With a journal,
+   * unset means the mode the journal was written in; another mode than that is refused.
+   */
   liquidation?: LiquidationMode;
 }
 
@@ -470,7 +473,7 @@ export class EngineClient {
         snapshotEvery: this.journal?.snapshotEvery ?? 0,
         stopOnMalformed: this.options.stopOnMalformed === true,
         deliverFrom,
-        liquidation: this.options.liquidation ?? "soft",
+        ...(this.options.liquidation === undefined ? {} : { liquidation: this.options.liquidation }),
       },
     };
     const url = this.options.workerUrl ?? defaultWorkerUrl();

@@ -54,8 +54,11 @@ export interface HostOptions {
   stopOnMalformed: boolean;
   /** Recovery re-sends the events of journaled commands from this index (those the client lacks). */
   deliverFrom: number;
-  /** The liquidator's mode (a journal keeps the mode it was written in). */
-  liquidation: LiquidationMode;
+  /**
+   * The liquidator's mode; unset: soft, or with a journal the mode it was written in (a journal
+   * records its mode and refuses another).
+   */
+  liquidation?: LiquidationMode;
 }
 
 /** The reply to CONTROL_QUERY. */
@@ -89,16 +92,16 @@ export class EngineHost {
   ) {
     const dir = options.journalDir;
     if (dir === null) {
-      this.engine = new Engine({ liquidation: options.liquidation });
+      this.engine = new Engine({ liquidation: options.liquidation ?? "soft" });
       this.journal = null;
     } else {
       const report = recover(dir, {
         deliverFrom: options.deliverFrom,
         onEvent: (e) => encodeEvent(sink, this.intern, e),
         onCommandDone: (index) => this.done(index, false),
-        liquidation: options.liquidation,
+        ...(options.liquidation === undefined ? {} : { liquidation: options.liquidation }),
       });
-      if (journalMode(dir) === null) recordJournalMode(dir, options.liquidation);
+      if (journalMode(dir) === null) recordJournalMode(dir, report.engine.marginEngine?.mode ?? "off");
       this.engine = report.engine;
       this.index = report.journalLength;
       this.journal = new JournalWriter(dir, this.index, options.fsync, null);
