@@ -93,6 +93,8 @@ export class Account {
    * its collateral is back at zero or more.
    */
   debtCovered = false;
+  /** The liquidator's schedule will look at it (wake-schedule.ts); not state: a cache of "may have work". */
+  awake = false;
   /** Queued for a margin re-check after the current command. */
   queued = false;
   /** Its at-risk triggers are stale: re-placed before the next oracle update. */

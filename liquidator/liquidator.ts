@@ -25,11 +25,12 @@ import type { EventStream } from "../engine/event-stream.js";
 import type { MarginControl } from "../engine/margin-hooks.js";
 import { BUY, SELL } from "../protocol/commands.js";
 import { MAX_SAFE, mulDivCeil, mulDivFloor, PPM } from "../protocol/units.js";
-import type { Account, Position } from "./account.js";
+import { type Account, HEALTHY, type Position } from "./account.js";
 import { closeQuantity, closingSide, ownOrdersOpposite, takeableAt } from "./close-quantity.js";
 import { stage2Of, targetOf } from "./liquidation-params.js";
 import { ceilDiv, floorDiv, healthPpmOf } from "./money.js";
 import { equityOf, maintenanceOf } from "./pre-trade-risk.js";
+import { WakeSchedule } from "./wake-schedule.js";
 
 /** What the liquidator needs of the margin engine: the fund, the other accounts, and off-book trades. */
 export interface LiquidationHost {
@@ -62,9 +63,69 @@ export class Liquidator {
     this.filledNotional += price * qty;
   }
 
-  /** Works each account once, in the order given (creation order). The list does not change meanwhile. */
-  run(accounts: readonly Account[], now: number): void {
-    for (let i = 0; i < accounts.length; i++) this.work(accounts[i] as Account, now);
+  /** Which accounts in liquidation may have work (wake-schedule.ts). */
+  private schedule = new WakeSchedule();
+  /**
+   * Tests: look at every account in liquidation after every command, in creation order. The
+   * schedule must give exactly the same events; this is the reference it is checked against.
+   */
+  exhaustive = false;
+
+  /** Forgets every sleeper (a state restore replaces the accounts). */
+  resetSchedule(): void {
+    this.schedule = new WakeSchedule();
+  }
+
+  /** The account's money or position changed: look at it (later in this run if it comes later). */
+  wake(a: Account): void {
+    this.schedule.wake(a);
+  }
+
+  /** One turn: every account in liquidation that may have work, in creation order. */
+  run(liquidating: readonly Account[], now: number): void {
+    if (this.exhaustive) {
+      for (let i = 0; i < liquidating.length; i++) this.work(liquidating[i] as Account, now);
+      return;
+    }
+    const schedule = this.schedule;
+    schedule.begin(now);
+    for (let a = schedule.take(); a !== null; a = schedule.take()) {
+      if (a.stage === HEALTHY) continue; // left liquidation since it was woken
+      this.work(a, now);
+      this.sleepOrStay(a, now);
+    }
+  }
+
+  /**
+   * After its turn, an account sleeps when each position it holds waits for something the
+   * schedule watches: its next slice time, or an order joining its closing side. Anything else
+   * (hard mode, bankruptcy, a position it could not classify) keeps it awake.
+   */
+  private sleepOrStay(a: Account, now: number): void {
+    const schedule = this.schedule;
+    if (this.mode === "hard" || equityOf(a) < 0) {
+      schedule.wake(a);
+      return;
+    }
+    let until = Number.POSITIVE_INFINITY;
+    let held = 0;
+    for (const p of a.positions) {
+      if (p.qty === 0) continue;
+      held++;
+      if (now < p.nextSliceAt) until = Math.min(until, p.nextSliceAt);
+      else if (p.parkedAt !== closingSide(p).addCount) {
+        schedule.wake(a);
+        return;
+      }
+    }
+    if (held === 0) {
+      schedule.wake(a);
+      return;
+    }
+    if (until !== Number.POSITIVE_INFINITY) schedule.sleepUntil(a, until);
+    for (const p of a.positions) {
+      if (p.qty !== 0 && now >= p.nextSliceAt) schedule.sleepOnSide(a, closingSide(p));
+    }
   }
 
   private work(a: Account, now: number): void {

@@ -240,6 +240,7 @@ export class MarginEngine implements MarginHooks, StateSection {
   /** Books a fill on a position: realized PnL and the fee into collateral, the fee into the pot. */
   private settle(p: Position, buy: boolean, price: number, qty: number, feePpm: number): void {
     const realized = applyFill(p, buy, price, qty);
+    if (p.account.stage !== HEALTHY) this.liquidator?.wake(p.account); // in liquidation: its position changed
     if (p.qty === 0) p.nextSliceAt = 0; // pacing belongs to a liquidation of this position, not to a later one
     const fee = feeOf(price * qty, feePpm);
     const a = p.account;
@@ -417,6 +418,7 @@ export class MarginEngine implements MarginHooks, StateSection {
       a.stage = stage;
       this.breach.onStage(a, stage, reported, mm, events);
     }
+    if (stage !== HEALTHY) this.liquidator?.wake(a);
     syncWatch(a);
     return stage;
   }
@@ -505,6 +507,7 @@ export class MarginEngine implements MarginHooks, StateSection {
     this.refitQueue.length = 0;
     this.placeQueue.length = 0;
     this.liquidating.length = 0;
+    this.liquidator?.resetSchedule();
     this.crossed.length = 0;
     this.stamp = 0;
     const books = new Map<string, OrderBook>();
@@ -554,7 +557,10 @@ export class MarginEngine implements MarginHooks, StateSection {
         inst.index.index(p); // pushes only the sides with a price
       }
       syncWatch(a);
-      if (a.stage !== HEALTHY) this.liquidating.push(a); // creation order, as the list keeps it
+      if (a.stage !== HEALTHY) {
+        this.liquidating.push(a); // creation order, as the list keeps it
+        this.liquidator?.wake(a);
+      }
       created.push(a);
     }
     for (const at of state.placeQueue) {

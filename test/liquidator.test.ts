@@ -11,6 +11,7 @@ import { equityOf, maintenanceOf } from "../liquidator/pre-trade-risk.js";
 import type { Command, LiquidationParams } from "../protocol/commands.js";
 import { eventToJson } from "../protocol/event-json.js";
 import { type EventObject, eventToObject } from "../protocol/events.js";
+import { marginedFlow, PREAMBLE } from "./margin-flows.js";
 import { type Margined, marginedEngine } from "./margin-helpers.js";
 
 type Of<T extends EventObject["type"]> = Extract<EventObject, { type: T }>;
@@ -499,5 +500,72 @@ describe("edge cases (found in review)", () => {
     engine.apply({ type: "oracle", price: 1000 }); // restored
     engine.apply({ type: "oracle", price: 945 }); // a new entry
     expect(seen).toEqual(["a", "a"]);
+  });
+});
+
+describe("the liquidator's wake-up schedule", () => {
+  /** The same commands with the schedule and with every account looked at after every command. */
+  function bothWays(preamble: readonly Command[], commands: readonly Command[], liquidation: LiquidationMode) {
+    const run = (exhaustive: boolean): string[] => {
+      const lines: string[] = [];
+      const engine = new Engine({ liquidation, onEvent: (e) => lines.push(eventToJson(e)) });
+      const liquidator = (engine.marginEngine as MarginEngine).liquidator;
+      if (liquidator !== null) liquidator.exhaustive = exhaustive;
+      for (const c of [...preamble, ...commands]) engine.apply(c);
+      lines.push(engine.stateHash());
+      return lines;
+    };
+    return { scheduled: run(false), exhaustive: run(true) };
+  }
+
+  // Wide slippage bounds so that children find depth in these small books; one variant paced
+  // shorter than the flows' ticks with thin participation (many positions paced or parked), one
+  // unpaced taking all it may.
+  const withLiquidation = (liquidation: LiquidationParams): Command[] =>
+    PREAMBLE.map((c) => (c.type === "instrument" ? { ...c, liquidation } : c));
+  const PACED = withLiquidation({ sliceIntervalNs: 30_000_000, participationPpm: 300_000, maxSlippagePpm: 200_000 });
+  const UNPACED = withLiquidation({ sliceIntervalNs: 0, participationPpm: 1_000_000, maxSlippagePpm: 200_000 });
+
+  /** After each oracle move, an unmargined maker quotes both sides near it: depth for the children. */
+  function withMakers(flow: readonly Command[]): Command[] {
+    const out: Command[] = [];
+    let n = 0;
+    for (const c of flow) {
+      out.push(c);
+      if (c.type !== "oracle") continue;
+      const symbol = c.symbol ?? "X";
+      out.push({ type: "limit", id: `mb${n}`, symbol, side: "buy", price: Math.max(1, c.price - 1), qty: 20 });
+      out.push({ type: "limit", id: `ms${n++}`, symbol, side: "sell", price: c.price + 1, qty: 20 });
+    }
+    return out;
+  }
+
+  it("gives exactly the events of looking at every account after every command", () => {
+    let liquidationEvents = 0;
+    fc.assert(
+      fc.property(
+        marginedFlow(8),
+        fc.boolean(),
+        fc.constantFrom("soft" as const, "hard" as const),
+        (commands, paced, mode) => {
+          const { scheduled, exhaustive } = bothWays(paced ? PACED : UNPACED, withMakers(commands), mode);
+          expect(scheduled).toEqual(exhaustive);
+          liquidationEvents += scheduled.filter((l) => l.includes('"type":"liquidation_order"')).length;
+        },
+      ),
+      { numRuns: 200 },
+    );
+    expect(liquidationEvents).toBeGreaterThan(100);
+  });
+
+  it("wakes a parked account when depth arrives, and a paced one when its slice time comes", () => {
+    const m = setup({ depth: [[900, 100]], liquidation: { sliceIntervalNs: 1_000 } });
+    expect(ofType(m.run({ type: "oracle", price: 945, ts: 1_000 }), "liquidation_order")).toEqual([]);
+    // Unrelated commands: still parked, nothing sent.
+    expect(ofType(m.run({ type: "tick", ts: 5_000 }, { type: "tick", ts: 9_000 }), "liquidation_order")).toEqual([]);
+    const refill = m.run({ type: "limit", id: "r", side: "buy", price: 944, qty: 100, ts: 10_000 });
+    expect(ofType(refill, "liquidation_order")).toHaveLength(1); // woken by the order joining the bids
+    expect(ofType(m.run({ type: "tick", ts: 10_500 }), "liquidation_order")).toEqual([]); // paced
+    expect(ofType(m.run({ type: "tick", ts: 11_000 }), "liquidation_order")).toHaveLength(1); // due
   });
 });
