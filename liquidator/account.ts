@@ -52,6 +52,8 @@ export class Position {
    * checked again (an oracle move, a fill, a transfer), looking again would find the same.
    */
   parkedAt = -1;
+  /** The closing side's addCount its account is registered to wake on (−1: none), so a re-check adds no second entry. */
+  waitingAt = -1;
 
   constructor(
     readonly account: Account,
@@ -95,6 +97,8 @@ export class Account {
   debtCovered = false;
   /** The liquidator's schedule will look at it (wake-schedule.ts); not state: a cache of "may have work". */
   awake = false;
+  /** The time its entry in the schedule's timer heap is for (−1: none), so a re-check adds no second one. */
+  timerAt = -1;
   /** Queued for a margin re-check after the current command. */
   queued = false;
   /** Its at-risk triggers are stale: re-placed before the next oracle update. */

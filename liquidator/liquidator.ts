@@ -124,7 +124,7 @@ export class Liquidator {
     }
     if (until !== Number.POSITIVE_INFINITY) schedule.sleepUntil(a, until);
     for (const p of a.positions) {
-      if (p.qty !== 0 && now >= p.nextSliceAt) schedule.sleepOnSide(a, closingSide(p));
+      if (p.qty !== 0 && now >= p.nextSliceAt) schedule.sleepOnSide(a, p, closingSide(p));
     }
   }
 

@@ -11,7 +11,7 @@
  * exactly when a visit of every account would have seen the change.
  */
 import type { BookSide } from "../engine/book-side.js";
-import type { Account } from "./account.js";
+import type { Account, Position } from "./account.js";
 
 /** Accounts parked on one book side, and that side's add count when they parked. */
 interface SideWait {
@@ -43,6 +43,8 @@ export class WakeSchedule {
 
   /** Sleeps until `time` (ns). */
   sleepUntil(a: Account, time: number): void {
+    if (a.timerAt === time) return; // already there: re-checks while it sleeps add nothing
+    a.timerAt = time;
     const times = this.times;
     const timed = this.timed;
     let i = times.length;
@@ -59,8 +61,10 @@ export class WakeSchedule {
     timed[i] = a;
   }
 
-  /** Sleeps until an order joins `side`. */
-  sleepOnSide(a: Account, side: BookSide): void {
+  /** Sleeps until an order joins `side`, the closing side of `p`. */
+  sleepOnSide(a: Account, p: Position, side: BookSide): void {
+    if (p.waitingAt === side.addCount) return; // already registered for this count
+    p.waitingAt = side.addCount;
     for (const w of this.waits) {
       if (w.side === side && w.count === side.addCount) {
         w.accounts.push(a);
@@ -72,7 +76,12 @@ export class WakeSchedule {
 
   /** Starts a run at `now`: wakes the due sleepers; returns the accounts to visit, in creation order. */
   begin(now: number): readonly Account[] {
-    while (this.times.length > 0 && (this.times[0] as number) <= now) this.wake(this.popTimed());
+    while (this.times.length > 0 && (this.times[0] as number) <= now) {
+      const time = this.times[0] as number;
+      const a = this.popTimed();
+      if (a.timerAt === time) a.timerAt = -1;
+      this.wake(a);
+    }
     const waits = this.waits;
     for (let i = 0; i < waits.length; ) {
       const w = waits[i] as SideWait;

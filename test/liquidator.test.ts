@@ -569,3 +569,29 @@ describe("the liquidator's wake-up schedule", () => {
     expect(ofType(m.run({ type: "tick", ts: 11_000 }), "liquidation_order")).toHaveLength(1); // due
   });
 });
+
+describe("the wake-up schedule's bookkeeping", () => {
+  it("keeps one entry for a parked account however often it is re-checked", () => {
+    const m = setup({ depth: [[900, 100]], liquidation: { sliceIntervalNs: 1_000 } }); // outside the bound: it parks
+    m.run({ type: "oracle", price: 945, ts: 1000 });
+    for (let i = 0; i < 2_000; i++) m.run({ type: "oracle", price: 945 + (i % 2), ts: 2000 + i });
+    const schedule = (m.engine.marginEngine as MarginEngine).liquidator as unknown as {
+      schedule: { waits: { accounts: unknown[] }[]; times: number[] };
+    };
+    expect(schedule.schedule.waits.reduce((n, w) => n + w.accounts.length, 0)).toBeLessThanOrEqual(1);
+  });
+
+  it("keeps one timer for a paced account however often it is re-checked before its slice time", () => {
+    const m = setup({
+      depth: ladder(945, 20, 50),
+      liquidation: { sliceIntervalNs: 1_000_000_000, participationPpm: 10_000 },
+    });
+    m.run({ type: "oracle", price: 945, ts: 1000 }); // a small child, then paced for a second
+    for (let i = 0; i < 2_000; i++) m.run({ type: "oracle", price: 944 + (i % 2), ts: 2000 + i });
+    expect(m.account("a").breached).toBe(true); // still in liquidation, waiting for its slice time
+    const schedule = (m.engine.marginEngine as MarginEngine).liquidator as unknown as {
+      schedule: { times: number[] };
+    };
+    expect(schedule.schedule.times.length).toBeLessThanOrEqual(2);
+  });
+});
