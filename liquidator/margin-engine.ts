@@ -240,7 +240,12 @@ export class MarginEngine implements MarginHooks, StateSection {
   /** Books a fill on a position: realized PnL and the fee into collateral, the fee into the pot. */
   private settle(p: Position, buy: boolean, price: number, qty: number, feePpm: number): void {
     const realized = applyFill(p, buy, price, qty);
-    if (p.account.stage !== HEALTHY) this.liquidator?.wake(p.account); // in liquidation: its position changed
+    if (p.account.stage !== HEALTHY && this.liquidator !== null) {
+      // In liquidation and its position just changed (a child of another account filled its order,
+      // or auto-deleveraging): look at it again in this turn, afresh.
+      for (const q of p.account.positions) q.parkedAt = -1;
+      this.liquidator.wake(p.account);
+    }
     if (p.qty === 0) p.nextSliceAt = 0; // pacing belongs to a liquidation of this position, not to a later one
     const fee = feeOf(price * qty, feePpm);
     const a = p.account;

@@ -570,6 +570,46 @@ describe("the liquidator's wake-up schedule", () => {
   });
 });
 
+describe("an account changed during the liquidator's turn", () => {
+  it("is looked at again in the same turn, afresh, when a child fills its resting order", () => {
+    const flow: Command[] = [
+      { type: "instrument", symbol: "X", tiers: TIERS, liquidation: { sliceIntervalNs: 1_000 } },
+      { type: "instrument", symbol: "Y", tiers: TIERS, liquidation: { sliceIntervalNs: 1_000 } },
+      { type: "oracle", symbol: "X", price: 1000 },
+      { type: "oracle", symbol: "Y", price: 1000 },
+      { type: "deposit", account: "A", amount: 30_000 },
+      { type: "deposit", account: "C", amount: 10_000 },
+      { type: "limit", id: "s1", symbol: "X", side: "sell", price: 1000, qty: 100 },
+      { type: "limit", id: "a1", symbol: "X", side: "buy", price: 1000, qty: 100, account: "A" }, // A long 100 X
+      { type: "limit", id: "b1", symbol: "X", side: "buy", price: 1000, qty: 100 },
+      { type: "limit", id: "c1", symbol: "X", side: "sell", price: 1000, qty: 100, account: "C" }, // C short 100 X
+      { type: "limit", id: "s2", symbol: "Y", side: "sell", price: 1000, qty: 200 },
+      { type: "limit", id: "a2", symbol: "Y", side: "buy", price: 1000, qty: 200, account: "A" }, // A long 200 Y
+      { type: "limit", id: "cb", symbol: "X", side: "buy", price: 1085, qty: 50, account: "C", reduceOnly: true },
+      { type: "limit", id: "ask1", symbol: "X", side: "sell", price: 1101, qty: 30 },
+      // X at 1,093: C (equity 700 on 100 lots) may buy up to its bankruptcy price 1,100: nothing
+      // there, it waits for depth.
+      { type: "oracle", symbol: "X", price: 1093, ts: 1000 },
+    ];
+    const crash: Command = { type: "oracle", symbol: "Y", price: 850, ts: 2000 };
+    for (const exhaustive of [false, true]) {
+      const events: EventObject[] = [];
+      const engine = new Engine({ onEvent: (e) => events.push(eventToObject(e)) });
+      ((engine.marginEngine as MarginEngine).liquidator as { exhaustive: boolean }).exhaustive = exhaustive;
+      for (const c of flow) engine.apply(c);
+      expect(events.filter((e) => e.type === "liquidation_order")).toEqual([]);
+      events.length = 0;
+      // Y crashes: A's child sells X into C's bid at 1,085, 8 under the oracle; C gains, its
+      // bankruptcy price rises past 1,101 and, later in creation order, it buys in the same turn.
+      engine.apply(crash);
+      expect(ofType(events, "liquidation_order").map((e) => [e.account, e.side, e.price])).toEqual([
+        ["A", "sell", 1083],
+        ["C", "buy", 1101],
+      ]);
+    }
+  });
+});
+
 describe("the wake-up schedule's bookkeeping", () => {
   it("keeps one entry for a parked account however often it is re-checked", () => {
     const m = setup({ depth: [[900, 100]], liquidation: { sliceIntervalNs: 1_000 } }); // outside the bound: it parks
