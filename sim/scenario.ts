@@ -27,7 +27,6 @@ export interface MakerSpec {
 
 export interface Scenario {
   name: string;
-  description: string;
   startPrice: number;
   steps: number;
   /** Engine time per step (ns); the soft liquidator's slice interval is one step. */
@@ -99,71 +98,72 @@ const START = 100_000;
 /** 40 levels a side, 0.01% from the fair price then 0.025% apart, 20 lots each, 2 lots back a step. */
 const MAKER: MakerSpec = { levels: 40, spread: 10, gap: 25, depth: 20, refill: 2 };
 
-type Builder = (seed: number) => Scenario;
+/** What tells one scenario from another; the rest (200 accounts, 100 ms steps, MM 5%, IM 10%) is common. */
+interface ScenarioSpec {
+  description: string;
+  shape: ShockShape;
+  /** The accounts' leverage range, in tenths. */
+  minLev10: number;
+  maxLev10: number;
+  maker: MakerSpec;
+}
 
-const BUILDERS: Record<string, { description: string; build: Builder }> = {
+const CASCADE_SHAPE: ShockShape = {
+  calm: 10,
+  fall: 20,
+  recover: 60,
+  steps: 150,
+  dropPpm: 70_000,
+  settlePpm: 35_000,
+  noisePpm: 300,
+};
+
+const SPECS: Record<string, ScenarioSpec> = {
   cascade: {
     description: "a 7% fall over 2 s, half of it recovered; 200 longs at 3-9.5x",
-    build: (seed) => {
-      const random = new SeededRandom(seed);
-      const shape = { calm: 10, fall: 20, recover: 60, steps: 150, dropPpm: 70_000, settlePpm: 35_000, noisePpm: 300 };
-      return {
-        name: "cascade",
-        description: BUILDERS.cascade?.description ?? "",
-        startPrice: START,
-        steps: shape.steps,
-        stepNs: 100_000_000,
-        fair: pricePath(START, shape, random),
-        bookWeightPpm: 700_000,
-        maker: MAKER,
-        accounts: leveragedAccounts(200, START, random, 30, 95),
-        mmrPpm: 50_000,
-        imrPpm: 100_000,
-      };
-    },
+    shape: CASCADE_SHAPE,
+    minLev10: 30,
+    maxLev10: 95,
+    maker: MAKER,
   },
   flash: {
     description: "an 8% drop in one step, recovered within a second; 200 longs at 5-9.5x",
-    build: (seed) => {
-      const random = new SeededRandom(seed);
-      const shape = { calm: 10, fall: 1, recover: 10, steps: 80, dropPpm: 80_000, settlePpm: 0, noisePpm: 200 };
-      return {
-        name: "flash",
-        description: BUILDERS.flash?.description ?? "",
-        startPrice: START,
-        steps: shape.steps,
-        stepNs: 100_000_000,
-        fair: pricePath(START, shape, random),
-        bookWeightPpm: 700_000,
-        maker: MAKER,
-        accounts: leveragedAccounts(200, START, random, 50, 95),
-        mmrPpm: 50_000,
-        imrPpm: 100_000,
-      };
-    },
+    shape: { calm: 10, fall: 1, recover: 10, steps: 80, dropPpm: 80_000, settlePpm: 0, noisePpm: 200 },
+    minLev10: 50,
+    maxLev10: 95,
+    maker: MAKER,
   },
   thin: {
     description: "the cascade's fall on a book half as deep and half as quick to refill",
-    build: (seed) => {
-      const base = (BUILDERS.cascade as { build: Builder }).build(seed);
-      return {
-        ...base,
-        name: "thin",
-        description: BUILDERS.thin?.description ?? "",
-        maker: { ...MAKER, depth: 10, refill: 1 },
-      };
-    },
+    shape: CASCADE_SHAPE,
+    minLev10: 30,
+    maxLev10: 95,
+    maker: { ...MAKER, depth: 10, refill: 1 },
   },
 };
 
-export const SCENARIOS: readonly string[] = Object.keys(BUILDERS);
+export const SCENARIOS: readonly string[] = Object.keys(SPECS);
 
 export function scenarioDescription(name: string): string {
-  return BUILDERS[name]?.description ?? "";
+  return SPECS[name]?.description ?? "";
 }
 
 /** The named scenario for a seed, or null when there is none of that name. */
 export function buildScenario(name: string, seed: number): Scenario | null {
-  const entry = BUILDERS[name];
-  return entry === undefined ? null : entry.build(seed);
+  const spec = SPECS[name];
+  if (spec === undefined) return null;
+  // The price path first, then the accounts: one seeded stream, drawn in that order.
+  const random = new SeededRandom(seed);
+  return {
+    name,
+    startPrice: START,
+    steps: spec.shape.steps,
+    stepNs: 100_000_000,
+    fair: pricePath(START, spec.shape, random),
+    bookWeightPpm: 700_000,
+    maker: spec.maker,
+    accounts: leveragedAccounts(200, START, random, spec.minLev10, spec.maxLev10),
+    mmrPpm: 50_000,
+    imrPpm: 100_000,
+  };
 }
