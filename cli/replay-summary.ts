@@ -1,4 +1,4 @@
-import type { FinalState, ReplayOutcome } from "./replay-flow.js";
+import type { FinalState, LiquidationCounts, ReplayOutcome } from "./replay-flow.js";
 
 /** The replay summary: `--json` prints it as the last line of stdout (CONTRACT.md). */
 export interface ReplaySummary {
@@ -11,7 +11,7 @@ export interface ReplaySummary {
   fills: number;
   volume: number;
   notional: number | string;
-  liquidations: Record<string, number>;
+  liquidations: LiquidationCounts;
   rejectsByReason: Record<string, number>;
   liveOrders: number;
   stateHash: string;

@@ -112,6 +112,11 @@ export class Account {
     readonly seq: number,
   ) {}
 
+  /** Its money or positions changed: whatever the liquidator was waiting for may have come. */
+  unpark(): void {
+    for (const p of this.positions) p.parkedAt = -1;
+  }
+
   get breached(): boolean {
     return this.stage !== HEALTHY;
   }

@@ -9,8 +9,6 @@ import type { Account } from "./account.js";
 /** soft: gradual reduction to the target health; hard: the whole position at once (the baseline); off: report only. */
 export type LiquidationMode = "soft" | "hard" | "off";
 
-export const LIQUIDATION_MODES: readonly LiquidationMode[] = ["soft", "hard", "off"];
-
 export function isLiquidationMode(value: unknown): value is LiquidationMode {
   return value === "soft" || value === "hard" || value === "off";
 }

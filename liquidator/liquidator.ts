@@ -81,10 +81,13 @@ export class Liquidator {
     this.schedule.wake(a);
   }
 
-  /** One turn: every account in liquidation that may have work, in creation order. */
-  run(liquidating: readonly Account[], now: number): void {
+  /**
+   * One turn: every account in liquidation that may have work, in creation order. `accounts` (all
+   * of them, in creation order) is read only by the exhaustive reference.
+   */
+  run(accounts: Iterable<Account>, now: number): void {
     if (this.exhaustive) {
-      for (let i = 0; i < liquidating.length; i++) this.work(liquidating[i] as Account, now);
+      for (const a of accounts) if (a.stage !== HEALTHY) this.work(a, now);
       return;
     }
     const schedule = this.schedule;

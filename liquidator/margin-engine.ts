@@ -59,8 +59,8 @@ export class MarginEngine implements MarginHooks, StateSection {
   private readonly breach: BreachHandler;
   /** Null in mode off. */
   readonly liquidator: Liquidator | null;
-  /** Accounts not healthy, in creation order: the liquidator's work list. */
-  private readonly liquidating: Account[] = [];
+  /** Accounts not healthy (the liquidator's schedule knows which may have work). */
+  private inLiquidation = 0;
   private readonly sweep = new Sweep();
   /** Accounts to re-check and positions whose reduce-only orders to re-fit, after the command. */
   private readonly recheckQueue: Account[] = [];
@@ -243,7 +243,7 @@ export class MarginEngine implements MarginHooks, StateSection {
     if (p.account.stage !== HEALTHY && this.liquidator !== null) {
       // In liquidation and its position just changed (a child of another account filled its order,
       // or auto-deleveraging): look at it again in this turn, afresh.
-      for (const q of p.account.positions) q.parkedAt = -1;
+      p.account.unpark();
       this.liquidator.wake(p.account);
     }
     if (p.qty === 0) p.nextSliceAt = 0; // pacing belongs to a liquidation of this position, not to a later one
@@ -326,8 +326,8 @@ export class MarginEngine implements MarginHooks, StateSection {
     this.settleQueues();
     // The liquidator's turn: once per accepted command (a rejected one changed nothing, not even the clock).
     const liquidator = this.liquidator;
-    if (!accepted || liquidator === null || this.liquidating.length === 0) return;
-    liquidator.run(this.liquidating, (this.events as EventStream).ts);
+    if (!accepted || liquidator === null || this.inLiquidation === 0) return;
+    liquidator.run(this.accounts.values(), (this.events as EventStream).ts);
     this.settleQueues();
   }
 
@@ -405,8 +405,7 @@ export class MarginEngine implements MarginHooks, StateSection {
       a.debtCovered = false;
       return HEALTHY;
     }
-    // Its money was just checked: whatever the liquidator was waiting for may have changed.
-    for (const p of a.positions) p.parkedAt = -1;
+    a.unpark(); // its money was just checked
     let reported = equity;
     if (mm > 0 || a.collateral >= 0) a.debtCovered = false;
     else if (!a.debtCovered && this.liquidator !== null) {
@@ -418,8 +417,8 @@ export class MarginEngine implements MarginHooks, StateSection {
     const stage = this.stageOf(a, reported, mm);
     if (stage !== a.stage) {
       const events = this.events as EventStream;
-      if (a.stage === HEALTHY) insertBySeq(this.liquidating, a);
-      else if (stage === HEALTHY) this.liquidating.splice(this.liquidating.indexOf(a), 1);
+      if (a.stage === HEALTHY) this.inLiquidation++;
+      else if (stage === HEALTHY) this.inLiquidation--;
       a.stage = stage;
       this.breach.onStage(a, stage, reported, mm, events);
     }
@@ -511,7 +510,7 @@ export class MarginEngine implements MarginHooks, StateSection {
     this.recheckQueue.length = 0;
     this.refitQueue.length = 0;
     this.placeQueue.length = 0;
-    this.liquidating.length = 0;
+    this.inLiquidation = 0;
     this.liquidator?.resetSchedule();
     this.crossed.length = 0;
     this.stamp = 0;
@@ -563,7 +562,7 @@ export class MarginEngine implements MarginHooks, StateSection {
       }
       syncWatch(a);
       if (a.stage !== HEALTHY) {
-        this.liquidating.push(a); // creation order, as the list keeps it
+        this.inLiquidation++;
         this.liquidator?.wake(a);
       }
       created.push(a);
@@ -629,11 +628,4 @@ function addOpen(p: Position, side: SideCode, qty: number, price: number): void 
     p.openSellQty += qty;
     p.openSellNotional += qty * price;
   }
-}
-
-/** Inserts an account into a list kept in creation order. */
-function insertBySeq(list: Account[], a: Account): void {
-  let at = list.length;
-  while (at > 0 && (list[at - 1] as Account).seq > a.seq) at--;
-  list.splice(at, 0, a);
 }

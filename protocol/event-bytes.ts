@@ -138,75 +138,67 @@ export class EventBytesEncoder {
         p = this.rejected(view, p, e);
         break;
       case "liquidation_stage":
-        p = put(view, p, LIQUIDATION_STAGE);
-        p = this.str(view, p, e.account ?? "");
-        p = put(view, p, STAGE);
-        p = this.str(view, p, e.stage);
-        p = put(view, p, HEALTH_PPM);
+        p = this.strField(view, p, LIQUIDATION_STAGE, e.account ?? "");
+        p = this.strField(view, p, STAGE, e.stage);
         // NaN: no position left, no health (null).
-        p = Number.isNaN(e.healthPpm) ? put(view, p, NULL) : this.int(view, p, e.healthPpm);
-        p = put(view, p, EQUITY);
-        p = this.int(view, p, e.equity);
-        p = put(view, p, MAINTENANCE_MARGIN);
-        p = this.int(view, p, e.maintenanceMargin);
+        p = Number.isNaN(e.healthPpm)
+          ? put(view, put(view, p, HEALTH_PPM), NULL)
+          : this.intField(view, p, HEALTH_PPM, e.healthPpm);
+        p = this.intField(view, p, EQUITY, e.equity);
+        p = this.intField(view, p, MAINTENANCE_MARGIN, e.maintenanceMargin);
         p = put(view, p, CLOSE);
         break;
       case "liquidation_order":
-        p = put(view, p, LIQUIDATION_ORDER);
-        p = this.str(view, p, e.account ?? "");
-        p = put(view, p, SYMBOL);
-        p = this.str(view, p, e.symbol);
+        p = this.strField(view, p, LIQUIDATION_ORDER, e.account ?? "");
+        p = this.strField(view, p, SYMBOL, e.symbol);
         p = put(view, p, ID);
         p = this.id(view, p, e.id);
-        p = this.side(view, p, e.side === "buy" ? LIMIT_BUY : LIMIT_SELL, e.side);
-        p = this.int(view, p, e.price);
-        p = put(view, p, QTY);
-        p = this.int(view, p, e.qty);
-        p = put(view, p, CLOSE);
+        p = this.sidePriceQty(view, p, e);
         break;
       case "liquidation_reduced":
-        p = put(view, p, LIQUIDATION_REDUCED);
-        p = this.str(view, p, e.account ?? "");
-        p = put(view, p, SYMBOL);
-        p = this.str(view, p, e.symbol);
-        p = put(view, p, QTY);
-        p = this.int(view, p, e.qty);
-        p = put(view, p, NOTIONAL);
-        p = this.int(view, p, e.notional);
-        p = put(view, p, PENALTY);
-        p = this.int(view, p, e.penalty);
-        p = put(view, p, POSITION);
-        p = this.int(view, p, e.position);
+        p = this.strField(view, p, LIQUIDATION_REDUCED, e.account ?? "");
+        p = this.strField(view, p, SYMBOL, e.symbol);
+        p = this.intField(view, p, QTY, e.qty);
+        p = this.intField(view, p, NOTIONAL, e.notional);
+        p = this.intField(view, p, PENALTY, e.penalty);
+        p = this.intField(view, p, POSITION, e.position);
         p = put(view, p, CLOSE);
         break;
       case "liquidation_adl":
-        p = put(view, p, LIQUIDATION_ADL);
-        p = this.str(view, p, e.account ?? "");
-        p = put(view, p, COUNTERPARTY);
-        p = this.str(view, p, e.counterparty);
-        p = put(view, p, SYMBOL);
-        p = this.str(view, p, e.symbol);
-        p = this.side(view, p, e.side === "buy" ? LIMIT_BUY : LIMIT_SELL, e.side);
-        p = this.int(view, p, e.price);
-        p = put(view, p, QTY);
-        p = this.int(view, p, e.qty);
-        p = put(view, p, CLOSE);
+        p = this.strField(view, p, LIQUIDATION_ADL, e.account ?? "");
+        p = this.strField(view, p, COUNTERPARTY, e.counterparty);
+        p = this.strField(view, p, SYMBOL, e.symbol);
+        p = this.sidePriceQty(view, p, e);
         break;
       case "liquidation_insurance":
-        p = put(view, p, LIQUIDATION_INSURANCE);
-        p = this.str(view, p, e.account ?? "");
-        p = put(view, p, BAD_DEBT);
-        p = this.int(view, p, e.badDebt);
-        p = put(view, p, AMOUNT);
-        p = this.int(view, p, e.amount);
-        p = put(view, p, INSURANCE_FUND);
-        p = this.int(view, p, e.insuranceFund);
+        p = this.strField(view, p, LIQUIDATION_INSURANCE, e.account ?? "");
+        p = this.intField(view, p, BAD_DEBT, e.badDebt);
+        p = this.intField(view, p, AMOUNT, e.amount);
+        p = this.intField(view, p, INSURANCE_FUND, e.insuranceFund);
         p = put(view, p, CLOSE);
         break;
       default:
         return -1;
     }
     return this.refused ? -1 : p;
+  }
+
+  /** `key` (which carries its comma, quotes and colon) and an integer. */
+  private intField(view: DataView, p: number, key: Packed, v: number): number {
+    return this.int(view, put(view, p, key), v);
+  }
+
+  /** `key` and a JSON string. */
+  private strField(view: DataView, p: number, key: Packed, v: string): number {
+    return this.str(view, put(view, p, key), v);
+  }
+
+  /** The liquidator's `"side":…,"price":…,"qty":…}` tail (a child order, a deleveraging). */
+  private sidePriceQty(view: DataView, p: number, e: EngineEvent): number {
+    p = this.side(view, p, e.side === "buy" ? LIMIT_BUY : LIMIT_SELL, e.side);
+    p = this.int(view, p, e.price);
+    p = this.intField(view, p, QTY, e.qty);
+    return put(view, p, CLOSE);
   }
 
   private fill(view: DataView, p: number, e: EngineEvent): number {

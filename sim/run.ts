@@ -71,7 +71,7 @@ export function runSide(s: Scenario, mode: LiquidationMode, flow: Command[] | nu
   let slipNotional = 0;
   let tradedQty = 0;
   let tradedNotional = 0;
-  let counts = { childOrders: 0, closedQty: 0, closedNotional: 0, penalties: 0, badDebt: 0 };
+  const counts = { childOrders: 0, closedQty: 0, closedNotional: 0, penalties: 0, badDebt: 0 };
   let engine: Engine;
   const onEvent = (e: EngineEvent): void => {
     switch (e.type) {
@@ -158,7 +158,6 @@ export function runSide(s: Scenario, mode: LiquidationMode, flow: Command[] | nu
     insuranceFund: report.insuranceFund,
     stateHash: engine.stateHash(),
   };
-  counts = { childOrders: 0, closedQty: 0, closedNotional: 0, penalties: 0, badDebt: 0 };
   return { result, path, equity, touched };
 }
 

@@ -34,21 +34,25 @@ interface Setup {
 }
 
 /** Account `a` holds `qty` lots opened at oracle 1,000 with `collateral`; the book holds `depth`. */
-function setup(s: Setup = {}): Margined {
+function setupFlow(s: Setup = {}): Command[] {
   const qty = s.qty ?? 100;
-  const m = marginedEngine({ liquidation: s.mode ?? "soft" });
   const long = qty > 0;
-  m.run(
+  return [
     { type: "instrument", symbol: "X", tiers: TIERS, liquidation: { sliceIntervalNs: 1_000, ...s.liquidation } },
     { type: "oracle", price: 1000 },
     { type: "deposit", account: "a", amount: s.collateral ?? 10_000 },
     { type: "limit", id: "open-maker", side: long ? "sell" : "buy", price: 1000, qty: Math.abs(qty) },
     { type: "limit", id: "open", side: long ? "buy" : "sell", price: 1000, qty: Math.abs(qty), account: "a" },
-  );
-  let n = 0;
-  for (const [price, lots] of s.depth ?? []) {
-    m.run({ type: "limit", id: `d${n++}`, side: long ? "buy" : "sell", price, qty: lots });
-  }
+    ...(s.depth ?? []).map(
+      ([price, lots], n): Command => ({ type: "limit", id: `d${n}`, side: long ? "buy" : "sell", price, qty: lots }),
+    ),
+  ];
+}
+
+/** setupFlow applied to an engine of the given mode (soft by default). */
+function setup(s: Setup = {}): Margined {
+  const m = marginedEngine({ liquidation: s.mode ?? "soft" });
+  m.run(...setupFlow(s));
   return m;
 }
 
@@ -315,14 +319,7 @@ describe("liquidation through the worker and the journal", () => {
   it("gives the same events in the worker thread in every mode", async () => {
     const { EngineClient } = await import("../worker/engine-client.js");
     const flow: Command[] = [
-      { type: "instrument", symbol: "X", tiers: TIERS, liquidation: { sliceIntervalNs: 1_000 } },
-      { type: "oracle", price: 1000 },
-      { type: "deposit", account: "a", amount: 10_000 },
-      { type: "limit", id: 1, side: "sell", price: 1000, qty: 100 },
-      { type: "limit", id: 2, side: "buy", price: 1000, qty: 100, account: "a" },
-      ...ladder(945, 20, 10).map(
-        ([price, qty], i): Command => ({ type: "limit", id: `d${i}`, side: "buy", price, qty }),
-      ),
+      ...setupFlow({ depth: ladder(945, 20, 10) }),
       { type: "oracle", price: 945, ts: 1_000 },
       ...Array.from({ length: 8 }, (_, i): Command => ({ type: "tick", ts: 2_000 + 1_000 * i })),
     ];

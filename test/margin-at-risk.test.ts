@@ -59,6 +59,24 @@ function reallyBreached(margin: MarginEngine): string[] {
     .map((a) => a.name);
 }
 
+/** Account `a` on 400: long 10 X and 10 Y on `ySide`, both opened at 100, MM 10% (monitoring only). */
+function twoLegs(ySide: "buy" | "sell") {
+  const m = marginedEngine(MONITOR_ONLY);
+  const tiers = [{ maxNotional: 1_000_000, imrPpm: 200_000, mmrPpm: 100_000 }];
+  m.run(
+    { type: "instrument", symbol: "X", tiers },
+    { type: "instrument", symbol: "Y", tiers },
+    { type: "oracle", symbol: "X", price: 100 },
+    { type: "oracle", symbol: "Y", price: 100 },
+    { type: "deposit", account: "a", amount: 400 },
+    { type: "limit", id: 1, symbol: "X", side: "sell", price: 100, qty: 10 },
+    { type: "limit", id: 2, symbol: "X", side: "buy", price: 100, qty: 10, account: "a" },
+    { type: "limit", id: 3, symbol: "Y", side: ySide === "buy" ? "sell" : "buy", price: 100, qty: 10 },
+    { type: "limit", id: 4, symbol: "Y", side: ySide, price: 100, qty: 10, account: "a" },
+  );
+  return m;
+}
+
 describe("the at-risk index", () => {
   it("re-checks no account on an oracle move that crosses no trigger", () => {
     const m = ladder();
@@ -155,19 +173,7 @@ describe("the at-risk index", () => {
   });
 
   it("restores an account in breach when another instrument's oracle moves its way", () => {
-    const m = marginedEngine(MONITOR_ONLY);
-    const tiers = [{ maxNotional: 1_000_000, imrPpm: 200_000, mmrPpm: 100_000 }];
-    m.run(
-      { type: "instrument", symbol: "X", tiers },
-      { type: "instrument", symbol: "Y", tiers },
-      { type: "oracle", symbol: "X", price: 100 },
-      { type: "oracle", symbol: "Y", price: 100 },
-      { type: "deposit", account: "a", amount: 400 },
-      { type: "limit", id: 1, symbol: "X", side: "sell", price: 100, qty: 10 },
-      { type: "limit", id: 2, symbol: "X", side: "buy", price: 100, qty: 10, account: "a" },
-      { type: "limit", id: 3, symbol: "Y", side: "buy", price: 100, qty: 10 },
-      { type: "limit", id: 4, symbol: "Y", side: "sell", price: 100, qty: 10, account: "a" },
-    );
+    const m = twoLegs("sell");
     // Long X, short Y. X at 70: equity 100, MM 170 → breach.
     expect(stageEvents(m.run({ type: "oracle", symbol: "X", price: 70 })).map((e) => e.stage)).toEqual(["stage2"]);
     // Y falls to 60: the short gains 400, equity 500 ≥ MM 130 → restored by Y's move alone.
@@ -222,19 +228,7 @@ describe("the at-risk index", () => {
   });
 
   it("catches a breach that takes moves on two instruments, each harmless alone", () => {
-    const m = marginedEngine(MONITOR_ONLY);
-    const tiers = [{ maxNotional: 1_000_000, imrPpm: 200_000, mmrPpm: 100_000 }];
-    m.run(
-      { type: "instrument", symbol: "X", tiers },
-      { type: "instrument", symbol: "Y", tiers },
-      { type: "oracle", symbol: "X", price: 100 },
-      { type: "oracle", symbol: "Y", price: 100 },
-      { type: "deposit", account: "a", amount: 400 },
-      { type: "limit", id: 1, symbol: "X", side: "sell", price: 100, qty: 10 },
-      { type: "limit", id: 2, symbol: "X", side: "buy", price: 100, qty: 10, account: "a" },
-      { type: "limit", id: 3, symbol: "Y", side: "sell", price: 100, qty: 10 },
-      { type: "limit", id: 4, symbol: "Y", side: "buy", price: 100, qty: 10, account: "a" },
-    );
+    const m = twoLegs("buy");
     // X at 85: equity 250, MM 185. Then Y at 85: equity 100, MM 170.
     expect(m.run({ type: "oracle", symbol: "X", price: 85 }).map((e) => e.type)).toEqual(["accepted"]);
     expect(m.run({ type: "oracle", symbol: "Y", price: 85 }).map((e) => e.type)).toEqual([
