@@ -43,9 +43,18 @@ import { createRingBuffer, RING_WRITE, RingReader, waitForChange } from "../prot
 import { type CommandChannel, MessageCommandChannel, RingCommandChannel } from "./command-channel.js";
 import type { StateSummary } from "./engine-host.js";
 import type { WorkerConfig } from "./engine-worker.js";
-import { type FsyncPolicy, parseFsyncPolicy } from "./journal.js";
+import {
+  asJournalWriteError,
+  type FsyncPolicy,
+  JournalWriteError,
+  listSegments,
+  parseFsyncPolicy,
+  RecoveryError,
+} from "./journal.js";
+import { type JournalLock, lockJournal } from "./journal-lock.js";
 import { builtModuleUrl } from "./module-url.js";
 import { SentCommands } from "./sent-commands.js";
+import { listSnapshots } from "./snapshot-store.js";
 
 export type { StateSummary } from "./engine-host.js";
 
@@ -56,6 +65,11 @@ export interface JournalOptions {
   fsync?: FsyncPolicy | string;
   /** A persistent snapshot every N commands (default 100,000; 0: never). */
   snapshotEvery?: number;
+  /**
+   * Refuse a directory that already holds a journal (RecoveryError) instead of continuing it:
+   * checked under the lock, so two starters cannot both find it empty.
+   */
+  fresh?: boolean;
 }
 
 export interface EngineClientOptions {
@@ -83,7 +97,10 @@ export interface EngineClientOptions {
   liquidation?: LiquidationMode;
 }
 
-/** A command that did not reach the journal before the worker died, or a client that failed. */
+/**
+ * A command that did not reach the journal before the worker died, or a client that failed
+ * (`cause`: a JournalWriteError when the journal could not be written).
+ */
 export class EngineWorkerError extends Error {
   /** submitBatch: how many of the batch's commands were applied before the failure. */
   applied = 0;
@@ -162,7 +179,9 @@ export class EngineClient {
   private maxBacklog = 0;
   private readonly transport: "ring" | "message";
   private readonly ringSlots: number;
-  private readonly journal: { dir: string; fsync: FsyncPolicy; snapshotEvery: number } | null;
+  private readonly journal: { dir: string; fsync: FsyncPolicy; snapshotEvery: number; fresh: boolean } | null;
+  /** Held from start() until the client closes or fails. */
+  private lock: JournalLock | null = null;
   private readonly flushBound = (): void => this.flushNow();
   private readonly pumpBound = (): void => this.pump();
   private readonly spaceBound = (): void => this.onSpace();
@@ -176,7 +195,7 @@ export class EngineClient {
     } else {
       const fsync = typeof j.fsync === "string" ? parseFsyncPolicy(j.fsync) : (j.fsync ?? { kind: "batch" as const });
       if (fsync === null) throw new Error(`journal fsync policy must be batch, off or N ms, got ${String(j.fsync)}`);
-      this.journal = { dir: j.dir, fsync, snapshotEvery: j.snapshotEvery ?? 100_000 };
+      this.journal = { dir: j.dir, fsync, snapshotEvery: j.snapshotEvery ?? 100_000, fresh: j.fresh === true };
       if (options.stopOnMalformed === true) throw new Error("stopOnMalformed cannot be combined with a journal");
     }
     if (options.onEvent !== undefined) this.listeners.push(options.onEvent);
@@ -185,13 +204,35 @@ export class EngineClient {
   /** Starts the worker (recovering from the journal when there is one). */
   start(): Promise<void> {
     if (this.state !== "new") return Promise.reject(new Error(`EngineClient.start: already ${this.state}`));
-    if (this.journal !== null && !existsSync(this.journal.dir)) mkdirSync(this.journal.dir, { recursive: true });
+    if (this.journal !== null) {
+      try {
+        this.lock = this.takeJournal(this.journal.dir, this.journal.fresh);
+      } catch (err) {
+        return Promise.reject(asJournalWriteError(err, this.journal.dir));
+      }
+    }
     this.state = "starting";
     return new Promise<void>((resolve, reject) => {
       this.startSignal = { resolve, reject };
       // A journal's earlier events belong to an earlier client: deliver none of them.
       this.spawn(Number.MAX_SAFE_INTEGER);
     });
+  }
+
+  /** Creates the directory if missing and takes its lock (then, if `fresh`, checks it is empty). */
+  private takeJournal(dir: string, fresh: boolean): JournalLock {
+    if (!existsSync(dir)) mkdirSync(dir, { recursive: true });
+    const lock = lockJournal(dir);
+    if (fresh && (listSegments(dir).length > 0 || listSnapshots(dir).length > 0)) {
+      lock.release();
+      throw new RecoveryError(`${dir} already holds a journal (inspect it with softliq recover)`);
+    }
+    return lock;
+  }
+
+  private releaseLock(): void {
+    this.lock?.release();
+    this.lock = null;
   }
 
   // ——— commands ———
@@ -310,6 +351,7 @@ export class EngineClient {
     if (this.state === "failed" || this.state === "new") {
       this.state = "closed";
       await this.worker?.terminate();
+      this.releaseLock();
       return;
     }
     const replied = this.control(CONTROL_CLOSE, 0);
@@ -508,14 +550,26 @@ export class EngineClient {
     this.events?.close();
     this.channel?.abandon();
     this.drainDeadWorker();
+    const last = this.lastError;
+    if (last !== null && (last as Partial<JournalWriteError>).journalWriteFailed === true) {
+      // A journal that could not be written is not restarted: nothing more may be journaled in
+      // this run (a later frame after a lost one would leave a gap no recovery can see).
+      const failed = last as JournalWriteError;
+      this.fail(
+        `the journal failed: ${failed.message}`,
+        new JournalWriteError(failed.message, failed.code, failed.path),
+      );
+      return;
+    }
     if (this.state === "closing") {
       this.state = "closed";
+      this.releaseLock();
       this.rejectReplies(new EngineWorkerError("engine worker exited"));
       this.finishIterators(null);
       this.exitSignal?.resolve();
       return;
     }
-    const cause = this.lastError === null ? `exited with code ${code}` : `failed: ${this.lastError.message}`;
+    const cause = last === null ? `exited with code ${code}` : `failed: ${last.message}`;
     if (this.state === "starting" || this.state === "recovering") {
       this.fail(
         `engine worker ${cause} while ${this.state === "starting" ? "starting" : "recovering from the journal"}`,
@@ -550,9 +604,10 @@ export class EngineClient {
     for (let at = r.next(); at >= 0; at = r.next()) r.advance(this.handle(r.f64, r.u16, at));
   }
 
-  private fail(message: string): void {
-    const err = new EngineWorkerError(message);
+  private fail(message: string, cause?: Error): void {
+    const err = new EngineWorkerError(message, cause === undefined ? undefined : { cause });
     this.failure = err;
+    this.releaseLock();
     this.state = "failed";
     this.events?.close();
     this.channel = null;
@@ -560,7 +615,7 @@ export class EngineClient {
     this.startSignal = null;
     while (this.waiters.length > 0) {
       const w = this.waiters.shift() as Waiter;
-      const e = new EngineWorkerError(message);
+      const e = new EngineWorkerError(message, cause === undefined ? undefined : { cause });
       e.applied = Math.max(0, this.done - w.first);
       w.reject(e);
     }
