@@ -18,6 +18,9 @@ export const EXIT_CANNOT_WRITE = 73;
 /** The journal directory is in use by another writer (EX_TEMPFAIL: try again when it is done). */
 export const EXIT_IN_USE = 75;
 
+/** System calls that only read: their failure is an unreadable file (2), not an unwritable one. */
+const READS = new Set(["read", "scandir", "stat", "lstat"]);
+
 /** The exit code and message of an error that is the user's situation, not a bug (null: a bug). */
 export function describeFailure(err: unknown): { code: number; message: string } | null {
   for (let e: unknown = err, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
@@ -27,7 +30,9 @@ export function describeFailure(err: unknown): { code: number; message: string }
     const errno = e as NodeJS.ErrnoException;
     if (typeof errno.code === "string" && /^E[A-Z]+$/.test(errno.code)) {
       const where = errno.path === undefined ? "" : ` ${errno.path}`;
-      return { code: EXIT_CANNOT_WRITE, message: `cannot write${where}: ${systemCause(errno, errno.code)}` };
+      const cause = systemCause(errno, errno.code);
+      if (READS.has(errno.syscall ?? "")) return { code: EXIT_UNREADABLE, message: `cannot read${where}: ${cause}` };
+      return { code: EXIT_CANNOT_WRITE, message: `cannot write${where}: ${cause}` };
     }
   }
   return null;

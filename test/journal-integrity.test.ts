@@ -1,8 +1,6 @@
-import { execFile, spawn, spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { generateFlow } from "../bench/flow-generator.js";
 import { exportState, restoreState } from "../engine/state-snapshot.js";
@@ -14,26 +12,9 @@ import { JournalWriteError, listSegments } from "../worker/journal.js";
 import { JournalInUseError, LOCK_FILE } from "../worker/journal-lock.js";
 import { RecoveryError, recover } from "../worker/recovery.js";
 import { listSnapshots, snapshotName } from "../worker/snapshot-store.js";
+import { CLI, softliq } from "./cli-run.js";
+import { breachFlow } from "./margin-flows.js";
 import { type AnyCommand, referenceRun, tempDir } from "./worker-helpers.js";
-
-const run = promisify(execFile);
-const CLI = join(fileURLToPath(new URL("..", import.meta.url)), "dist", "cli", "softliq.js");
-
-interface Ran {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function softliq(...args: string[]): Promise<Ran> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { maxBuffer: 1 << 26 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 /** Journals `commands`, one frame per `perFrame` commands (each batch awaited). */
 async function journal(
@@ -55,6 +36,20 @@ function contents(dir: string): Record<string, string> {
   return out;
 }
 
+/** A five-frame journal, one command a frame, with its only segment's bytes spoiled by `spoil`. */
+async function damagedJournal(
+  seed: number,
+  spoil: (bytes: Buffer) => void,
+): Promise<{ dir: string; remove: () => void }> {
+  const tmp = tempDir("damaged");
+  await journal(tmp.dir, generateFlow({ commands: 5, seed, accountPpm: 0 }), 1);
+  const segment = listSegments(tmp.dir)[0] as { path: string };
+  const bytes = readFileSync(segment.path);
+  spoil(bytes);
+  writeFileSync(segment.path, bytes);
+  return tmp;
+}
+
 function flowFile(dir: string, commands: readonly unknown[]): string {
   const path = join(dir, "flow.jsonl");
   writeFileSync(path, `${commands.map((c) => commandToJsonl(c as never)).join("\n")}\n`);
@@ -63,14 +58,11 @@ function flowFile(dir: string, commands: readonly unknown[]): string {
 
 describe("damage is refused, never cut as a torn tail", () => {
   it("refuses a journal whose middle frame is damaged, says where, and touches nothing", async () => {
-    const flow = generateFlow({ commands: 5, seed: 31, accountPpm: 0 });
-    const { dir, remove } = tempDir("damaged-middle");
+    // One bit inside the first frame (the segment header is 32 bytes).
+    const { dir, remove } = await damagedJournal(31, (bytes) => {
+      bytes[40] = (bytes[40] as number) ^ 1;
+    });
     try {
-      await journal(dir, flow, 1); // five frames
-      const segment = listSegments(dir)[0] as { path: string };
-      const bytes = readFileSync(segment.path);
-      bytes[40] = (bytes[40] as number) ^ 1; // inside the first frame (the header is 32 bytes)
-      writeFileSync(segment.path, bytes);
       const before = contents(dir);
       expect(() => recover(dir)).toThrow(RecoveryError);
       expect(() => recover(dir)).toThrow(/journal-0000000000000000\.log is damaged at byte 32 \(checksum mismatch\)/);
@@ -88,14 +80,11 @@ describe("damage is refused, never cut as a torn tail", () => {
   });
 
   it("refuses a whole-length last frame whose checksum fails", async () => {
-    const flow = generateFlow({ commands: 5, seed: 32, accountPpm: 0 });
-    const { dir, remove } = tempDir("damaged-last");
+    // A frame is at least 48 bytes: 30 from the end is inside the last one.
+    const { dir, remove } = await damagedJournal(32, (bytes) => {
+      bytes[bytes.length - 30] = (bytes[bytes.length - 30] as number) ^ 0x80;
+    });
     try {
-      await journal(dir, flow, 1);
-      const segment = listSegments(dir)[0] as { path: string };
-      const bytes = readFileSync(segment.path);
-      bytes[bytes.length - 30] = (bytes[bytes.length - 30] as number) ^ 0x80; // the last command frame (the seal is 24)
-      writeFileSync(segment.path, bytes);
       expect(() => recover(dir)).toThrow(/is damaged at byte \d+ \(checksum mismatch\)/);
     } finally {
       remove();
@@ -103,14 +92,9 @@ describe("damage is refused, never cut as a torn tail", () => {
   });
 
   it("refuses a frame cut short when whole frames follow it", async () => {
-    const flow = generateFlow({ commands: 5, seed: 33, accountPpm: 0 });
-    const { dir, remove } = tempDir("damaged-length");
+    // The first frame's length now runs past the end of the file.
+    const { dir, remove } = await damagedJournal(33, (bytes) => bytes.writeUInt32LE(1 << 20, 32));
     try {
-      await journal(dir, flow, 1);
-      const segment = listSegments(dir)[0] as { path: string };
-      const bytes = readFileSync(segment.path);
-      bytes.writeUInt32LE(1 << 20, 32); // the first frame's length now runs past the file
-      writeFileSync(segment.path, bytes);
       expect(() => recover(dir)).toThrow(/damaged at byte 32 \(a frame cut short, followed by valid frames\)/);
     } finally {
       remove();
@@ -208,15 +192,7 @@ describe("one writer per journal directory", () => {
 });
 
 describe("the liquidation mode and the segment chain are in the journal itself", () => {
-  const breach: Record<string, unknown>[] = [
-    { type: "instrument", symbol: "X", tiers: [{ maxNotional: 1e12, imrPpm: 100_000, mmrPpm: 50_000 }] },
-    { type: "oracle", price: 1000 },
-    { type: "deposit", account: "a", amount: 10_000 },
-    { type: "limit", id: 1, side: "sell", price: 1000, qty: 100 },
-    { type: "limit", id: 2, side: "buy", price: 1000, qty: 100, account: "a" },
-    { type: "limit", id: 3, side: "buy", price: 940, qty: 500 },
-    { type: "oracle", price: 945, ts: 1_000 }, // breach: hard closes everything at once
-  ];
+  const breach = breachFlow;
 
   function hardHash(commands: readonly unknown[]): string {
     const hard = new Engine({ liquidation: "hard" });

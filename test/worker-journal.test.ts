@@ -10,6 +10,7 @@ import { EngineClient } from "../worker/engine-client.js";
 import { listSegments } from "../worker/journal.js";
 import { RecoveryError, recover } from "../worker/recovery.js";
 import { listSnapshots, snapshotName } from "../worker/snapshot-store.js";
+import { breachFlow } from "./margin-flows.js";
 import { referenceRun, tempDir } from "./worker-helpers.js";
 
 async function journalFlow(dir: string, commands: readonly unknown[], snapshotEvery: number): Promise<void> {
@@ -199,15 +200,7 @@ describe("journal and snapshots", () => {
   });
 
   it("records the liquidation mode it was written in: recovery replays in it and refuses another", async () => {
-    const flow: Record<string, unknown>[] = [
-      { type: "instrument", symbol: "X", tiers: [{ maxNotional: 1e12, imrPpm: 100_000, mmrPpm: 50_000 }] },
-      { type: "oracle", price: 1000 },
-      { type: "deposit", account: "a", amount: 10_000 },
-      { type: "limit", id: 1, side: "sell", price: 1000, qty: 100 },
-      { type: "limit", id: 2, side: "buy", price: 1000, qty: 100, account: "a" },
-      { type: "limit", id: 3, side: "buy", price: 940, qty: 500 },
-      { type: "oracle", price: 945, ts: 1_000 }, // breach: hard closes everything, off closes nothing
-    ];
+    const flow = breachFlow;
     const { dir, remove } = tempDir("mode");
     try {
       const client = new EngineClient({ journal: { dir, fsync: "batch", snapshotEvery: 0 }, liquidation: "hard" });
