@@ -28,6 +28,8 @@ export interface ReplayCounts {
   notional: bigint;
   rejectsByReason: Record<string, number>;
   liquidations: LiquidationCounts;
+  /** The engine's clock at the end (the last `ts` a command carried; 0: none did). */
+  lastTs: number;
 }
 
 /** The `liquidations` of the replay summary, counted from the liquidator's events. */
@@ -44,6 +46,8 @@ export interface LiquidationCounts {
   badDebt: number;
   /** liquidation_adl events: positions (or parts) passed to the other side at the bankruptcy price. */
   adl: number;
+  /** Accounts still in liquidation (any stage but restored) when the replay ended. */
+  stillInLiquidation: number;
 }
 
 export interface ReplayOptions {
@@ -91,7 +95,17 @@ class EventCounter {
     volume: 0,
     notional: 0n,
     rejectsByReason: {},
-    liquidations: { triggered: 0, childOrders: 0, closedQty: 0, closedNotional: 0, penalties: 0, badDebt: 0, adl: 0 },
+    liquidations: {
+      triggered: 0,
+      childOrders: 0,
+      closedQty: 0,
+      closedNotional: 0,
+      penalties: 0,
+      badDebt: 0,
+      adl: 0,
+      stillInLiquidation: 0,
+    },
+    lastTs: 0,
   };
   private notional = 0; // accumulated exactly while safe, flushed into the BigInt before it is not
   readonly listener: (e: EngineEvent) => void;
@@ -99,6 +113,7 @@ class EventCounter {
   constructor(onMalformed: (e: EngineEvent) => void, onEvent: ((e: EngineEvent) => void) | undefined) {
     const counts = this.counts;
     this.listener = (e) => {
+      counts.lastTs = e.ts;
       switch (e.type) {
         case "accepted":
           counts.accepted++;
@@ -157,6 +172,7 @@ class EventCounter {
   finish(): ReplayCounts {
     this.counts.notional += BigInt(this.notional);
     this.notional = 0;
+    this.counts.liquidations.stillInLiquidation = this.inLiquidation.size;
     return this.counts;
   }
 }

@@ -18,7 +18,7 @@ function specToken(spec: InstrumentSpec): string {
       ? "-"
       : [l.targetHealthPpm, l.maxSlippagePpm, l.participationPpm, l.sliceIntervalNs, l.penaltyPpm, l.stage2HealthPpm]
           .map((v) => v ?? "-")
-          .join("/");
+          .join("/") + (l.penaltyGainSharePpm === undefined ? "" : `/${l.penaltyGainSharePpm}`); // appended: older states hash as before
   return `${JSON.stringify(spec.symbol)} ${tiers} ${spec.makerFeePpm ?? "-"} ${spec.takerFeePpm ?? "-"} ${liquidation}`;
 }
 

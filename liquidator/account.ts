@@ -23,7 +23,14 @@ export const IN_BREACH = 1;
 export const STAGE2 = 2;
 /** Equity below zero: closing everything at the oracle price would not pay the losses. */
 export const BANKRUPT = 3;
-export type Stage = typeof HEALTHY | typeof IN_BREACH | typeof STAGE2 | typeof BANKRUPT;
+/**
+ * In liquidation with equity left, but no partial close at the live book reaches the target:
+ * every lot the book would take lowers health. Its positions are closed whole, still paced, and
+ * no penalty is charged on a slice that lowers health; set by the soft liquidator when it sizes a
+ * slice, kept until a sizing finds a partial close again (or the account is restored, bankrupt or flat).
+ */
+export const UNRESTORABLE = 4;
+export type Stage = typeof HEALTHY | typeof IN_BREACH | typeof STAGE2 | typeof BANKRUPT | typeof UNRESTORABLE;
 
 export class Position {
   /** Signed lots: long > 0, short < 0. */
@@ -84,7 +91,7 @@ export class Account {
   /** Positions by first touch; an instrument appears at most once. */
   readonly positions: Position[] = [];
   /**
-   * HEALTHY, IN_BREACH or BANKRUPT, as the last exact check found; every change is reported. In a
+   * HEALTHY, IN_BREACH, STAGE2, BANKRUPT or UNRESTORABLE, as the last exact check (and sizing) found; every change is reported. In a
    * stage other than HEALTHY the account has no triggers: it is re-checked on every oracle update
    * of an instrument it holds (its positions are on the instruments' watch lists).
    */

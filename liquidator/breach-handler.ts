@@ -5,7 +5,7 @@
  * liquidator implements this interface and starts or stops working the account.
  */
 import type { EventStream } from "../engine/event-stream.js";
-import { type Account, BANKRUPT, HEALTHY, IN_BREACH, STAGE2, type Stage } from "./account.js";
+import { type Account, BANKRUPT, HEALTHY, IN_BREACH, STAGE2, type Stage, UNRESTORABLE } from "./account.js";
 import { healthPpmOf } from "./money.js";
 
 export interface BreachHandler {
@@ -18,7 +18,18 @@ export interface BreachHandler {
 
 /** The stage names of `liquidation_stage` events: the stage entered. */
 export function stageName(stage: Stage): string {
-  return stage === IN_BREACH ? "breach" : stage === STAGE2 ? "stage2" : stage === BANKRUPT ? "bankrupt" : "restored";
+  switch (stage) {
+    case IN_BREACH:
+      return "breach";
+    case STAGE2:
+      return "stage2";
+    case BANKRUPT:
+      return "bankrupt";
+    case UNRESTORABLE:
+      return "unrestorable";
+    default:
+      return "restored";
+  }
 }
 
 /** The handler before stages: told once when an account falls below maintenance margin. */

@@ -16,7 +16,8 @@ export function isLiquidationMode(value: unknown): value is LiquidationMode {
 /**
  * Defaults: restore to 125% health; child orders at most 1% from the oracle and at most 10% of
  * the opposite depth inside that bound; one child per account and instrument every 100 ms; a 0.5%
- * penalty on the notional closed; stage 2 below 80% health.
+ * penalty on the notional closed, but at most half of what the slice gained in health terms
+ * (penalty.ts), so that no penalty ever lowers health; stage 2 below 80% health.
  */
 export const DEFAULT_LIQUIDATION: Readonly<Required<LiquidationParams>> = {
   targetHealthPpm: 1_250_000,
@@ -25,6 +26,7 @@ export const DEFAULT_LIQUIDATION: Readonly<Required<LiquidationParams>> = {
   sliceIntervalNs: 100_000_000,
   penaltyPpm: 5_000,
   stage2HealthPpm: 800_000,
+  penaltyGainSharePpm: 500_000,
 };
 
 export class LiquidationSettings {
@@ -40,6 +42,8 @@ export class LiquidationSettings {
   readonly penaltyPpm: number;
   /** Below this health (≤ 100%): stage 2, slices twice as large and twice as frequent. */
   readonly stage2HealthPpm: number;
+  /** The penalty takes at most this share of a slice's health-neutral room (penalty.ts). */
+  readonly penaltyGainSharePpm: number;
 
   constructor(spec: LiquidationParams | null) {
     const d = DEFAULT_LIQUIDATION;
@@ -49,6 +53,7 @@ export class LiquidationSettings {
     this.sliceIntervalNs = spec?.sliceIntervalNs ?? d.sliceIntervalNs;
     this.penaltyPpm = spec?.penaltyPpm ?? d.penaltyPpm;
     this.stage2HealthPpm = spec?.stage2HealthPpm ?? d.stage2HealthPpm;
+    this.penaltyGainSharePpm = spec?.penaltyGainSharePpm ?? d.penaltyGainSharePpm;
   }
 }
 

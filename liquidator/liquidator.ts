@@ -5,15 +5,19 @@
  *   quantity that restores the account's target health (close-quantity.ts) is sliced: one
  *   immediate-or-cancel child order of at most `participationPpm` of the opposite depth inside
  *   the limit, the limit at most `maxSlippagePpm` from the oracle and never past the account's
- *   bankruptcy price; then nothing for `sliceIntervalNs`, so the book can refill. Stage 2 (health
- *   below `stage2HealthPpm`) doubles the share and halves the interval. An account whose equity
- *   is below zero (bankrupt) has no bankruptcy price left to respect: its positions go at once,
- *   inside the slippage bound.
+ *   bankruptcy price (fees included); then nothing for `sliceIntervalNs`, so the book can refill.
+ *   Stage 2 (health below `stage2HealthPpm`) doubles the share and halves the interval. When no
+ *   partial close at the live book reaches the target the account is UNRESTORABLE (reported as a
+ *   stage): its positions are worked down whole, still paced. An account whose equity is zero or
+ *   below (bankrupt) has no bankruptcy price left to respect: its positions go at once, inside the
+ *   slippage bound.
  * - hard (the baseline): every position goes to the book at once, unbounded, as a market order.
  *
- * Each child's fills carry `liquidation: true`; a penalty of `penaltyPpm` on the notional the
- * child actually closed (never more than the account's remaining equity) goes to the insurance
- * fund. An account left flat with negative collateral is paid by the fund (coverBadDebt).
+ * Each child's fills carry `liquidation: true`. Soft: the penalty is `penaltyPpm` of the notional
+ * the child actually closed, at most `penaltyGainSharePpm` of what the slice gained in health
+ * terms and nothing on a slice that lowered health (penalty.ts). Hard: `penaltyPpm` of the
+ * notional, never more than the account's remaining equity. Penalties go to the insurance fund.
+ * An account left flat with negative collateral is paid by the fund (coverBadDebt).
  *
  * Bankruptcy falls to the insurance fund first: while the fund holds the account's shortfall at
  * the oracle, its positions go to the book and the fund pays what they leave owed. When it does
@@ -26,18 +30,21 @@ import type { MarginControl } from "../engine/margin-hooks.js";
 import { BUY, SELL } from "../protocol/commands.js";
 import { MAX_SAFE, mulDivCeil, mulDivFloor, PPM } from "../protocol/units.js";
 import { type Account, HEALTHY, type Position } from "./account.js";
-import { closeQuantity, closingSide, ownOrdersOpposite, takeableAt } from "./close-quantity.js";
+import { CloseSizing, closingSide, ownOrdersOpposite, type ReduceOnlyRooms, takeableAt } from "./close-quantity.js";
 import { stage2Of, targetOf } from "./liquidation-params.js";
 import { ceilDiv, floorDiv, healthPpmOf } from "./money.js";
+import { slicePenalty } from "./penalty.js";
 import { equityOf, maintenanceOf } from "./pre-trade-risk.js";
 import { WakeSchedule } from "./wake-schedule.js";
 
 /** What the liquidator needs of the margin engine: the fund, the other accounts, and off-book trades. */
-export interface LiquidationHost {
+export interface LiquidationHost extends ReduceOnlyRooms {
   /** Where penalties go and bad debt is paid from. */
   insuranceFund: number;
   /** Books a trade of `qty` lots at `price` on a position, off the book and without fees. */
   settleOffBook(p: Position, buy: boolean, price: number, qty: number): void;
+  /** Whether a partial close at the live book can restore the account (else it is UNRESTORABLE). */
+  setRestorable(a: Account, restorable: boolean): void;
 }
 
 export class Liquidator {
@@ -47,6 +54,8 @@ export class Liquidator {
   /** What the child being matched has filled (onChildFill). */
   private filledQty = 0;
   private filledNotional = 0;
+  private filledFees = 0;
+  private readonly sizing = new CloseSizing();
 
   constructor(
     readonly mode: "soft" | "hard",
@@ -57,10 +66,11 @@ export class Liquidator {
     this.control = control;
   }
 
-  /** Called for each fill of a child order. */
-  onChildFill(price: number, qty: number): void {
+  /** Called for each fill of a child order, with the taker fee the child paid on it. */
+  onChildFill(price: number, qty: number, fee: number): void {
     this.filledQty += qty;
     this.filledNotional += price * qty;
+    this.filledFees += fee;
   }
 
   /** Which accounts in liquidation may have work (wake-schedule.ts). */
@@ -106,7 +116,7 @@ export class Liquidator {
    */
   private sleepOrStay(a: Account, now: number): void {
     const schedule = this.schedule;
-    if (this.mode === "hard" || equityOf(a) < 0) {
+    if (this.mode === "hard" || equityOf(a) <= 0) {
       schedule.wake(a);
       return;
     }
@@ -139,10 +149,11 @@ export class Liquidator {
       for (const p of byMaintenanceDesc(a)) this.sendWhole(p, p.qty > 0 ? 1 : MAX_SAFE);
       return;
     }
-    // Bankrupt: no bankruptcy price left to respect, each position at once inside the slippage
-    // bound, until the equity is back at zero or more (then the rest is worked softly).
+    // Bankrupt (or at zero, where the bankruptcy price is the oracle and nothing would fill): no
+    // bankruptcy price left to respect, each position at once inside the slippage bound, until the
+    // equity is back above zero (then the rest is worked softly).
     for (const p of byMaintenanceDesc(a)) {
-      if (equityOf(a) >= 0) break;
+      if (equityOf(a) > 0) break;
       if (this.sendWhole(p, slippageBound(p)) && p.qty !== 0) {
         p.nextSliceAt = nextSlice(now, p.instrument.liquidation.sliceIntervalNs);
       }
@@ -154,7 +165,7 @@ export class Liquidator {
       if (now < p.nextSliceAt || p.parkedAt === closingSide(p).addCount) continue;
       const equity = equityOf(a);
       const mm = maintenanceOf(a);
-      if (mm === 0 || equity < 0) return; // flat, or still bankrupt: the next turn's work
+      if (mm === 0 || equity <= 0) return; // flat, or still bankrupt: the next turn's work
       const health = healthPpmOf(equity, mm);
       const target = targetOf(a);
       if (health >= target) return;
@@ -170,8 +181,10 @@ export class Liquidator {
         p.parkedAt = closingSide(p).addCount;
         continue;
       }
-      const slice = Math.min(closeQuantity(p, equity, mm, target, settings.penaltyPpm), most);
-      this.send(p, limit, slice);
+      const sizing = this.sizing;
+      sizing.size(p, equity, mm, target, settings, this.fund);
+      this.fund.setRestorable(a, sizing.restores || sizing.bookShort);
+      this.send(p, limit, Math.min(sizing.qty, most));
       const interval = settings.sliceIntervalNs;
       if (p.qty !== 0) p.nextSliceAt = nextSlice(now, stage2 ? Math.floor(interval / 2) : interval);
     }
@@ -216,12 +229,29 @@ export class Liquidator {
     events.publish(e);
     this.filledQty = 0;
     this.filledNotional = 0;
+    this.filledFees = 0;
+    const equityBefore = equityOf(a);
+    const mmBefore = maintenanceOf(a);
+    const mmPositionBefore = inst.tiers.maintenance(p.notional());
     control.submitChild(inst.book, id, a.name, side, limit, qty);
     if (this.filledQty === 0) return;
-    const penalty = Math.min(
-      mulDivCeil(this.filledNotional, inst.liquidation.penaltyPpm, PPM),
-      Math.max(0, equityOf(a)),
-    );
+    const settings = inst.liquidation;
+    let penalty: number;
+    if (this.mode === "hard") {
+      penalty = Math.min(mulDivCeil(this.filledNotional, settings.penaltyPpm, PPM), Math.max(0, equityOf(a)));
+    } else {
+      const atOracle = this.filledQty * inst.book.oraclePrice;
+      const slippage = side === SELL ? this.filledNotional - atOracle : atOracle - this.filledNotional;
+      penalty = slicePenalty(
+        settings.penaltyPpm,
+        settings.penaltyGainSharePpm,
+        this.filledNotional,
+        equityBefore,
+        mmBefore,
+        slippage - this.filledFees,
+        mmPositionBefore - inst.tiers.maintenance(p.notional()),
+      );
+    }
     a.collateral -= penalty;
     this.fund.insuranceFund += penalty;
     const r = events.begin();
@@ -348,13 +378,26 @@ function slippageBound(p: Position): number {
 
 /**
  * The slippage bound, and never past the bankruptcy price: the price at which closing the whole
- * position would use up the account's equity (cross margin: all of it backs this position).
+ * position, with the taker fees of the close, would use up the account's equity (cross margin:
+ * all of it backs this position). A long sells n lots at p for n·p·(1 − fee) and must keep
+ * E + n·p·(1 − fee) − n·o ≥ 0; a short buys at p·(1 + fee) and must keep E − n·p·(1 + fee) + n·o ≥ 0.
+ * Each fill's fee rounds up on its own (at most one unit a lot), so with a fee one unit a lot
+ * is held back from the equity.
  */
 function softLimit(p: Position, equity: number): number {
-  const o = p.instrument.book.oraclePrice;
-  const room = floorDiv(equity, Math.abs(p.qty));
+  const inst = p.instrument;
+  const o = inst.book.oraclePrice;
+  const held = Math.abs(p.qty);
+  const fee = Math.max(0, inst.takerFeePpm);
+  const budget = Math.max(0, fee > 0 ? equity - held : equity);
   const bound = slippageBound(p);
-  return p.qty > 0 ? Math.max(bound, o - room) : Math.min(bound, o + room);
+  if (p.qty > 0) {
+    const owed = held * o - budget; // what the proceeds after fees must cover
+    const bankruptcy = owed <= 0 ? 1 : ceilDiv(mulDivCeil(owed, PPM, Math.max(1, PPM - fee)), held);
+    return Math.max(bound, bankruptcy);
+  }
+  const bankruptcy = floorDiv(mulDivFloor(Math.min(MAX_SAFE, held * o + budget), PPM, PPM + fee), held);
+  return Math.min(bound, bankruptcy);
 }
 
 /** Lots the account can take on the closing side at `limit` or better (counted up to `enough`). */

@@ -20,7 +20,7 @@ import type { Taker } from "../engine/taker.js";
 import { BUY, type OrderId, type SideCode } from "../protocol/commands.js";
 import type { RejectCode } from "../protocol/reject-codes.js";
 import { mulDivFloor } from "../protocol/units.js";
-import { Account, BANKRUPT, HEALTHY, IN_BREACH, type Position, STAGE2, type Stage } from "./account.js";
+import { Account, BANKRUPT, HEALTHY, IN_BREACH, type Position, STAGE2, type Stage, UNRESTORABLE } from "./account.js";
 import { type BreachHandler, breachHandlerOf, type LegacyBreachHandler } from "./breach-handler.js";
 import { placeTriggers } from "./breach-thresholds.js";
 import { InstrumentMargin } from "./instrument-margin.js";
@@ -36,7 +36,7 @@ import {
 } from "./margin-state.js";
 import { feeOf, healthPpmOf } from "./money.js";
 import { applyFill } from "./position-trade.js";
-import { allowsChange, equityOf, requirementOf, Sweep, sweepFee } from "./pre-trade-risk.js";
+import { allowsChange, equityOf, maintenanceOf, requirementOf, Sweep, sweepFee } from "./pre-trade-risk.js";
 import { fitReduceOnly } from "./reduce-only.js";
 
 export interface MarginEngineOptions {
@@ -220,7 +220,8 @@ export class MarginEngine implements MarginHooks, StateSection {
 
   onFill(book: OrderBook, price: number, qty: number, maker: Order, taker: Taker): void {
     const inst = this.instrumentOf(book);
-    if (taker.liquidation) (this.liquidator as Liquidator).onChildFill(price, qty);
+    if (taker.liquidation)
+      (this.liquidator as Liquidator).onChildFill(price, qty, feeOf(price * qty, inst.takerFeePpm));
     if (maker.account !== null) {
       const p = this.accountFor(maker.account).positionFor(inst);
       if (!maker.reduceOnly) addOpen(p, maker.side, -qty, maker.price);
@@ -253,6 +254,20 @@ export class MarginEngine implements MarginHooks, StateSection {
     this.feesCollected += fee;
     if (p.reduceOnly.length > 0) this.refit(p);
     this.recheck(a);
+  }
+
+  /**
+   * LiquidationHost: the soft liquidator's sizing found whether some partial close at the live
+   * book restores the account; the stage follows (UNRESTORABLE or back to its health's stage).
+   */
+  setRestorable(a: Account, restorable: boolean): void {
+    if (a.stage === HEALTHY || a.stage === BANKRUPT || restorable === (a.stage !== UNRESTORABLE)) return;
+    const equity = equityOf(a);
+    const mm = maintenanceOf(a);
+    a.stage = IN_BREACH; // leaves the sticky UNRESTORABLE out of stageOf
+    const stage = restorable ? this.stageOf(a, equity, mm) : UNRESTORABLE;
+    a.stage = stage;
+    this.breach.onStage(a, stage, equity, mm, this.events as EventStream);
   }
 
   checkTransfer(name: string, amount: number): RejectCode | null {
@@ -428,7 +443,8 @@ export class MarginEngine implements MarginHooks, StateSection {
   }
 
   /**
-   * The stage exact equity and maintenance margin give: bankrupt below zero equity, stage 2 below
+   * The stage exact equity and maintenance margin give: bankrupt below zero equity, unrestorable
+   * while the soft liquidator's last sizing found no partial close (and the target is not met), stage 2 below
    * the stage-2 health, in breach below 100% — and, while a soft liquidation works the account,
    * until it is back at its target health. Healthy with no position.
    */
@@ -436,6 +452,8 @@ export class MarginEngine implements MarginHooks, StateSection {
     if (mm === 0) return HEALTHY;
     if (equity < 0) return BANKRUPT;
     const health = healthPpmOf(equity, mm);
+    // Set by the soft liquidator's sizing; the same sizing (or the target) ends it.
+    if (a.stage === UNRESTORABLE && health < targetOf(a)) return UNRESTORABLE;
     if (health < stage2Of(a)) return STAGE2;
     if (equity < mm) return IN_BREACH;
     if (a.stage !== HEALTHY && this.liquidator?.mode === "soft" && health < targetOf(a)) return IN_BREACH;

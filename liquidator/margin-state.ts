@@ -34,7 +34,7 @@ export type PositionState = [
 ];
 
 /**
- * [name, collateral, stage (0 healthy, 1 in breach, 2 stage 2, 3 bankrupt: account.ts), positions,
+ * [name, collateral, stage (0 healthy, 1 in breach, 2 stage 2, 3 bankrupt, 4 unrestorable: account.ts), positions,
  * and 1 when the fund has been asked to pay its debt (absent otherwise)].
  */
 export type AccountState = [
@@ -104,7 +104,7 @@ export function readMarginState(value: unknown): MarginState {
       ];
     });
     const stage = int(a[2], name, "stage");
-    if (stage < 0 || stage > 3) fail(`${name} stage ${stage}`);
+    if (stage < 0 || stage > 4) fail(`${name} stage ${stage}`);
     const covered = a[4] === undefined ? 0 : int(a[4], name, "debt covered");
     return covered === 1
       ? [name, int(a[1], name, "collateral"), stage, positions, 1]

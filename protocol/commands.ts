@@ -22,6 +22,7 @@ export interface LiquidationParams {
   sliceIntervalNs?: number;
   penaltyPpm?: number;
   stage2HealthPpm?: number;
+  penaltyGainSharePpm?: number;
 }
 
 interface Timed {

@@ -262,6 +262,7 @@ const LIQUIDATION_KEYS: readonly (keyof LiquidationParams)[] = [
   "sliceIntervalNs",
   "penaltyPpm",
   "stage2HealthPpm",
+  "penaltyGainSharePpm",
 ];
 
 /** The highest target health accepted (100×): beyond it a liquidation would close everything anyway. */

@@ -174,11 +174,36 @@ describe("softliq replay", () => {
       penalties: 0,
       badDebt: 0,
       adl: 0,
+      stillInLiquidation: 1, // bankrupt at the end, in mode off
     });
     const summary = JSON.parse(
       softliq(["replay", path, "--json", "--mode", "off"]).stdout.trim().split("\n").at(-1) as string,
     );
     expect(summary).toMatchObject({ mode: "off", liquidations: { triggered: 2 } });
+  });
+
+  it("says which accounts are still in liquidation at the end, and that a flow without ts stalls paced work", () => {
+    // The penalty issue's default-parameter case, once without any time and once with ticks.
+    const setup = [
+      { type: "instrument", symbol: "X" },
+      { type: "oracle", price: 1000 },
+      { type: "deposit", account: "a", amount: 1_000 },
+      { type: "limit", id: "m", side: "sell", price: 1000, qty: 100 },
+      { type: "limit", id: "o", side: "buy", price: 1000, qty: 100, account: "a" },
+      ...[995, 994, 993].map((price) => ({ type: "limit", id: `b${price}`, side: "buy", price, qty: 30 })),
+      { type: "limit", id: "b990", side: "buy", price: 990, qty: 100 },
+    ];
+    const untimed = [...setup, { type: "oracle", price: 992 }];
+    const r = softliq(["replay", file("untimed.jsonl", untimed.map((c) => JSON.stringify(c)).join("\n"))]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/still in liquidation at the end: 1 accounts/);
+    expect(r.stdout).toMatch(/no command carried a time \(ts\)/);
+    const ticks = Array.from({ length: 10 }, (_, i) => ({ type: "tick", ts: (i + 1) * 100_000_000 }));
+    const timed = [...setup, { type: "oracle", price: 992, ts: 1 }, ...ticks];
+    const t = softliq(["replay", file("timed.jsonl", timed.map((c) => JSON.stringify(c)).join("\n")), "--json"]);
+    const summary = JSON.parse(t.stdout.trim().split("\n").at(-1) as string);
+    expect(summary.liquidations.stillInLiquidation).toBe(0);
+    expect(summary.lastTs).toBe(1_000_000_000);
   });
 
   it("reads JSONL from stdin with -", () => {

@@ -45,7 +45,8 @@ describe("golden replay of the bundled sample", () => {
       penalties: simulated.penalties,
       badDebt: 0,
       adl: 0,
+      stillInLiquidation: 0,
     });
-    expect(result.engine.stateHash()).toBe("21bf3a543704dd62f222f1889333cef3a93369dcc73ed5d14dc53ddcfe2b3723");
+    expect(result.engine.stateHash()).toBe("00702ab32057071089025e2ef8450e00648d660437efc0f27fde105cd9d75117");
   });
 });

@@ -3,7 +3,6 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { exportState, restoreState } from "../engine/state-snapshot.js";
 import { Engine } from "../exchange.js";
-import { closeQuantity } from "../liquidator/close-quantity.js";
 import type { LiquidationMode } from "../liquidator/liquidation-params.js";
 import type { MarginEngine } from "../liquidator/margin-engine.js";
 import { healthPpmOf } from "../liquidator/money.js";
@@ -263,55 +262,6 @@ describe("the hard liquidator and mode off", () => {
     const events = m.run({ type: "oracle", price: 945, ts: 1_000 }, { type: "tick", ts: 10_000_000_000 });
     expect(events.filter((e) => e.type.startsWith("liquidation_") && e.type !== "liquidation_stage")).toEqual([]);
     expect(m.account("a").positions[0]?.qty).toBe(100);
-  });
-});
-
-describe("the close quantity", () => {
-  it("is the smallest quantity whose closing at the book's prices reaches the target (checked by executing it)", () => {
-    const scenario = fc.record({
-      qty: fc.integer({ min: 5, max: 60 }),
-      perLot: fc.integer({ min: 100, max: 200 }), // collateral per lot held: IM is 100 a lot
-      oracle: fc.integer({ min: 930, max: 990 }),
-      target: fc.integer({ min: 1_000_000, max: 3_000_000 }),
-      penalty: fc.integer({ min: 0, max: 30_000 }),
-      depth: fc.array(fc.tuple(fc.integer({ min: 900, max: 1000 }), fc.integer({ min: 1, max: 15 })), {
-        minLength: 1,
-        maxLength: 8,
-      }),
-    });
-    fc.assert(
-      fc.property(scenario, (s) => {
-        const liquidation = { targetHealthPpm: s.target, penaltyPpm: s.penalty, participationPpm: 1_000_000 };
-        const base = setup({ mode: "off", qty: s.qty, collateral: s.perLot * s.qty, depth: s.depth, liquidation });
-        base.run({ type: "oracle", price: s.oracle });
-        const a = base.account("a");
-        const p = a.positions[0];
-        if (p === undefined || maintenanceOf(a) === 0) return;
-        const state = exportState(base.engine);
-        /** Health after closing q lots by hand (an IOC sell), with the liquidator's penalty. */
-        const healthAfter = (q: number): number | null => {
-          const m = marginedEngine({ liquidation: "off" });
-          restoreState(state, m.engine);
-          const fills = ofType(
-            m.run({ type: "limit", id: "x", side: "sell", price: 1, qty: q, tif: "IOC", account: "a" }),
-            "fill",
-          );
-          const notional = fills.reduce((n, f) => n + f.price * f.qty, 0);
-          const acct = m.account("a");
-          acct.collateral -= Math.ceil((notional * s.penalty) / 1_000_000);
-          const mm = maintenanceOf(acct);
-          return mm === 0 ? null : healthPpmOf(equityOf(acct), mm);
-        };
-        const depth = s.depth.reduce((n, [, lots]) => n + lots, 0);
-        const q = closeQuantity(p, equityOf(a), maintenanceOf(a), s.target, s.penalty);
-        expect(q).toBeGreaterThanOrEqual(1);
-        expect(q).toBeLessThanOrEqual(s.qty);
-        const reached = (h: number | null): boolean => h === null || h >= s.target;
-        if (q < s.qty && q <= depth) expect(reached(healthAfter(q))).toBe(true);
-        if (q > 1 && q <= depth) expect(reached(healthAfter(q - 1))).toBe(false);
-      }),
-      { numRuns: 120 },
-    );
   });
 });
 
