@@ -37,6 +37,11 @@ export class Position {
   qty = 0;
   /** What the open lots cost (quote units, ≥ 0): Σ price × qty of the fills that opened them, less what reductions released. */
   entryNotional = 0;
+  /**
+   * PnL realized by reductions since the position was opened (from flat or by a flip): with the
+   * unrealized PnL, its profit over its life, which bounds what auto-deleveraging may take from it.
+   */
+  realizedPnl = 0;
   /** Open (unfilled) lots and Σ price × open of the account's resting orders here, reduce-only ones excluded. */
   openBuyQty = 0;
   openSellQty = 0;
@@ -68,6 +73,11 @@ export class Position {
   ) {
     this.down = new Trigger(this);
     this.up = new Trigger(this);
+  }
+
+  /** Profit over the position's life at `price`: realized since it opened plus unrealized. */
+  lifeProfitAt(price: number): number {
+    return this.realizedPnl + this.unrealizedAt(price);
   }
 
   /** Unrealized PnL at `price`: what closing at that price would realize. */

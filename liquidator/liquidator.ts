@@ -161,7 +161,7 @@ export class Liquidator {
     // Every account in liquidation is looked at after every command: the common answers (paced,
     // nothing inside the bound) come first and cheap; the close-quantity walk only when a slice can go.
     if (!anyDue(a, now)) return;
-    for (const p of byMaintenanceDesc(a)) {
+    for (const p of this.legsInOrder(a, now)) {
       if (now < p.nextSliceAt || p.parkedAt === closingSide(p).addCount) continue;
       const equity = equityOf(a);
       const mm = maintenanceOf(a);
@@ -174,7 +174,7 @@ export class Liquidator {
       const share = stage2 ? Math.min(PPM, 2 * settings.participationPpm) : settings.participationPpm;
       const limit = softLimit(p, equity);
       // Depth beyond what a slice of the whole position could use does not matter: the walk stops there.
-      const depth = depthWithin(p, limit, mulDivCeil(Math.abs(p.qty), PPM, share));
+      const depth = depthWithin(p, limit, mulDivCeil(Math.abs(p.qty), PPM, share), true);
       // At most the share of the depth: too little depth for one lot is no depth (wait for the refill).
       const most = mulDivFloor(depth, share, PPM);
       if (most === 0) {
@@ -190,9 +190,33 @@ export class Liquidator {
     }
   }
 
+  /**
+   * The order in which a soft turn works an account's positions: one position alone as it is;
+   * several: those whose partial close alone restores the target, least notional closed first
+   * (the cheapest way back: fewer lots sold, less slippage and penalty), then the others by
+   * maintenance margin, largest first.
+   */
+  private legsInOrder(a: Account, now: number): Position[] {
+    if (a.positions.length === 1) return a.positions;
+    const legs = byMaintenanceDesc(a);
+    if (legs.length < 2) return legs;
+    const equity = equityOf(a);
+    const mm = maintenanceOf(a);
+    if (mm === 0 || equity <= 0) return legs;
+    const target = targetOf(a);
+    const cost = legs.map((p) => {
+      if (now < p.nextSliceAt || p.parkedAt === closingSide(p).addCount) return Number.POSITIVE_INFINITY;
+      const sizing = this.sizing;
+      sizing.size(p, equity, mm, target, p.instrument.liquidation, this.fund);
+      return sizing.restores ? sizing.qty * p.instrument.book.oraclePrice : Number.POSITIVE_INFINITY;
+    });
+    const order = legs.map((_, i) => i).sort((x, y) => (cost[x] as number) - (cost[y] as number) || x - y);
+    return order.map((i) => legs[i] as Position);
+  }
+
   /** The whole position at `limit` or better, when anything rests inside it (else it waits for liquidity). */
   private sendWhole(p: Position, limit: number): boolean {
-    if (p.qty === 0 || depthWithin(p, limit, 1) === 0) return false;
+    if (p.qty === 0 || depthWithin(p, limit, 1, false) === 0) return false;
     this.send(p, limit, Math.abs(p.qty));
     return true;
   }
@@ -283,8 +307,9 @@ export class Liquidator {
       const price = long ? o + shift : Math.max(1, o - shift);
       for (const c of deleverageQueue(p)) {
         if (p.qty === 0) break;
-        // A counterparty gives up at most its profit here (and never more than its equity): no new bad debt.
-        const room = Math.min(c.unrealizedAt(o), equityOf(c.account));
+        // A counterparty gives up at most its profit over the position's life (what earlier rounds
+        // took is realized in it), never more than its equity: no new bad debt, no profit taken twice.
+        const room = Math.min(c.lifeProfitAt(o), equityOf(c.account));
         const qty = Math.min(Math.abs(p.qty), Math.abs(c.qty), shift === 0 ? MAX_SAFE : floorDiv(room, shift));
         if (qty <= 0) continue;
         this.fund.settleOffBook(p, !long, price, qty);
@@ -332,7 +357,7 @@ function deleverageQueue(p: Position): Position[] {
   const ranked: { position: Position; num: bigint; den: bigint; seq: number }[] = [];
   for (const other of inst.holders) {
     if (other.account === p.account || other.qty === 0 || other.qty > 0 === long) continue;
-    const profit = other.unrealizedAt(o);
+    const profit = other.lifeProfitAt(o);
     const equity = equityOf(other.account);
     if (profit <= 0 || equity <= 0 || other.entryNotional === 0) continue;
     const num = BigInt(profit) * BigInt(other.notional());
@@ -400,18 +425,37 @@ function softLimit(p: Position, equity: number): number {
   return Math.min(bound, bankruptcy);
 }
 
-/** Lots the account can take on the closing side at `limit` or better (counted up to `enough`). */
-function depthWithin(p: Position, limit: number, enough: number): number {
+/** A lot at the slippage bound's distance from the touch counts this much (ppm) of a lot at the touch. */
+const WEIGHT_AT_LIMIT = 100_000;
+
+/**
+ * Lots the account can take on the closing side at `limit` or better (counted up to `enough`).
+ * `weighted`: each level's lots count by their distance from the touch (the best level counts
+ * fully), linearly less down to a tenth at the slippage bound's distance (`maxSlippagePpm` of the
+ * oracle, whatever tighter limit the bankruptcy price sets). The participation share is taken of this
+ * weighted depth, so that lots far from the touch cannot size a child that then sells most of
+ * itself there (a 1,000-lot bid at a 1% limit behind 10 lots at the touch made a 10% child of 101
+ * lots, 91 of them at −1%; weighted, 110 lots count and the child is 11), while a book whose only
+ * depth is far still gets children sized on it (its best level is its touch).
+ */
+function depthWithin(p: Position, limit: number, enough: number, weighted: boolean): number {
   const long = p.qty > 0;
   const best = closingSide(p).best;
   if (best === null || (long ? best.price < limit : best.price > limit)) return 0; // the usual wait: no walk
   const account = p.account.name;
   const own = ownOrdersOpposite(p);
+  const touch = best.price;
+  // The slippage bound's width in ticks: a level that far from the touch counts a tenth.
+  const reach = Math.max(1, mulDivCeil(p.instrument.book.oraclePrice, p.instrument.liquidation.maxSlippagePpm, PPM));
   const levels = closingSide(p).cursor();
   let depth = 0;
   for (let level = levels.next(); level !== null; level = levels.next()) {
-    if (long ? level.price < limit : level.price > limit) break;
-    depth += takeableAt(level, account, own);
+    const price = level.price;
+    if (long ? price < limit : price > limit) break;
+    const lots = takeableAt(level, account, own);
+    const away = Math.min(reach, Math.abs(touch - price));
+    if (!weighted || away === 0) depth += lots;
+    else depth += mulDivFloor(lots, PPM - mulDivFloor(PPM - WEIGHT_AT_LIMIT, away, reach), PPM);
     if (depth >= enough) break;
   }
   return depth;

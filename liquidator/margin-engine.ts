@@ -11,6 +11,7 @@
  * price, valued at the same oracle). With unmargined counterparties the general form holds:
  *   Σ collateral + feesCollected + insuranceFund = Σ deposits − Σ withdrawals + Σ realized PnL.
  */
+import type { BookSide } from "../engine/book-side.js";
 import type { EventStream } from "../engine/event-stream.js";
 import type { MarginControl, MarginHooks, StateWriter } from "../engine/margin-hooks.js";
 import type { Order } from "../engine/order.js";
@@ -432,8 +433,10 @@ export class MarginEngine implements MarginHooks, StateSection {
     const stage = this.stageOf(a, reported, mm);
     if (stage !== a.stage) {
       const events = this.events as EventStream;
-      if (a.stage === HEALTHY) this.inLiquidation++;
-      else if (stage === HEALTHY) this.inLiquidation--;
+      if (a.stage === HEALTHY) {
+        this.inLiquidation++;
+        if (this.liquidator !== null) cancelIncreasingOrders(a);
+      } else if (stage === HEALTHY) this.inLiquidation--;
       a.stage = stage;
       this.breach.onStage(a, stage, reported, mm, events);
     }
@@ -473,7 +476,9 @@ export class MarginEngine implements MarginHooks, StateSection {
       for (const p of held) {
         // The pacing clock only when set: states without liquidations hash as they always did.
         const pacing = p.nextSliceAt > 0 ? ` ${p.nextSliceAt}` : "";
-        out.update(`P ${JSON.stringify(p.instrument.symbol)} ${p.qty} ${p.entryNotional}${pacing}\n`);
+        // Realized PnL only when not zero, marked: states of positions never reduced hash as they did.
+        const realized = p.realizedPnl !== 0 ? ` r${p.realizedPnl}` : "";
+        out.update(`P ${JSON.stringify(p.instrument.symbol)} ${p.qty} ${p.entryNotional}${pacing}${realized}\n`);
       }
     }
     const children = this.liquidator !== null && this.liquidator.childSeq > 0 ? ` ${this.liquidator.childSeq}` : "";
@@ -486,8 +491,8 @@ export class MarginEngine implements MarginHooks, StateSection {
     const accounts: AccountState[] = [];
     for (const a of this.accounts.values()) {
       place.set(a, accounts.length);
-      const positions = a.positions.map(
-        (p): PositionState => [
+      const positions = a.positions.map((p): PositionState => {
+        const state: PositionState = [
           p.instrument.symbol,
           p.qty,
           p.entryNotional,
@@ -499,8 +504,10 @@ export class MarginEngine implements MarginHooks, StateSection {
           p.up.indexed ? p.up.price : 0,
           p.reduceOnly.map((o) => o.id),
           p.nextSliceAt,
-        ],
-      );
+        ];
+        if (p.realizedPnl !== 0) state.push(p.realizedPnl);
+        return state;
+      });
       accounts.push(
         a.debtCovered ? [a.name, a.collateral, a.stage, positions, 1] : [a.name, a.collateral, a.stage, positions],
       );
@@ -554,6 +561,7 @@ export class MarginEngine implements MarginHooks, StateSection {
         up,
         ids,
         nextSliceAt,
+        realizedPnl,
       ] of positions) {
         const book = books.get(symbol);
         if (book === undefined) throw new Error(`cannot restore margin state: no instrument ${symbol}`);
@@ -576,6 +584,7 @@ export class MarginEngine implements MarginHooks, StateSection {
         p.down.price = down;
         p.up.price = up;
         p.nextSliceAt = nextSliceAt;
+        p.realizedPnl = realizedPnl ?? 0;
         inst.index.index(p); // pushes only the sides with a price
       }
       syncWatch(a);
@@ -610,6 +619,29 @@ function restingReduceOnly(books: readonly OrderBook[]): Map<OrderId, Order> {
     }
   }
   return out;
+}
+
+/**
+ * On entry into liquidation, the account's resting orders that would increase a position (buys
+ * of a long, sells of a short, either side where it is flat) are cancelled (reason LIQUIDATION),
+ * as venues cancel open orders first: otherwise another account's child could fill them and grow
+ * the position being reduced. A side is walked only when the open-order totals say it holds some.
+ */
+function cancelIncreasingOrders(a: Account): void {
+  for (const p of a.positions) {
+    const book = p.instrument.book;
+    if (p.qty >= 0 && p.openBuyQty > 0) cancelOwnOn(book, book.bids, a.name);
+    if (p.qty <= 0 && p.openSellQty > 0) cancelOwnOn(book, book.asks, a.name);
+  }
+}
+
+function cancelOwnOn(book: OrderBook, side: BookSide, account: string): void {
+  const doomed: Order[] = []; // collected first: a cancel unlinks the order the walk stands on
+  const levels = side.cursor();
+  for (let level = levels.next(); level !== null; level = levels.next()) {
+    for (let o = level.head; o !== null; o = o.next) if (o.account === account && !o.reduceOnly) doomed.push(o);
+  }
+  for (const o of doomed) book.cancelResting(o, "LIQUIDATION");
 }
 
 function byAccountSeq(x: Position, y: Position): number {

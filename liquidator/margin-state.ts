@@ -31,6 +31,8 @@ export type PositionState = [
   reduceOnly: OrderId[],
   /** The soft liquidator's pacing: no child before this engine time (absent in older states: 0). */
   nextSliceAt: number,
+  /** PnL realized since the position opened (absent in older states and when 0). */
+  realizedPnl?: number,
 ];
 
 /**
@@ -89,7 +91,8 @@ export function readMarginState(value: unknown): MarginState {
     const name = text(a[0], "account", "name");
     const positions = list(a[3], name, "positions").map((rawP): PositionState => {
       const p = list(rawP, name, "position");
-      return [
+      const realized = p[11] === undefined ? 0 : int(p[11], name, "realized PnL");
+      const position: PositionState = [
         text(p[0], name, "position symbol"),
         int(p[1], name, "qty"),
         int(p[2], name, "entry notional"),
@@ -102,6 +105,8 @@ export function readMarginState(value: unknown): MarginState {
         list(p[9], name, "reduce-only orders").map((id) => orderId(id, name)),
         p[10] === undefined ? 0 : int(p[10], name, "next slice time"),
       ];
+      if (realized !== 0) position.push(realized);
+      return position;
     });
     const stage = int(a[2], name, "stage");
     if (stage < 0 || stage > 4) fail(`${name} stage ${stage}`);

@@ -63,4 +63,5 @@ export type CancelReason =
   | "SELF_TRADE" // expired by self-trade prevention
   | "NO_LIQUIDITY" // a market order's rest: the opposite side is empty
   | "PROTECTION_BOUND" // a market order's rest: the next price lies beyond protectionPpm
-  | "REDUCE_ONLY"; // a reduce-only order with nothing left to reduce
+  | "REDUCE_ONLY" // a reduce-only order with nothing left to reduce
+  | "LIQUIDATION"; // an order that would increase a position of an account entering liquidation

@@ -27,7 +27,7 @@ describe("golden replay of the bundled sample", () => {
       fills: 6113,
       volume: 51371,
       liveOrders: 1299,
-      stateHash: "776fa48589e0030e7bd12ce496dc09b89a077d1218293a2bfb489e33a06f942d",
+      stateHash: "134e9b7850ebb6280c4350f6ff78245de9c305f3332a5b0b7e5ff24083f21721",
     });
   });
 
@@ -47,6 +47,6 @@ describe("golden replay of the bundled sample", () => {
       adl: 0,
       stillInLiquidation: 0,
     });
-    expect(result.engine.stateHash()).toBe("00702ab32057071089025e2ef8450e00648d660437efc0f27fde105cd9d75117");
+    expect(result.engine.stateHash()).toBe("f8abf666de419a9cab9f84f2c9329969b00767804a6f43af7af73cb93f6f395d");
   });
 });

@@ -195,13 +195,16 @@ describe("soft liquidation with the default tiers (the penalty spiral)", () => {
   });
 
   it("the 1,000-collateral case: the figures worked by hand", () => {
-    // Stage 2 (50% < 80%): 20% of the 190 lots inside the 1% bound (982.08) → 38 lots: 30 at 995 and 8 at
-    // 994, a gain of 106 against the oracle; MM released 397 − ceil(62 × 992 × 0.4%) = 397 − 247 = 150;
-    // room 106 + floor(200 × 150 / 397) = 106 + 75 = 181; penalty min(floor(0.5% × 37,802) = 189, floor(181 / 2) = 90) = 90.
+    // Stage 2 (50% < 80%): 20% of the depth inside the limit, the bankruptcy price 992 − 200 / 100 = 990
+    // (the 1% bound, 983, lies beyond it), each level weighted by its distance from the touch 995 over the
+    // bound's 10 ticks: 30 + floor(30 × 0.91) + floor(30 × 0.82) + floor(100 × 0.55) = 30 + 27 + 24 + 55 = 136
+    // → 27 lots, all at 995: a gain of 81 against the oracle; MM released 397 − ceil(73 × 992 × 0.4%) =
+    // 397 − 290 = 107; room 81 + floor(200 × 107 / 397) = 81 + 53 = 134; penalty min(floor(0.5% × 26,865) =
+    // 134, floor(134 / 2) = 67) = 67.
     const soft = play({ ...spiral, mode: "soft" });
     const [first] = ofType(soft.events, "liquidation_reduced");
-    expect(first).toMatchObject({ qty: 38, notional: 37_802, penalty: 90, position: 62 });
-    expect(soft.slices[0]?.after).toEqual([200 + 106 - 90, 247]);
+    expect(first).toMatchObject({ qty: 27, notional: 26_865, penalty: 67, position: 73 });
+    expect(soft.slices[0]?.after).toEqual([200 + 81 - 67, 290]);
   });
 
   it("holds on every tier of the default table: a breached account is restored by a partial close", () => {

@@ -6,6 +6,7 @@ import { Engine } from "../exchange.js";
 import type { LiquidationMode } from "../liquidator/liquidation-params.js";
 import type { MarginEngine } from "../liquidator/margin-engine.js";
 import { healthPpmOf } from "../liquidator/money.js";
+import { slicePenalty } from "../liquidator/penalty.js";
 import { equityOf, maintenanceOf } from "../liquidator/pre-trade-risk.js";
 import type { Command, LiquidationParams } from "../protocol/commands.js";
 import { eventToJson } from "../protocol/event-json.js";
@@ -84,19 +85,22 @@ describe("the soft liquidator", () => {
     const before = setup({ depth: ladder(950, 20, 50), mode: "off" });
     before.run({ type: "oracle", price: 945, ts: 1000 });
     restoreState(exportState(before.engine), fewer.engine);
+    const a = fewer.account("a");
+    const [e0, m0] = [equityOf(a), maintenanceOf(a)];
     const fills = fewer.run({ type: "limit", id: "x", side: "sell", price: 1, qty: q - 1, tif: "IOC", account: "a" });
     const notional = ofType(fills, "fill").reduce((n, f) => n + f.price * f.qty, 0);
-    const a = fewer.account("a");
-    a.collateral -= Math.ceil((notional * 5_000) / 1_000_000); // the penalty the liquidator would charge
-    expect(healthPpmOf(equityOf(a), maintenanceOf(a))).toBeLessThan(1_250_000);
+    const [e1, m1] = [equityOf(a), maintenanceOf(a)];
+    const penalty = slicePenalty(5_000, 500_000, notional, e0, m0, e1 - e0, m0 - m1); // as the liquidator charges it
+    expect(healthPpmOf(e1 - penalty, m1)).toBeLessThan(1_250_000);
   });
 
   it("slices: a child takes at most participationPpm of the depth inside the bound, then waits sliceIntervalNs", () => {
-    // 10% of 20 levels × 10 lots inside the 1% bound (936..945 → only 945..936 count): 10 levels → 100 lots → 10.
+    // 10% of the depth inside the 1% bound (945..936: 10 levels × 10 lots), each level weighted by its
+    // distance from the touch, 1 − 0.9 × k / 10 (the bound is ceil(9.45) = 10 ticks wide): 10 + 9 + 8 + … + 1 = 55 → 5.
     const m = setup({ depth: ladder(945, 20, 10), liquidation: { sliceIntervalNs: 1_000_000 } });
     const first = m.run({ type: "oracle", price: 945, ts: 1_000 });
     const [child] = ofType(first, "liquidation_order");
-    expect(child).toMatchObject({ price: 936, qty: 10 }); // bound ceil(945 × 0.99) = 936; 10 levels × 10 lots × 10%
+    expect(child).toMatchObject({ price: 936, qty: 5 }); // bound ceil(945 × 0.99) = 936
     // Within the interval: nothing more, however many commands pass.
     expect(ofType(m.run({ type: "tick", ts: 500_000 }, { type: "tick", ts: 1_000_999 }), "liquidation_order")).toEqual(
       [],
@@ -113,8 +117,8 @@ describe("the soft liquidator", () => {
     // The first child lifts it out of stage 2.
     expect(ofType(events, "liquidation_stage").map((e) => e.stage)).toEqual(["stage2", "breach"]);
     const [child] = ofType(events, "liquidation_order");
-    // bound ceil(935 × 0.99) = 926: levels 935..926, 100 lots; 20% → 20.
-    expect(child).toMatchObject({ price: 926, qty: 20 });
+    // bound ceil(935 × 0.99) = 926: levels 935..926, 100 lots, weighted 55 (as above); 20% → 11.
+    expect(child).toMatchObject({ price: 926, qty: 11 });
     expect(m.account("a").positions[0]?.nextSliceAt).toBe(501_000);
   });
 
