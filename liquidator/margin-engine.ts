@@ -1,17 +1,16 @@
 /**
- * The margin engine: accounts, positions, fees, the oracle price's effect on them, pre-trade
- * risk, reduce-only upkeep and breach detection. It implements the engine's MarginHooks, so the
- * matching engine calls it at the points that move money and stays free of money itself.
+ * The margin engine: accounts, positions, fees, pre-trade risk, reduce-only upkeep, and the state
+ * section of all of it; breach monitoring is breach-monitor.ts, liquidation liquidator.ts. It
+ * implements the engine's MarginHooks, so the matching engine calls it at the points that move
+ * money and stays free of money itself.
  *
  * Money is conserved exactly: a fill moves realized PnL between positions and fees from accounts
- * to `feesCollected`; the insurance fund (filled by liquidation penalties, a later issue) is held
- * here too. With every trade between margined accounts,
+ * to `feesCollected`; the insurance fund (filled by liquidation penalties) is held here too. With every trade between margined accounts,
  *   Σ equity + feesCollected + insuranceFund = Σ deposits − Σ withdrawals
  * after every command (Σ unrealized PnL is zero then: each lot bought is a lot sold at the same
  * price, valued at the same oracle). With unmargined counterparties the general form holds:
  *   Σ collateral + feesCollected + insuranceFund = Σ deposits − Σ withdrawals + Σ realized PnL.
  */
-import type { BookSide } from "../engine/book-side.js";
 import type { EventStream } from "../engine/event-stream.js";
 import type { MarginControl, MarginHooks, StateWriter } from "../engine/margin-hooks.js";
 import type { Order } from "../engine/order.js";
@@ -20,12 +19,11 @@ import type { StateSection } from "../engine/state-section.js";
 import type { Taker } from "../engine/taker.js";
 import { BUY, type OrderId, type SideCode } from "../protocol/commands.js";
 import type { RejectCode } from "../protocol/reject-codes.js";
-import { mulDivFloor } from "../protocol/units.js";
-import { Account, BANKRUPT, HEALTHY, IN_BREACH, type Position, STAGE2, type Stage, UNRESTORABLE } from "./account.js";
+import { Account, HEALTHY, type Position, type Stage } from "./account.js";
 import { type BreachHandler, breachHandlerOf, type LegacyBreachHandler } from "./breach-handler.js";
-import { placeTriggers } from "./breach-thresholds.js";
+import { BreachMonitor, syncWatch } from "./breach-monitor.js";
 import { InstrumentMargin } from "./instrument-margin.js";
-import { type LiquidationMode, stage2Of, targetOf } from "./liquidation-params.js";
+import type { LiquidationMode } from "./liquidation-params.js";
 import { Liquidator } from "./liquidator.js";
 import {
   type AccountState,
@@ -35,9 +33,9 @@ import {
   type PositionState,
   readMarginState,
 } from "./margin-state.js";
-import { feeOf, healthPpmOf } from "./money.js";
+import { feeOf } from "./money.js";
 import { applyFill } from "./position-trade.js";
-import { allowsChange, equityOf, maintenanceOf, requirementOf, Sweep, sweepFee } from "./pre-trade-risk.js";
+import { allowsChange, equityOf, requirementOf, Sweep, sweepFee } from "./pre-trade-risk.js";
 import { fitReduceOnly } from "./reduce-only.js";
 
 export interface MarginEngineOptions {
@@ -57,30 +55,24 @@ export class MarginEngine implements MarginHooks, StateSection {
   private events: EventStream | null = null;
   private books: readonly OrderBook[] = [];
   private readonly instruments: InstrumentMargin[] = [];
-  private readonly breach: BreachHandler;
   /** Null in mode off. */
   readonly liquidator: Liquidator | null;
-  /** Accounts not healthy (the liquidator's schedule knows which may have work). */
-  private inLiquidation = 0;
   private readonly sweep = new Sweep();
   /** Accounts to re-check and positions whose reduce-only orders to re-fit, after the command. */
   private readonly recheckQueue: Account[] = [];
   private readonly refitQueue: Position[] = [];
   /** Accounts whose triggers must be re-placed before the next oracle update. */
-  private readonly placeQueue: Account[] = [];
-  private readonly crossed: Position[] = [];
-  private stamp = 0;
-  /** Accounts re-checked because an oracle move crossed one of their triggers. */
-  crossedCount = 0;
+  private readonly monitor: BreachMonitor;
 
   constructor(options: MarginEngineOptions = {}) {
-    this.breach = breachHandlerOf(options.onBreach);
     const mode = options.mode ?? "soft";
     this.liquidator = mode === "off" ? null : new Liquidator(mode, this);
+    this.monitor = new BreachMonitor(breachHandlerOf(options.onBreach), this.liquidator);
   }
 
   attach(control: MarginControl): void {
     this.events = control.events;
+    this.monitor.events = control.events;
     this.books = control.books;
     this.liquidator?.attach(control);
   }
@@ -226,21 +218,21 @@ export class MarginEngine implements MarginHooks, StateSection {
     if (maker.account !== null) {
       const p = this.accountFor(maker.account).positionFor(inst);
       if (!maker.reduceOnly) addOpen(p, maker.side, -qty, maker.price);
-      this.settle(p, maker.side === BUY, price, qty, inst.makerFeePpm);
+      this.bookTrade(p, maker.side === BUY, price, qty, inst.makerFeePpm);
     }
     if (taker.account !== null) {
       const p = this.accountFor(taker.account).positionFor(inst);
-      this.settle(p, taker.side === BUY, price, qty, inst.takerFeePpm);
+      this.bookTrade(p, taker.side === BUY, price, qty, inst.takerFeePpm);
     }
   }
 
   /** LiquidationHost: an auto-deleveraging transfer, booked like a fill without a fee. */
-  settleOffBook(p: Position, buy: boolean, price: number, qty: number): void {
-    this.settle(p, buy, price, qty, 0);
+  transferOffBook(p: Position, buy: boolean, price: number, qty: number): void {
+    this.bookTrade(p, buy, price, qty, 0);
   }
 
   /** Books a fill on a position: realized PnL and the fee into collateral, the fee into the pot. */
-  private settle(p: Position, buy: boolean, price: number, qty: number, feePpm: number): void {
+  private bookTrade(p: Position, buy: boolean, price: number, qty: number, feePpm: number): void {
     const realized = applyFill(p, buy, price, qty);
     if (p.account.stage !== HEALTHY && this.liquidator !== null) {
       // In liquidation and its position just changed (a child of another account filled its order,
@@ -257,18 +249,9 @@ export class MarginEngine implements MarginHooks, StateSection {
     this.recheck(a);
   }
 
-  /**
-   * LiquidationHost: the soft liquidator's sizing found whether some partial close at the live
-   * book restores the account; the stage follows (UNRESTORABLE or back to its health's stage).
-   */
+  /** LiquidationHost: whether a partial close at the live book can restore the account (breach-monitor.ts). */
   setRestorable(a: Account, restorable: boolean): void {
-    if (a.stage === HEALTHY || a.stage === BANKRUPT || restorable === (a.stage !== UNRESTORABLE)) return;
-    const equity = equityOf(a);
-    const mm = maintenanceOf(a);
-    a.stage = IN_BREACH; // leaves the sticky UNRESTORABLE out of stageOf
-    const stage = restorable ? this.stageOf(a, equity, mm) : UNRESTORABLE;
-    a.stage = stage;
-    this.breach.onStage(a, stage, equity, mm, this.events as EventStream);
+    this.monitor.setRestorable(a, restorable);
   }
 
   checkTransfer(name: string, amount: number): RejectCode | null {
@@ -286,44 +269,15 @@ export class MarginEngine implements MarginHooks, StateSection {
     this.recheck(a);
   }
 
-  // ---- oracle and breach detection ----
+  // ---- oracle and breach detection (breach-monitor.ts) ----
 
-  /**
-   * Accounts whose money changed since the last oracle update get their triggers placed first
-   * (at the new price); then the index hands over the positions whose triggers the move crossed,
-   * and the watch list the positions of accounts in breach (they have no triggers: any move may
-   * restore them or take them deeper).
-   */
   onOracle(book: OrderBook): void {
-    if (this.placeQueue.length > 0) this.placeDeferred();
-    const crossed = this.crossed;
-    const inst = this.instrumentOf(book);
-    inst.index.collect(book.oraclePrice, crossed);
-    const watched = inst.watched;
-    for (let i = 0; i < watched.length; i++) crossed.push(watched[i] as Position);
-    if (crossed.length === 0) return;
-    // Creation order, not heap order: which account is re-checked (and breaches) first must not
-    // depend on how the heap was built, or a restored index would replay differently.
-    if (crossed.length > 1) crossed.sort(byAccountSeq);
-    const stamp = ++this.stamp;
-    for (const p of crossed) {
-      const a = p.account;
-      if (a.stamp === stamp) continue;
-      a.stamp = stamp;
-      if (a.stage === HEALTHY) this.crossedCount++; // an account in breach came from the watch list
-      this.reindex(a);
-    }
-    crossed.length = 0;
+    this.monitor.onOracle(this.instrumentOf(book));
   }
 
-  private placeDeferred(): void {
-    const queue = this.placeQueue;
-    for (let i = 0; i < queue.length; i++) {
-      const a = queue[i] as Account;
-      a.placePending = false;
-      this.reindex(a);
-    }
-    queue.length = 0;
+  /** Accounts re-checked because an oracle move crossed one of their triggers. */
+  get crossedCount(): number {
+    return this.monitor.crossedCount;
   }
 
   private recheck(a: Account): void {
@@ -339,16 +293,16 @@ export class MarginEngine implements MarginHooks, StateSection {
   }
 
   afterCommand(accepted: boolean): void {
-    this.settleQueues();
+    this.drainQueues();
     // The liquidator's turn: once per accepted command (a rejected one changed nothing, not even the clock).
     const liquidator = this.liquidator;
-    if (!accepted || liquidator === null || this.inLiquidation === 0) return;
+    if (!accepted || liquidator === null || this.monitor.inLiquidation === 0) return;
     liquidator.run(this.accounts.values(), (this.events as EventStream).ts);
-    this.settleQueues();
+    this.drainQueues();
   }
 
   /** Re-fits reduce-only orders and re-checks the accounts queued by fills and transfers. */
-  private settleQueues(): void {
+  private drainQueues(): void {
     const refits = this.refitQueue;
     if (refits.length > 0) {
       for (let i = 0; i < refits.length; i++) fitReduceOnly(refits[i] as Position);
@@ -360,107 +314,9 @@ export class MarginEngine implements MarginHooks, StateSection {
     for (let i = 0; i < queue.length; i++) {
       const a = queue[i] as Account;
       a.queued = false;
-      this.check(a);
+      this.monitor.check(a);
     }
     queue.length = 0;
-  }
-
-  /**
-   * The exact check after a fill or transfer: a breach is reported at once. Moving the account's
-   * triggers in the trees waits for the next oracle update (placeDeferred): between oracle
-   * updates the triggers decide nothing, so many fills of one account cost one re-placement.
-   */
-  private check(a: Account): void {
-    let equity = a.collateral;
-    let mm = 0;
-    for (const p of a.positions) {
-      if (p.qty === 0) continue;
-      const o = p.instrument.book.oraclePrice;
-      equity += p.unrealizedAt(o);
-      mm += p.instrument.tiers.maintenance(Math.abs(p.qty) * o);
-    }
-    this.settleStage(a, equity, mm);
-    if (!a.placePending) {
-      a.placePending = true;
-      this.placeQueue.push(a);
-    }
-  }
-
-  /** Re-checks an account exactly at the current oracle prices and re-places its triggers (none while in breach). */
-  private reindex(a: Account): void {
-    let equity = a.collateral;
-    let mm = 0;
-    let total = 0;
-    let open = 0;
-    for (const p of a.positions) {
-      p.instrument.index.unindex(p);
-      if (p.qty === 0) continue;
-      const o = p.instrument.book.oraclePrice;
-      const notional = Math.abs(p.qty) * o;
-      equity += p.unrealizedAt(o);
-      mm += p.instrument.tiers.maintenance(notional);
-      total += notional;
-      open++;
-    }
-    if (this.settleStage(a, equity, mm) !== HEALTHY || open === 0) return;
-    const slack = equity - mm;
-    for (const p of a.positions) {
-      if (p.qty === 0) continue;
-      placeTriggers(p, open === 1 ? slack : mulDivFloor(slack, p.notional(), total));
-      p.instrument.index.index(p);
-    }
-  }
-
-  /**
-   * Sets the account's stage from its exact equity and maintenance margin, reports a change, and
-   * keeps its positions on the watch lists exactly while it is not healthy. Returns the stage.
-   */
-  private settleStage(a: Account, equity: number, mm: number): Stage {
-    // The common case after a fill: healthy stays healthy (nothing of it is on a watch list).
-    if (a.stage === HEALTHY && equity >= mm) {
-      a.debtCovered = false;
-      return HEALTHY;
-    }
-    a.unpark(); // its money was just checked
-    let reported = equity;
-    if (mm > 0 || a.collateral >= 0) a.debtCovered = false;
-    else if (!a.debtCovered && this.liquidator !== null) {
-      // Left flat owing money, however it got there: the insurance fund pays what it can, once.
-      this.liquidator.coverBadDebt(a, this.events as EventStream);
-      a.debtCovered = a.collateral < 0; // what the fund could not pay stays owed, and is not asked for again
-      reported = a.collateral;
-    }
-    const stage = this.stageOf(a, reported, mm);
-    if (stage !== a.stage) {
-      const events = this.events as EventStream;
-      if (a.stage === HEALTHY) {
-        this.inLiquidation++;
-        if (this.liquidator !== null) cancelIncreasingOrders(a);
-      } else if (stage === HEALTHY) this.inLiquidation--;
-      a.stage = stage;
-      this.breach.onStage(a, stage, reported, mm, events);
-    }
-    if (stage !== HEALTHY) this.liquidator?.wake(a);
-    syncWatch(a);
-    return stage;
-  }
-
-  /**
-   * The stage exact equity and maintenance margin give: bankrupt below zero equity, unrestorable
-   * while the soft liquidator's last sizing found no partial close (and the target is not met), stage 2 below
-   * the stage-2 health, in breach below 100% — and, while a soft liquidation works the account,
-   * until it is back at its target health. Healthy with no position.
-   */
-  private stageOf(a: Account, equity: number, mm: number): Stage {
-    if (mm === 0) return HEALTHY;
-    if (equity < 0) return BANKRUPT;
-    const health = healthPpmOf(equity, mm);
-    // Set by the soft liquidator's sizing; the same sizing (or the target) ends it.
-    if (a.stage === UNRESTORABLE && health < targetOf(a)) return UNRESTORABLE;
-    if (health < stage2Of(a)) return STAGE2;
-    if (equity < mm) return IN_BREACH;
-    if (a.stage !== HEALTHY && this.liquidator?.mode === "soft" && health < targetOf(a)) return IN_BREACH;
-    return HEALTHY;
   }
 
   // ---- state ----
@@ -519,7 +375,7 @@ export class MarginEngine implements MarginHooks, StateSection {
       crossedCount: this.crossedCount,
       childSeq: this.liquidator?.childSeq ?? 0,
       accounts,
-      placeQueue: this.placeQueue.map((a) => place.get(a) as number),
+      placeQueue: this.monitor.placeQueue.map((a: Account) => place.get(a) as number),
     };
   }
 
@@ -534,11 +390,8 @@ export class MarginEngine implements MarginHooks, StateSection {
     this.instruments.length = 0;
     this.recheckQueue.length = 0;
     this.refitQueue.length = 0;
-    this.placeQueue.length = 0;
-    this.inLiquidation = 0;
+    this.monitor.reset();
     this.liquidator?.resetSchedule();
-    this.crossed.length = 0;
-    this.stamp = 0;
     const books = new Map<string, OrderBook>();
     for (const book of this.books) books.set(book.symbol, book);
     const reduceOnly = restingReduceOnly(this.books);
@@ -589,7 +442,7 @@ export class MarginEngine implements MarginHooks, StateSection {
       }
       syncWatch(a);
       if (a.stage !== HEALTHY) {
-        this.inLiquidation++;
+        this.monitor.inLiquidation++;
         this.liquidator?.wake(a);
       }
       created.push(a);
@@ -597,12 +450,11 @@ export class MarginEngine implements MarginHooks, StateSection {
     for (const at of state.placeQueue) {
       const a = created[at] as Account;
       if (a.placePending) throw new Error(`cannot restore margin state: ${a.name} queued twice`);
-      a.placePending = true;
-      this.placeQueue.push(a);
+      this.monitor.queuePlacement(a);
     }
     this.insuranceFund = state.insuranceFund;
     this.feesCollected = state.feesCollected;
-    this.crossedCount = state.crossedCount;
+    this.monitor.crossedCount = state.crossedCount;
     if (this.liquidator !== null) this.liquidator.childSeq = state.childSeq;
   }
 }
@@ -619,55 +471,6 @@ function restingReduceOnly(books: readonly OrderBook[]): Map<OrderId, Order> {
     }
   }
   return out;
-}
-
-/**
- * On entry into liquidation, the account's resting orders that would increase a position (buys
- * of a long, sells of a short, either side where it is flat) are cancelled (reason LIQUIDATION),
- * as venues cancel open orders first: otherwise another account's child could fill them and grow
- * the position being reduced. A side is walked only when the open-order totals say it holds some.
- */
-function cancelIncreasingOrders(a: Account): void {
-  for (const p of a.positions) {
-    const book = p.instrument.book;
-    if (p.qty >= 0 && p.openBuyQty > 0) cancelOwnOn(book, book.bids, a.name);
-    if (p.qty <= 0 && p.openSellQty > 0) cancelOwnOn(book, book.asks, a.name);
-  }
-}
-
-function cancelOwnOn(book: OrderBook, side: BookSide, account: string): void {
-  const doomed: Order[] = []; // collected first: a cancel unlinks the order the walk stands on
-  const levels = side.cursor();
-  for (let level = levels.next(); level !== null; level = levels.next()) {
-    for (let o = level.head; o !== null; o = o.next) if (o.account === account && !o.reduceOnly) doomed.push(o);
-  }
-  for (const o of doomed) book.cancelResting(o, "LIQUIDATION");
-}
-
-function byAccountSeq(x: Position, y: Position): number {
-  return x.account.seq - y.account.seq;
-}
-
-/** Puts the account's open positions on their instruments' watch lists while it is in breach, and takes them off otherwise. */
-function syncWatch(a: Account): void {
-  const inBreach = a.stage !== HEALTHY;
-  for (const p of a.positions) {
-    const want = inBreach && p.qty !== 0;
-    if (want === p.watchSlot >= 0) continue;
-    const list = p.instrument.watched;
-    if (want) {
-      p.watchSlot = list.length;
-      list.push(p);
-    } else {
-      // Swap-remove: the list's order does not matter (onOracle sorts what it collects).
-      const last = list.pop() as Position;
-      if (last !== p) {
-        list[p.watchSlot] = last;
-        last.watchSlot = p.watchSlot;
-      }
-      p.watchSlot = -1;
-    }
-  }
 }
 
 function addOpen(p: Position, side: SideCode, qty: number, price: number): void {

@@ -1,0 +1,128 @@
+/**
+ * Soft liquidation: for each position whose pacing allows it, the quantity that restores the
+ * account's target health (close-quantity.ts) is sliced (liquidation-slice.ts): one
+ * immediate-or-cancel child of at most `participationPpm` of the weighted depth inside its limit,
+ * the limit at most `maxSlippagePpm` from the oracle and never past the bankruptcy price; then
+ * nothing for `sliceIntervalNs`, so the book can refill. Stage 2 (health below `stage2HealthPpm`)
+ * doubles the share and halves the interval. When no partial close at the live book reaches the
+ * target the account is UNRESTORABLE (a stage) and its positions are worked down whole, still
+ * paced. An account at zero equity or below has no bankruptcy price left to respect: its
+ * positions go at once, inside the slippage bound, until its equity is above zero again.
+ *
+ * The penalty: `penaltyPpm` of the notional closed, at most `penaltyGainSharePpm` of what the slice
+ * gained in health terms and nothing on a slice that lowered health (penalty.ts).
+ */
+import type { Account, Position } from "./account.js";
+import type { ChildFill, ChildOrders } from "./child-orders.js";
+import { CloseSizing, closingSide, type ReduceOnlyRooms } from "./close-quantity.js";
+import { stage2Of, targetOf } from "./liquidation-params.js";
+import { byMaintenanceDesc, type LiquidationPolicy, nextSlice } from "./liquidation-policy.js";
+import { sliceLimit, sliceShare, slippageBound, softLimit } from "./liquidation-slice.js";
+import { healthPpmOf } from "./money.js";
+import { slicePenalty } from "./penalty.js";
+import { equityOf, maintenanceOf } from "./pre-trade-risk.js";
+
+/** What soft liquidation needs of the margin engine beyond the books. */
+export interface SoftHost extends ReduceOnlyRooms {
+  /** Whether a partial close at the live book can restore the account (else it is UNRESTORABLE). */
+  setRestorable(a: Account, restorable: boolean): void;
+}
+
+export class SoftPolicy implements LiquidationPolicy {
+  readonly mode = "soft";
+  private readonly sizing = new CloseSizing();
+
+  constructor(
+    private readonly children: ChildOrders,
+    private readonly host: SoftHost,
+  ) {}
+
+  staysAwake(a: Account): boolean {
+    return equityOf(a) <= 0; // bankrupt: its positions go as soon as anything rests inside the bound
+  }
+
+  work(a: Account, now: number): void {
+    // Bankrupt (or at zero, where the bankruptcy price is the oracle and nothing would fill): each
+    // position at once inside the slippage bound, until the equity is above zero (then softly).
+    for (const p of byMaintenanceDesc(a)) {
+      if (equityOf(a) > 0) break;
+      if (this.children.sendWhole(p, slippageBound(p), this) && p.qty !== 0) {
+        p.nextSliceAt = nextSlice(now, p.instrument.liquidation.sliceIntervalNs);
+      }
+    }
+    // The common answers (paced, nothing inside the bound) come first and cheap; the close-quantity
+    // walk only when a slice can go.
+    if (!anyDue(a, now)) return;
+    for (const p of this.legsInOrder(a, now)) {
+      if (now < p.nextSliceAt || p.parkedAt === closingSide(p).addCount) continue;
+      const equity = equityOf(a);
+      const mm = maintenanceOf(a);
+      if (mm === 0 || equity <= 0) return; // flat, or still bankrupt: the next turn's work
+      const health = healthPpmOf(equity, mm);
+      const target = targetOf(a);
+      if (health >= target) return;
+      const settings = p.instrument.liquidation;
+      const stage2 = health < stage2Of(a);
+      const limit = softLimit(p, equity);
+      const most = sliceLimit(p, limit, sliceShare(settings.participationPpm, stage2));
+      if (most === 0) {
+        p.parkedAt = closingSide(p).addCount;
+        continue;
+      }
+      const sizing = this.sizing;
+      sizing.size(p, equity, mm, target, settings, this.host);
+      this.host.setRestorable(a, sizing.restores || sizing.bookShort);
+      this.children.send(p, limit, Math.min(sizing.qty, most), this);
+      const interval = settings.sliceIntervalNs;
+      if (p.qty !== 0) p.nextSliceAt = nextSlice(now, stage2 ? Math.floor(interval / 2) : interval);
+    }
+  }
+
+  penaltyOf(p: Position, fill: ChildFill): number {
+    const inst = p.instrument;
+    const settings = inst.liquidation;
+    const atOracle = fill.qty * inst.book.oraclePrice;
+    const slippage = fill.sold ? fill.notional - atOracle : atOracle - fill.notional;
+    return slicePenalty(
+      settings.penaltyPpm,
+      settings.penaltyGainSharePpm,
+      fill.notional,
+      fill.equityBefore,
+      fill.mmBefore,
+      slippage - fill.fees,
+      fill.mmPositionBefore - inst.tiers.maintenance(p.notional()),
+    );
+  }
+
+  /**
+   * The order in which a turn works an account's positions: one position alone as it is; several:
+   * those whose partial close alone restores the target, least notional closed first (the cheapest
+   * way back: fewer lots sold, less slippage and penalty), then the others by maintenance margin,
+   * largest first.
+   */
+  private legsInOrder(a: Account, now: number): Position[] {
+    if (a.positions.length === 1) return a.positions;
+    const legs = byMaintenanceDesc(a);
+    if (legs.length < 2) return legs;
+    const equity = equityOf(a);
+    const mm = maintenanceOf(a);
+    if (mm === 0 || equity <= 0) return legs;
+    const target = targetOf(a);
+    const cost = legs.map((p) => {
+      if (now < p.nextSliceAt || p.parkedAt === closingSide(p).addCount) return Number.POSITIVE_INFINITY;
+      const sizing = this.sizing;
+      sizing.size(p, equity, mm, target, p.instrument.liquidation, this.host);
+      return sizing.restores ? sizing.qty * p.instrument.book.oraclePrice : Number.POSITIVE_INFINITY;
+    });
+    const order = legs.map((_, i) => i).sort((x, y) => (cost[x] as number) - (cost[y] as number) || x - y);
+    return order.map((i) => legs[i] as Position);
+  }
+}
+
+/** Whether a position of the account is held and past its pacing. */
+function anyDue(a: Account, now: number): boolean {
+  for (const p of a.positions) {
+    if (p.qty !== 0 && now >= p.nextSliceAt && p.parkedAt !== closingSide(p).addCount) return true;
+  }
+  return false;
+}
