@@ -18,8 +18,14 @@ function specToken(spec: InstrumentSpec): string {
       ? "-"
       : [l.targetHealthPpm, l.maxSlippagePpm, l.participationPpm, l.sliceIntervalNs, l.penaltyPpm, l.stage2HealthPpm]
           .map((v) => v ?? "-")
-          .join("/") + (l.penaltyGainSharePpm === undefined ? "" : `/${l.penaltyGainSharePpm}`); // appended: older states hash as before
+          .join("/") + laterParams(l);
   return `${JSON.stringify(spec.symbol)} ${tiers} ${spec.makerFeePpm ?? "-"} ${spec.takerFeePpm ?? "-"} ${liquidation}`;
+}
+
+/** Parameters added after the first six, appended only when given: older states hash as before. */
+function laterParams(l: NonNullable<InstrumentSpec["liquidation"]>): string {
+  const later = [l.penaltyGainSharePpm, l.marketParticipationPpm];
+  return later.every((v) => v === undefined) ? "" : `/${later.map((v) => v ?? "-").join("/")}`;
 }
 
 function hashSide(h: ReturnType<typeof createHash>, label: string, side: BookSide): void {

@@ -58,6 +58,9 @@ export class Position {
   watchSlot = -1;
   /** Engine time (ns) before which the soft liquidator sends no child order for this position. */
   nextSliceAt = 0;
+  /** Its allowance in the market-wide cap's window ending at `capEnd` (market-cap.ts; 0: none). */
+  capEnd = 0;
+  capLeft = 0;
   /**
    * The closing side's addCount when the soft liquidator last found too little depth inside this
    * position's limit (−1: not waiting). Until an order joins that side or the account's money is

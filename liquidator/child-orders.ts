@@ -64,10 +64,10 @@ export class ChildOrders {
 
   /**
    * Sends one child order closing up to `wanted` lots of `p` at `limitPrice` or better; charges
-   * the penalty on what it closed. The size and limit keep every sum of its fills a safe integer
+   * the penalty on what it closed; returns the lots it closed. The size and limit keep every sum of its fills a safe integer
    * (a child skips the pre-trade checks that hold a user order to that).
    */
-  send(p: Position, limitPrice: number, wanted: number, charge: PenaltyCharge): void {
+  send(p: Position, limitPrice: number, wanted: number, charge: PenaltyCharge): number {
     const control = this.control as MarginControl;
     const events = control.events;
     const a = p.account;
@@ -80,7 +80,7 @@ export class ChildOrders {
       const best = inst.book.bids.best?.price ?? 1; // sells fill at the best bid or lower
       qty = Math.min(qty, Math.floor(MAX_SAFE / best));
     }
-    if (qty === 0 || limit < 1) return;
+    if (qty === 0 || limit < 1) return 0;
     let id = `liq:${++this.seq}`;
     while (control.isLive(id)) id = `liq:${++this.seq}`; // a user's resting order may hold the name
     const e = events.begin();
@@ -101,8 +101,9 @@ export class ChildOrders {
     fill.mmBefore = maintenanceOf(a);
     fill.mmPositionBefore = inst.tiers.maintenance(p.notional());
     control.submitChild(inst.book, id, a.name, side, limit, qty);
-    if (fill.qty === 0) return;
+    if (fill.qty === 0) return 0;
     this.report(a, p, charge.penaltyOf(p, fill));
+    return fill.qty;
   }
 
   private report(a: Account, p: Position, penalty: number): void {

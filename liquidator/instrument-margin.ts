@@ -4,6 +4,7 @@ import type { Position } from "./account.js";
 import { AtRiskIndex } from "./at-risk-index.js";
 import { LiquidationSettings } from "./liquidation-params.js";
 import { DEFAULT_TIERS, TierTable } from "./margin-tiers.js";
+import { CapWindow } from "./market-cap.js";
 
 /**
  * Fee defaults: none. A flow with no `instrument` line pays no fees, so its collateral moves only
@@ -25,6 +26,9 @@ export class InstrumentMargin {
   readonly holders: Position[] = [];
   /** Positions here of accounts in breach: re-checked on every oracle update (no triggers). */
   readonly watched: Position[] = [];
+  /** The market-wide cap's windows (market-cap.ts): longs' children sell into the bids, shorts' buy from the asks. */
+  readonly capBids = new CapWindow();
+  readonly capAsks = new CapWindow();
 
   constructor(readonly book: OrderBook) {
     const spec = book.spec;

@@ -17,7 +17,8 @@ export function isLiquidationMode(value: unknown): value is LiquidationMode {
  * Defaults: restore to 125% health; child orders at most 1% from the oracle and at most 10% of
  * the opposite depth inside that bound; one child per account and instrument every 100 ms; a 0.5%
  * penalty on the notional closed, but at most half of what the slice gained in health terms
- * (penalty.ts), so that no penalty ever lowers health; stage 2 below 80% health.
+ * (penalty.ts), so that no penalty ever lowers health; stage 2 below 80% health; the soft children
+ * of all accounts on one side of an instrument together at most 25% of the depth per interval.
  */
 export const DEFAULT_LIQUIDATION: Readonly<Required<LiquidationParams>> = {
   targetHealthPpm: 1_250_000,
@@ -27,6 +28,7 @@ export const DEFAULT_LIQUIDATION: Readonly<Required<LiquidationParams>> = {
   penaltyPpm: 5_000,
   stage2HealthPpm: 800_000,
   penaltyGainSharePpm: 500_000,
+  marketParticipationPpm: 250_000,
 };
 
 export class LiquidationSettings {
@@ -44,6 +46,8 @@ export class LiquidationSettings {
   readonly stage2HealthPpm: number;
   /** The penalty takes at most this share of a slice's health-neutral room (penalty.ts). */
   readonly penaltyGainSharePpm: number;
+  /** All soft children on one side, from every account, take at most this share of the depth per interval (market-cap.ts). */
+  readonly marketParticipationPpm: number;
 
   constructor(spec: LiquidationParams | null) {
     const d = DEFAULT_LIQUIDATION;
@@ -54,6 +58,7 @@ export class LiquidationSettings {
     this.penaltyPpm = spec?.penaltyPpm ?? d.penaltyPpm;
     this.stage2HealthPpm = spec?.stage2HealthPpm ?? d.stage2HealthPpm;
     this.penaltyGainSharePpm = spec?.penaltyGainSharePpm ?? d.penaltyGainSharePpm;
+    this.marketParticipationPpm = spec?.marketParticipationPpm ?? d.marketParticipationPpm;
   }
 }
 

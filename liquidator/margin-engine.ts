@@ -27,6 +27,7 @@ import type { LiquidationMode } from "./liquidation-params.js";
 import { Liquidator } from "./liquidator.js";
 import {
   type AccountState,
+  type CapState,
   MARGIN_SECTION,
   MARGIN_STATE_VERSION,
   type MarginState,
@@ -240,7 +241,12 @@ export class MarginEngine implements MarginHooks, StateSection {
       p.account.unpark();
       this.liquidator.wake(p.account);
     }
-    if (p.qty === 0) p.nextSliceAt = 0; // pacing belongs to a liquidation of this position, not to a later one
+    if (p.qty === 0) {
+      // Pacing and cap allowances belong to a liquidation of this position, not to a later one.
+      p.nextSliceAt = 0;
+      p.capEnd = 0;
+      p.capLeft = 0;
+    }
     const fee = feeOf(price * qty, feePpm);
     const a = p.account;
     a.collateral += realized - fee;
@@ -334,9 +340,11 @@ export class MarginEngine implements MarginHooks, StateSection {
         const pacing = p.nextSliceAt > 0 ? ` ${p.nextSliceAt}` : "";
         // Realized PnL only when not zero, marked: states of positions never reduced hash as they did.
         const realized = p.realizedPnl !== 0 ? ` r${p.realizedPnl}` : "";
-        out.update(`P ${JSON.stringify(p.instrument.symbol)} ${p.qty} ${p.entryNotional}${pacing}${realized}\n`);
+        const cap = p.capEnd > 0 ? ` c${p.capEnd}/${p.capLeft}` : "";
+        out.update(`P ${JSON.stringify(p.instrument.symbol)} ${p.qty} ${p.entryNotional}${pacing}${realized}${cap}\n`);
       }
     }
+    for (const w of capWindows(this.instruments)) out.update(`K ${w.join(" ")}\n`);
     const children = this.liquidator !== null && this.liquidator.childSeq > 0 ? ` ${this.liquidator.childSeq}` : "";
     out.update(`F ${this.insuranceFund} ${this.feesCollected}${children}\n`);
   }
@@ -361,7 +369,8 @@ export class MarginEngine implements MarginHooks, StateSection {
           p.reduceOnly.map((o) => o.id),
           p.nextSliceAt,
         ];
-        if (p.realizedPnl !== 0) state.push(p.realizedPnl);
+        if (p.realizedPnl !== 0 || p.capEnd > 0) state.push(p.realizedPnl);
+        if (p.capEnd > 0) state.push(p.capEnd, p.capLeft);
         return state;
       });
       accounts.push(
@@ -375,6 +384,7 @@ export class MarginEngine implements MarginHooks, StateSection {
       crossedCount: this.crossedCount,
       childSeq: this.liquidator?.childSeq ?? 0,
       accounts,
+      caps: capWindows(this.instruments),
       placeQueue: this.monitor.placeQueue.map((a: Account) => place.get(a) as number),
     };
   }
@@ -415,6 +425,8 @@ export class MarginEngine implements MarginHooks, StateSection {
         ids,
         nextSliceAt,
         realizedPnl,
+        capEnd,
+        capLeft,
       ] of positions) {
         const book = books.get(symbol);
         if (book === undefined) throw new Error(`cannot restore margin state: no instrument ${symbol}`);
@@ -438,6 +450,8 @@ export class MarginEngine implements MarginHooks, StateSection {
         p.up.price = up;
         p.nextSliceAt = nextSliceAt;
         p.realizedPnl = realizedPnl ?? 0;
+        p.capEnd = capEnd ?? 0;
+        p.capLeft = capLeft ?? 0;
         inst.index.index(p); // pushes only the sides with a price
       }
       syncWatch(a);
@@ -452,11 +466,30 @@ export class MarginEngine implements MarginHooks, StateSection {
       if (a.placePending) throw new Error(`cannot restore margin state: ${a.name} queued twice`);
       this.monitor.queuePlacement(a);
     }
+    for (const [symbol, bidEnd, bidLeft, askEnd, askLeft] of state.caps) {
+      const book = books.get(symbol);
+      if (book === undefined) throw new Error(`cannot restore margin state: cap window of no instrument ${symbol}`);
+      const inst = this.instrumentOf(book);
+      inst.capBids.end = bidEnd;
+      inst.capBids.left = bidLeft;
+      inst.capAsks.end = askEnd;
+      inst.capAsks.left = askLeft;
+    }
     this.insuranceFund = state.insuranceFund;
     this.feesCollected = state.feesCollected;
     this.monitor.crossedCount = state.crossedCount;
     if (this.liquidator !== null) this.liquidator.childSeq = state.childSeq;
   }
+}
+
+/** The market-wide cap's windows of the instruments that opened one, by symbol. */
+function capWindows(instruments: readonly (InstrumentMargin | undefined)[]): CapState[] {
+  const out: CapState[] = [];
+  for (const inst of instruments) {
+    if (inst === undefined || (inst.capBids.end === 0 && inst.capAsks.end === 0)) continue;
+    out.push([inst.symbol, inst.capBids.end, inst.capBids.left, inst.capAsks.end, inst.capAsks.left]);
+  }
+  return out.sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
 }
 
 /** The resting reduce-only orders of margined accounts, by id. */

@@ -31,9 +31,15 @@ export type PositionState = [
   reduceOnly: OrderId[],
   /** The soft liquidator's pacing: no child before this engine time (absent in older states: 0). */
   nextSliceAt: number,
-  /** PnL realized since the position opened (absent in older states and when 0). */
+  /** PnL realized since the position opened (absent in older states and when 0 with no cap allowance). */
   realizedPnl?: number,
+  /** Its market-wide cap allowance: the window's end and the lots left (absent: none). */
+  capEnd?: number,
+  capLeft?: number,
 ];
+
+/** A market-wide cap's windows on one instrument: [symbol, bids' end, bids' lots left, asks' end, asks' lots left]. */
+export type CapState = [symbol: string, bidEnd: number, bidLeft: number, askEnd: number, askLeft: number];
 
 /**
  * [name, collateral, stage (0 healthy, 1 in breach, 2 stage 2, 3 bankrupt, 4 unrestorable: account.ts), positions,
@@ -56,6 +62,8 @@ export interface MarginState {
   childSeq: number;
   /** In creation order. */
   accounts: AccountState[];
+  /** Instruments with a market-wide cap window opened, by symbol (absent in older states: none). */
+  caps: CapState[];
   /** Accounts (places in `accounts`) whose triggers are re-placed before the next oracle update, in queue order. */
   placeQueue: number[];
 }
@@ -105,7 +113,9 @@ export function readMarginState(value: unknown): MarginState {
         list(p[9], name, "reduce-only orders").map((id) => orderId(id, name)),
         p[10] === undefined ? 0 : int(p[10], name, "next slice time"),
       ];
-      if (realized !== 0) position.push(realized);
+      if (p[12] !== undefined)
+        position.push(realized, int(p[12], name, "cap window end"), int(p[13], name, "cap lots left"));
+      else if (realized !== 0) position.push(realized);
       return position;
     });
     const stage = int(a[2], name, "stage");
@@ -126,6 +136,20 @@ export function readMarginState(value: unknown): MarginState {
     crossedCount: int(v.crossedCount, "state", "crossedCount"),
     childSeq: v.childSeq === undefined ? 0 : int(v.childSeq, "state", "childSeq"),
     accounts,
+    caps:
+      v.caps === undefined
+        ? []
+        : list(v.caps, "state", "caps").map((raw): CapState => {
+            const c = list(raw, "caps", "entry");
+            const symbol = text(c[0], "caps", "symbol");
+            return [
+              symbol,
+              int(c[1], symbol, "bids' window end"),
+              int(c[2], symbol, "bids' lots left"),
+              int(c[3], symbol, "asks' window end"),
+              int(c[4], symbol, "asks' lots left"),
+            ];
+          }),
     placeQueue,
   };
 }

@@ -4,7 +4,8 @@
  * immediate-or-cancel child of at most `participationPpm` of the weighted depth inside its limit,
  * the limit at most `maxSlippagePpm` from the oracle and never past the bankruptcy price; then
  * nothing for `sliceIntervalNs`, so the book can refill. Stage 2 (health below `stage2HealthPpm`)
- * doubles the share and halves the interval. When no partial close at the live book reaches the
+ * doubles the share and halves the interval; the children of all accounts on one side share the
+ * market-wide cap (market-cap.ts). When no partial close at the live book reaches the
  * target the account is UNRESTORABLE (a stage) and its positions are worked down whole, still
  * paced. An account at zero equity or below has no bankruptcy price left to respect: its
  * positions go at once, inside the slippage bound, until its equity is above zero again.
@@ -18,6 +19,7 @@ import { CloseSizing, closingSide, type ReduceOnlyRooms } from "./close-quantity
 import { stage2Of, targetOf } from "./liquidation-params.js";
 import { byMaintenanceDesc, type LiquidationPolicy, nextSlice } from "./liquidation-policy.js";
 import { sliceLimit, sliceShare, slippageBound, softLimit } from "./liquidation-slice.js";
+import { capAvailable, capInForce, capUse, capWindowFor } from "./market-cap.js";
 import { healthPpmOf } from "./money.js";
 import { slicePenalty } from "./penalty.js";
 import { equityOf, maintenanceOf } from "./pre-trade-risk.js";
@@ -64,15 +66,24 @@ export class SoftPolicy implements LiquidationPolicy {
       const settings = p.instrument.liquidation;
       const stage2 = health < stage2Of(a);
       const limit = softLimit(p, equity);
-      const most = sliceLimit(p, limit, sliceShare(settings.participationPpm, stage2));
+      let most = sliceLimit(p, limit, sliceShare(settings.participationPpm, stage2));
       if (most === 0) {
         p.parkedAt = closingSide(p).addCount;
         continue;
       }
+      const window = capInForce(p.instrument) ? capWindowFor(p, now) : null;
+      if (window !== null) {
+        most = Math.min(most, capAvailable(p, window));
+        if (most === 0) {
+          p.nextSliceAt = window.end; // the market's share is spent: the next window
+          continue;
+        }
+      }
       const sizing = this.sizing;
       sizing.size(p, equity, mm, target, settings, this.host);
       this.host.setRestorable(a, sizing.restores || sizing.bookShort);
-      this.children.send(p, limit, Math.min(sizing.qty, most), this);
+      const filled = this.children.send(p, limit, Math.min(sizing.qty, most), this);
+      if (window !== null) capUse(p, window, filled);
       const interval = settings.sliceIntervalNs;
       if (p.qty !== 0) p.nextSliceAt = nextSlice(now, stage2 ? Math.floor(interval / 2) : interval);
     }

@@ -23,6 +23,7 @@ export interface LiquidationParams {
   penaltyPpm?: number;
   stage2HealthPpm?: number;
   penaltyGainSharePpm?: number;
+  marketParticipationPpm?: number;
 }
 
 interface Timed {

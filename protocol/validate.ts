@@ -263,6 +263,7 @@ const LIQUIDATION_KEYS: readonly (keyof LiquidationParams)[] = [
   "penaltyPpm",
   "stage2HealthPpm",
   "penaltyGainSharePpm",
+  "marketParticipationPpm",
 ];
 
 /** The highest target health accepted (100×): beyond it a liquidation would close everything anyway. */
@@ -282,7 +283,7 @@ export function validateLiquidationParams(value: unknown): LiquidationParams | n
     if (!isNonNegativeSafeInteger(n)) return null;
     if (key === "targetHealthPpm") {
       if (n < PPM || n > MAX_TARGET_HEALTH_PPM) return null;
-    } else if (key === "participationPpm") {
+    } else if (key === "participationPpm" || key === "marketParticipationPpm") {
       if (n < 1 || n > PPM) return null;
     } else if (key !== "sliceIntervalNs" && n > PPM) return null;
     params[key as keyof LiquidationParams] = n;

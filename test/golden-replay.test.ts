@@ -47,6 +47,6 @@ describe("golden replay of the bundled sample", () => {
       adl: 0,
       stillInLiquidation: 0,
     });
-    expect(result.engine.stateHash()).toBe("f8abf666de419a9cab9f84f2c9329969b00767804a6f43af7af73cb93f6f395d");
+    expect(result.engine.stateHash()).toBe("be0b79827dd36b74922138485c9185277b1a3602d4ba082476171848e0050925");
   });
 });

@@ -128,7 +128,7 @@ describe("an account holding several positions", () => {
    */
   function twoLegs(): { m: Margined; events: EventObject[] } {
     const m = engine();
-    const liquidation = { participationPpm: 1_000_000, maxSlippagePpm: 60_000 };
+    const liquidation = { participationPpm: 1_000_000, marketParticipationPpm: 1_000_000, maxSlippagePpm: 60_000 };
     const flow: Command[] = [
       { type: "instrument", symbol: "X", tiers: MM5_IM10, liquidation },
       { type: "instrument", symbol: "Y", tiers: MM5_IM10, liquidation },
@@ -177,5 +177,57 @@ describe("the participation share", () => {
     );
     const events = m.run({ type: "oracle", price: 945, ts: 1 });
     expect(ofType(events, "liquidation_order")[0]).toMatchObject({ qty: 20, price: 936 });
+  });
+});
+
+describe("the market-wide cap", () => {
+  /**
+   * IM = MM = 5%: a1 … a5 each long 100 at 1,000 on 10,000, 9,900, … 9,600; one bid level, 945 × 300,
+   * at the touch (its lots count fully). The oracle falls to 945: equity 4,500, 4,400, … 4,100 against
+   * MM 4,725 each (95.2% down to 86.8%). Each account's own share is 10% of the depth; the market's is
+   * 25% of 300 = 75 per interval, allocated at the window's opening lowest health first: a5 30, a4 30,
+   * a3 15, a2 and a1 nothing. The turn then visits them in creation order: a1 and a2 wait for the next
+   * window; a3 sends its 15; a4 its own 10% of the 285 left, 28; a5 10% of 257, 25: 68 lots in all.
+   */
+  function five(marketParticipationPpm: number): { m: Margined; events: EventObject[] } {
+    const m = engine();
+    const liquidation = { marketParticipationPpm, sliceIntervalNs: 1_000 };
+    const flow: Command[] = [
+      { type: "instrument", symbol: "X", tiers: MM5_IM5, liquidation },
+      { type: "oracle", price: 1000 },
+    ];
+    for (let i = 0; i < 5; i++) {
+      const name = `a${i + 1}`;
+      flow.push(
+        { type: "deposit", account: name, amount: 10_000 - 100 * i },
+        { type: "limit", id: `s${i}`, side: "sell", price: 1000, qty: 100 },
+        { type: "limit", id: `b${i}`, side: "buy", price: 1000, qty: 100, account: name },
+      );
+    }
+    flow.push({ type: "limit", id: "bid", side: "buy", price: 945, qty: 300 });
+    m.run(...flow);
+    const events = m.run({ type: "oracle", price: 945, ts: 1 });
+    return { m, events };
+  }
+
+  const closedBy = (events: EventObject[]): Record<string, number> => {
+    const out: Record<string, number> = {};
+    for (const r of ofType(events, "liquidation_reduced")) out[r.account] = (out[r.account] ?? 0) + r.qty;
+    return out;
+  };
+
+  it("bounds all accounts' children on one side together, lowest health first", () => {
+    const { m, events } = five(250_000);
+    expect(closedBy(events)).toEqual({ a3: 15, a4: 28, a5: 25 });
+    // a1 and a2 wait for the next window, one interval on, and then go on.
+    expect(m.account("a1").positions[0]?.nextSliceAt).toBe(1_001);
+    const later = closedBy(m.run({ type: "tick", ts: 1_001 }));
+    expect(later.a1 as number).toBeGreaterThan(0);
+  });
+
+  it("without it (100%), the same move lets every account take its own share of the same depth", () => {
+    const closed = closedBy(five(1_000_000).events);
+    expect(Object.keys(closed)).toHaveLength(5);
+    expect(Object.values(closed).reduce((n, q) => n + q, 0)).toBeGreaterThan(100);
   });
 });
