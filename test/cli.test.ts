@@ -46,6 +46,26 @@ const BAD_FLOW = [
   '{"type":"limit","id":4,"side":"buy","price":100,"qty":2,"ts":4}',
 ].join("\n");
 
+describe("softliq --help and --version", () => {
+  it.each(["replay", "generate", "import", "fidelity", "bench", "recover", "simulate"])(
+    "softliq %s --help describes the command and its flags, exit 0",
+    (name) => {
+      const r = softliq([name, "--help"]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(new RegExp(`^usage: softliq ${name}`));
+      expect(r.stdout.split("\n").filter((l) => /^ {2}-/.test(l)).length).toBeGreaterThan(0);
+    },
+  );
+
+  it("softliq --version prints the package's version; a usage error is one line naming --help", () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string };
+    expect(softliq(["--version"]).stdout).toBe(`softliq ${pkg.version}\n`);
+    const r = softliq(["simulate", "--bogus"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("softliq simulate: unknown option --bogus (softliq simulate --help)\n");
+  });
+});
+
 describe("softliq replay", () => {
   it("exits 0 and reports bad lines on stderr with their numbers", () => {
     const r = softliq(["replay", file("bad.jsonl", BAD_FLOW)]);
