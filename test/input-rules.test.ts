@@ -1,6 +1,8 @@
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { type BadLine, type ReplayResult, replayFlow, replayFlowInWorker } from "../cli/replay-flow.js";
+import { exportState, restoreState } from "../engine/state-snapshot.js";
+import { Engine } from "../exchange.js";
 import { type EventObject, eventToObject } from "../protocol/events.js";
 import type { FlowFormat } from "../protocol/flow-reader.js";
 
@@ -219,6 +221,15 @@ describe("names that are also Object.prototype's", () => {
     expect(worker.final.stateHash).toBe(result.engine.stateHash());
     expect(JSON.stringify(worker.final.book)).toBe(JSON.stringify(result.engine.bookSnapshot()));
     expect(JSON.stringify(worker.final.accounts)).toBe(JSON.stringify(result.engine.accounts()));
+  });
+
+  it("keeps them through a snapshot written as JSON and restored", async () => {
+    const { result } = await replay(flow());
+    const restored = restoreState(JSON.parse(JSON.stringify(exportState(result.engine))), new Engine());
+    expect(restored.stateHash()).toBe(result.engine.stateHash());
+    expect(JSON.stringify(restored.bookSnapshot())).toBe(JSON.stringify(result.engine.bookSnapshot()));
+    expect(JSON.stringify(restored.accounts())).toBe(JSON.stringify(result.engine.accounts()));
+    for (const name of NAMES) expect(restored.order(name)?.symbol).toBe(name);
   });
 
   it("rejects __proto__ as a field name like any unknown field", async () => {
