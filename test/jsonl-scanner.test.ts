@@ -2,7 +2,7 @@ import { Readable } from "node:stream";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { generateFlow } from "../bench/flow-generator.js";
-import { ALL_COMMAND_FIELDS } from "../protocol/commands.js";
+import { ALL_COMMAND_FIELDS, COMMAND_TYPES } from "../protocol/commands.js";
 import { readFlow } from "../protocol/flow-reader.js";
 import { RawCommand, scanCommandLine } from "../protocol/jsonl-scanner.js";
 import { referenceRead } from "./strict-reference-reader.js";
@@ -178,18 +178,7 @@ describe("the JSONL reader (scanner, then the strict reader) against a plain ref
     "extra",
     "__proto__",
   ]);
-  const typeToken = maybeEscaped([
-    "limit",
-    "market",
-    "cancel",
-    "modify",
-    "instrument",
-    "deposit",
-    "withdraw",
-    "oracle",
-    "tick",
-    "backstop",
-  ]);
+  const typeToken = maybeEscaped([...COMMAND_TYPES, "backstop"]);
   const objectLine = fc
     .tuple(
       fc.option(typeToken, { freq: 4 }),
