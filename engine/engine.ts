@@ -13,6 +13,7 @@ import {
   type SideCode,
 } from "../protocol/commands.js";
 import type { EventFieldSink, EventListener } from "../protocol/events.js";
+import { setOwnEntry } from "../protocol/own-entry.js";
 import type { RejectCode } from "../protocol/reject-codes.js";
 import { isSafeProduct, MAX_SAFE, mulDivCeil, mulDivFloor, PPM } from "../protocol/units.js";
 import { readCommand } from "../protocol/validate.js";
@@ -408,7 +409,7 @@ export class Engine {
   /** Every book's full depth, keyed by symbol: the `--book` file. */
   bookSnapshot(): Record<string, BookDepth> {
     const snapshot: Record<string, BookDepth> = {};
-    for (const book of this.books) snapshot[book.symbol] = this.depth(book.symbol);
+    for (const book of this.books) setOwnEntry(snapshot, book.symbol, this.depth(book.symbol));
     return snapshot;
   }
 

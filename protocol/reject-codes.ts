@@ -4,7 +4,7 @@
  * command that the current state refuses (a cancel of an order that already filled is normal flow).
  */
 export const MALFORMED_REJECT_CODES = [
-  "MALFORMED_LINE", // not valid JSON / CSV, or not an object
+  "MALFORMED_LINE", // not valid JSON / CSV / UTF-8, not an object, or an object that throws when read
   "UNKNOWN_COMMAND", // missing or unknown `type`
   "UNKNOWN_FIELD", // a field the command type does not have (files only)
   "INVALID_ID",
@@ -27,6 +27,7 @@ export const MALFORMED_REJECT_CODES = [
   "INVALID_TIERS",
   "INVALID_FEE",
   "INVALID_LIQUIDATION",
+  "INVALID_HEADER", // a CSV file whose first line is not a header of distinct field names with `type`, and its rows
 ] as const;
 
 export const BUSINESS_REJECT_CODES = [

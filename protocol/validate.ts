@@ -123,8 +123,22 @@ function commandTypeOf(value: unknown): CommandType | null {
   }
 }
 
-/** Fills `out` from `input`; returns null when valid, else the reject code of the first bad field. */
+/**
+ * Fills `out` from `input`; returns null when valid, else the reject code of the first bad field.
+ * Each property is read once (a getter cannot pass validation with one value and then hand over
+ * another), and an object that throws when read (a getter, a Proxy trap) is MALFORMED_LINE: user
+ * input never throws out of here.
+ */
 export function readCommand(input: unknown, out: CommandRecord): RejectCode | null {
+  try {
+    return readFields(input, out);
+  } catch {
+    out.reset();
+    return "MALFORMED_LINE";
+  }
+}
+
+function readFields(input: unknown, out: CommandRecord): RejectCode | null {
   out.reset();
   if (typeof input !== "object" || input === null || Array.isArray(input)) return "MALFORMED_LINE";
   const c = input as Record<string, unknown>;
@@ -151,16 +165,20 @@ export function readCommand(input: unknown, out: CommandRecord): RejectCode | nu
     case "instrument":
       return readInstrument(c, out);
     case "deposit":
-    case "withdraw":
+    case "withdraw": {
       if (!readAccount(c.account, out) || out.account === null) return "INVALID_ACCOUNT";
-      if (!isPositiveSafeInteger(c.amount)) return "INVALID_AMOUNT";
-      out.amount = c.amount;
+      const amount = c.amount;
+      if (!isPositiveSafeInteger(amount)) return "INVALID_AMOUNT";
+      out.amount = amount;
       return null;
-    case "oracle":
-      if (!isPositiveSafeInteger(c.price)) return "INVALID_PRICE";
-      out.price = c.price;
+    }
+    case "oracle": {
+      const price = c.price;
+      if (!isPositiveSafeInteger(price)) return "INVALID_PRICE";
+      out.price = price;
       out.hasPrice = true;
       return readSymbol(c.symbol, out) ? null : "INVALID_SYMBOL";
+    }
     case "tick":
       return out.hasTs ? null : "INVALID_TS";
   }
@@ -169,13 +187,15 @@ export function readCommand(input: unknown, out: CommandRecord): RejectCode | nu
 function readOrderCommon(c: Record<string, unknown>, out: CommandRecord): RejectCode | null {
   if (!readId(c.id, out)) return "INVALID_ID";
   if (!readSide(c.side, out)) return "INVALID_SIDE";
-  if (!isPositiveSafeInteger(c.qty)) return "INVALID_QTY";
-  out.qty = c.qty;
+  const qty = c.qty;
+  if (!isPositiveSafeInteger(qty)) return "INVALID_QTY";
+  out.qty = qty;
   out.hasQty = true;
   if (!readSymbol(c.symbol, out)) return "INVALID_SYMBOL";
   if (!readAccount(c.account, out)) return "INVALID_ACCOUNT";
-  if (!isOptionalBoolean(c.reduceOnly)) return "INVALID_REDUCE_ONLY";
-  out.reduceOnly = c.reduceOnly === true;
+  const reduceOnly = c.reduceOnly;
+  if (!isOptionalBoolean(reduceOnly)) return "INVALID_REDUCE_ONLY";
+  out.reduceOnly = reduceOnly === true;
   if (out.reduceOnly && out.account === null) return "REDUCE_ONLY_REQUIRES_ACCOUNT";
   if (!readStp(c.stp, out)) return "INVALID_STP";
   return null;
@@ -184,8 +204,9 @@ function readOrderCommon(c: Record<string, unknown>, out: CommandRecord): Reject
 function readLimit(c: Record<string, unknown>, out: CommandRecord): RejectCode | null {
   const common = readOrderCommon(c, out);
   if (common !== null) return common;
-  if (!isPositiveSafeInteger(c.price)) return "INVALID_PRICE";
-  out.price = c.price;
+  const price = c.price;
+  if (!isPositiveSafeInteger(price)) return "INVALID_PRICE";
+  out.price = price;
   out.hasPrice = true;
   if (!isSafeProduct(out.price, out.qty)) return "NOTIONAL_OVERFLOW";
   const tif = c.tif;
@@ -193,8 +214,9 @@ function readLimit(c: Record<string, unknown>, out: CommandRecord): RejectCode |
   else if (tif === "IOC") out.tif = IOC;
   else if (tif === "FOK") out.tif = FOK;
   else return "INVALID_TIF";
-  if (!isOptionalBoolean(c.postOnly)) return "INVALID_POST_ONLY";
-  out.postOnly = c.postOnly === true;
+  const postOnly = c.postOnly;
+  if (!isOptionalBoolean(postOnly)) return "INVALID_POST_ONLY";
+  out.postOnly = postOnly === true;
   if (out.postOnly && out.tif !== GTC) return "POST_ONLY_REQUIRES_GTC";
   return null;
 }
@@ -213,14 +235,16 @@ function readMarket(c: Record<string, unknown>, out: CommandRecord): RejectCode 
 
 function readModify(c: Record<string, unknown>, out: CommandRecord): RejectCode | null {
   if (!readId(c.id, out)) return "INVALID_ID";
-  if (c.qty !== undefined) {
-    if (!isPositiveSafeInteger(c.qty)) return "INVALID_QTY";
-    out.qty = c.qty;
+  const qty = c.qty;
+  if (qty !== undefined) {
+    if (!isPositiveSafeInteger(qty)) return "INVALID_QTY";
+    out.qty = qty;
     out.hasQty = true;
   }
-  if (c.price !== undefined) {
-    if (!isPositiveSafeInteger(c.price)) return "INVALID_PRICE";
-    out.price = c.price;
+  const price = c.price;
+  if (price !== undefined) {
+    if (!isPositiveSafeInteger(price)) return "INVALID_PRICE";
+    out.price = price;
     out.hasPrice = true;
   }
   if (!out.hasQty && !out.hasPrice) return "NOTHING_TO_MODIFY";
@@ -292,30 +316,35 @@ export function validateLiquidationParams(value: unknown): LiquidationParams | n
 }
 
 function readInstrument(c: Record<string, unknown>, out: CommandRecord): RejectCode | null {
-  if (!isValidSymbol(c.symbol)) return "INVALID_SYMBOL";
+  const symbol = c.symbol;
+  if (!isValidSymbol(symbol)) return "INVALID_SYMBOL";
   const spec: InstrumentSpec = {
-    symbol: c.symbol,
+    symbol,
     tiers: null,
     makerFeePpm: null,
     takerFeePpm: null,
     liquidation: null,
   };
-  if (c.tiers !== undefined) {
-    spec.tiers = validateTiers(c.tiers);
+  const tiers = c.tiers;
+  if (tiers !== undefined) {
+    spec.tiers = validateTiers(tiers);
     if (spec.tiers === null) return "INVALID_TIERS";
   }
-  if (c.makerFeePpm !== undefined) {
-    if (!isFeePpm(c.makerFeePpm)) return "INVALID_FEE";
-    spec.makerFeePpm = c.makerFeePpm;
+  const makerFeePpm = c.makerFeePpm;
+  if (makerFeePpm !== undefined) {
+    if (!isFeePpm(makerFeePpm)) return "INVALID_FEE";
+    spec.makerFeePpm = makerFeePpm;
   }
-  if (c.takerFeePpm !== undefined) {
-    if (!isFeePpm(c.takerFeePpm) || c.takerFeePpm < 0) return "INVALID_FEE";
-    spec.takerFeePpm = c.takerFeePpm;
+  const takerFeePpm = c.takerFeePpm;
+  if (takerFeePpm !== undefined) {
+    if (!isFeePpm(takerFeePpm) || takerFeePpm < 0) return "INVALID_FEE";
+    spec.takerFeePpm = takerFeePpm;
   }
   // A maker rebate may never exceed the taker fee, or every trade would create money.
   if ((spec.makerFeePpm ?? 0) + (spec.takerFeePpm ?? 0) < 0) return "INVALID_FEE";
-  if (c.liquidation !== undefined) {
-    spec.liquidation = validateLiquidationParams(c.liquidation);
+  const liquidation = c.liquidation;
+  if (liquidation !== undefined) {
+    spec.liquidation = validateLiquidationParams(liquidation);
     if (spec.liquidation === null) return "INVALID_LIQUIDATION";
   }
   out.symbol = spec.symbol;
