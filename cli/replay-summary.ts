@@ -1,4 +1,4 @@
-import type { FinalState, LiquidationCounts, ReplayOutcome } from "./replay-flow.js";
+import type { FinalState, LiquidationCounts, ReplayOutcome } from "../worker/replay-flow.js";
 
 /** The replay summary: `--json` prints it as the last line of stdout (CONTRACT.md). */
 export interface ReplaySummary {

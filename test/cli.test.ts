@@ -5,9 +5,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateFlow } from "../bench/flow-generator.js";
-import { replayFlow } from "../cli/replay-flow.js";
 import { eventToJson } from "../protocol/event-json.js";
 import { commandToJsonl } from "../protocol/flow-writer.js";
+import { replayFlow } from "../worker/replay-flow.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const CLI = join(ROOT, "dist", "cli", "softliq.js");

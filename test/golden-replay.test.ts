@@ -1,10 +1,9 @@
 import { createReadStream } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { replayFlow } from "../cli/replay-flow.js";
-
 import { runSide } from "../sim/run.js";
 import { buildScenario } from "../sim/scenario.js";
+import { replayFlow } from "../worker/replay-flow.js";
 
 const SAMPLE = fileURLToPath(new URL("../samples/sample.jsonl", import.meta.url));
 const CASCADE = fileURLToPath(new URL("../samples/cascade.jsonl", import.meta.url));

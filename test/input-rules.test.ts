@@ -1,10 +1,10 @@
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { type BadLine, type ReplayResult, replayFlow, replayFlowInWorker } from "../cli/replay-flow.js";
 import { exportState, restoreState } from "../engine/state-snapshot.js";
 import { Engine } from "../exchange.js";
 import { type EventObject, eventToObject } from "../protocol/events.js";
 import type { FlowFormat } from "../protocol/flow-reader.js";
+import { type BadLine, type ReplayResult, replayFlow, replayFlowInWorker } from "../worker/replay-flow.js";
 
 interface Replayed {
   result: ReplayResult;

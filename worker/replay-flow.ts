@@ -9,7 +9,7 @@ import type { LiquidationMode } from "../liquidator/liquidation-params.js";
 import type { EngineEvent } from "../protocol/events.js";
 import { type FlowFormat, readFlow } from "../protocol/flow-reader.js";
 import { isMalformedReject, type RejectCode } from "../protocol/reject-codes.js";
-import { EngineClient, type EngineClientOptions } from "../worker/engine-client.js";
+import { EngineClient, type EngineClientOptions } from "./engine-client.js";
 
 export interface BadLine {
   line: number;
