@@ -20,7 +20,10 @@ export const HELP: Record<string, CommandHelp> = {
       ["--events OUT.jsonl", "write every event as JSONL"],
       ["--book OUT.json", "write the final book, best level first"],
       ["--accounts OUT.json", "write every account (collateral, equity, health, positions) and the insurance fund"],
-      ["--mode soft|hard|off", "the liquidator (default soft)"],
+      [
+        "--mode soft|hard|hyperliquid|dydx|drift|off",
+        "the liquidation policy (default soft; the venue modes emulate those venues' published rules)",
+      ],
       ["--in-process", "run the engine on the calling thread instead of a worker"],
       ["--json", "end with one JSON summary line (the contract's fields)"],
       ["--strict", "stop at the first bad line with exit 1 (default: report it and go on)"],

@@ -115,6 +115,13 @@ export class Account {
    * its collateral is back at zero or more.
    */
   debtCovered = false;
+  /**
+   * The drift policy's clock: the engine time its liquidation began (−1: not under it) and the
+   * maintenance margin (with buffer) its liquidations have freed since, which bound how much more
+   * may go now (drift-policy.ts). Cleared when the account leaves liquidation.
+   */
+  liquidationSince = -1;
+  marginFreed = 0;
   /** The liquidator's schedule will look at it (wake-schedule.ts); not state: a cache of "may have work". */
   awake = false;
   /** The time its entry in the schedule's timer heap is for (−1: none), so a re-check adds no second one. */

@@ -163,7 +163,11 @@ export class BreachMonitor {
       if (a.stage === HEALTHY) {
         this.inLiquidation++;
         if (this.liquidator !== null) cancelIncreasingOrders(a);
-      } else if (stage === HEALTHY) this.inLiquidation--;
+      } else if (stage === HEALTHY) {
+        this.inLiquidation--;
+        a.liquidationSince = -1; // a venue policy's clock starts again with the next liquidation
+        a.marginFreed = 0;
+      }
       a.stage = stage;
       this.breach.onStage(a, stage, reported, mm, this.events as EventStream);
     }
@@ -189,8 +193,9 @@ export class BreachMonitor {
   /**
    * The stage exact equity and maintenance margin give: bankrupt below zero equity, unrestorable
    * while the soft liquidator's last sizing found no partial close (and the target is not met),
-   * stage 2 below the stage-2 health, in breach below 100% — and, while a soft liquidation works
-   * the account, until it is back at its target health. Healthy with no position.
+   * stage 2 below the stage-2 health, in breach below 100% — and, while a liquidation works the
+   * account, until its policy lets it go (soft: back at its target health; drift: above the
+   * buffered margin). Healthy with no position.
    */
   private stageOf(a: Account, equity: number, mm: number): Stage {
     if (mm === 0) return HEALTHY;
@@ -200,7 +205,7 @@ export class BreachMonitor {
     if (a.stage === UNRESTORABLE && health < targetOf(a)) return UNRESTORABLE;
     if (health < stage2Of(a)) return STAGE2;
     if (equity < mm) return IN_BREACH;
-    if (a.stage !== HEALTHY && this.liquidator?.mode === "soft" && health < targetOf(a)) return IN_BREACH;
+    if (a.stage !== HEALTHY && this.liquidator?.holds(a, equity, mm, health)) return IN_BREACH;
     return HEALTHY;
   }
 }

@@ -4,6 +4,7 @@
  * `liquidation: true`, and what it closed reported by `liquidation_reduced` with the penalty the
  * policy charged on it, paid to the insurance fund.
  */
+import type { EventStream } from "../engine/event-stream.js";
 import type { MarginControl } from "../engine/margin-hooks.js";
 import { BUY, SELL } from "../protocol/commands.js";
 import { MAX_SAFE } from "../protocol/units.js";
@@ -45,6 +46,10 @@ export class ChildOrders {
 
   attach(control: MarginControl): void {
     this.control = control;
+  }
+
+  get events(): EventStream {
+    return (this.control as MarginControl).events;
   }
 
   /** Called for each fill of a child order, with the taker fee the child paid on it. */

@@ -22,6 +22,10 @@ export class HardPolicy implements LiquidationPolicy {
     return true; // what the book could not take goes again after the next command
   }
 
+  holds(): boolean {
+    return false; // back at 100%: done
+  }
+
   penaltyOf(p: Position, fill: ChildFill): number {
     const nominal = mulDivCeil(fill.notional, p.instrument.liquidation.penaltyPpm, PPM);
     return Math.min(nominal, Math.max(0, equityOf(p.account)));

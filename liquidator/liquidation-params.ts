@@ -5,13 +5,26 @@
 import type { LiquidationParams } from "../protocol/commands.js";
 import { PPM } from "../protocol/units.js";
 import type { Account } from "./account.js";
+import { VenueSettings } from "./venue-params.js";
 
-/** soft: gradual reduction to the target health; hard: the whole position at once (the baseline); off: report only. */
-export type LiquidationMode = "soft" | "hard" | "off";
+/**
+ * soft: gradual reduction to the target health; hard: the whole position at once (the baseline);
+ * hyperliquid, dydx, drift: emulations of those venues' published rules (venue-params.ts); off:
+ * report only.
+ */
+export type LiquidationMode = "soft" | "hard" | "hyperliquid" | "dydx" | "drift" | "off";
+
+/** The modes that liquidate (all but off). */
+export type LiquidatingMode = Exclude<LiquidationMode, "off">;
+
+export const LIQUIDATION_MODES: readonly LiquidationMode[] = ["soft", "hard", "hyperliquid", "dydx", "drift", "off"];
 
 export function isLiquidationMode(value: unknown): value is LiquidationMode {
-  return value === "soft" || value === "hard" || value === "off";
+  return (LIQUIDATION_MODES as readonly unknown[]).includes(value);
 }
+
+/** The project's own parameters (the venue blocks have theirs in venue-params.ts). */
+type OwnParams = Omit<LiquidationParams, "hyperliquid" | "dydx" | "drift">;
 
 /**
  * Defaults: restore to 125% health; child orders at most 1% from the oracle and at most 10% of
@@ -20,7 +33,7 @@ export function isLiquidationMode(value: unknown): value is LiquidationMode {
  * (penalty.ts), so that no penalty ever lowers health; stage 2 below 80% health; the soft children
  * of all accounts on one side of an instrument together at most 25% of the depth per interval.
  */
-export const DEFAULT_LIQUIDATION: Readonly<Required<LiquidationParams>> = {
+export const DEFAULT_LIQUIDATION: Readonly<Required<OwnParams>> = {
   targetHealthPpm: 1_250_000,
   maxSlippagePpm: 10_000,
   participationPpm: 100_000,
@@ -48,6 +61,8 @@ export class LiquidationSettings {
   readonly penaltyGainSharePpm: number;
   /** All soft children on one side, from every account, take at most this share of the depth per interval (market-cap.ts). */
   readonly marketParticipationPpm: number;
+  /** The venue policies' parameters. */
+  readonly venue: VenueSettings;
 
   constructor(spec: LiquidationParams | null) {
     const d = DEFAULT_LIQUIDATION;
@@ -59,6 +74,7 @@ export class LiquidationSettings {
     this.stage2HealthPpm = spec?.stage2HealthPpm ?? d.stage2HealthPpm;
     this.penaltyGainSharePpm = spec?.penaltyGainSharePpm ?? d.penaltyGainSharePpm;
     this.marketParticipationPpm = spec?.marketParticipationPpm ?? d.marketParticipationPpm;
+    this.venue = new VenueSettings(spec);
   }
 }
 

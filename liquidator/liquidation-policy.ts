@@ -6,13 +6,19 @@
 import { MAX_SAFE } from "../protocol/units.js";
 import type { Account, Position } from "./account.js";
 import type { PenaltyCharge } from "./child-orders.js";
+import type { LiquidatingMode } from "./liquidation-params.js";
 
 export interface LiquidationPolicy extends PenaltyCharge {
-  readonly mode: "soft" | "hard";
+  readonly mode: LiquidatingMode;
   /** One turn on an account in liquidation at engine time `now`. */
   work(a: Account, now: number): void;
   /** Whether the account must be looked at after every command (it waits for nothing the schedule watches). */
   staysAwake(a: Account): boolean;
+  /**
+   * Whether an account in liquidation at or above 100% health (`equity` over `mm`, `health` in
+   * ppm) stays in it: the policy restores more than the maintenance margin.
+   */
+  holds(a: Account, equity: number, mm: number, health: number): boolean;
 }
 
 /** The positions held, largest maintenance margin first (ties: the order they were opened). */

@@ -2,7 +2,7 @@
  * The liquidator's turn: once after each accepted command it works every account in liquidation
  * that may have work (wake-schedule.ts), in creation order: auto-deleveraging first when the
  * account is bankrupt beyond what the insurance fund holds (auto-deleverage.ts), then its policy
- * (soft-policy.ts, hard-policy.ts) sends child orders (child-orders.ts). The insurance fund pays
+ * (soft-policy.ts, hard-policy.ts, and the venues' hyperliquid-, dydx- and drift-policy.ts) sends child orders (child-orders.ts). The insurance fund pays
  * the debt of an account left flat (insurance-fund.ts).
  */
 import type { EventStream } from "../engine/event-stream.js";
@@ -11,8 +11,12 @@ import { type Account, HEALTHY } from "./account.js";
 import { deleverage, type OffBookTransfer } from "./auto-deleverage.js";
 import { ChildOrders, type FundHolder } from "./child-orders.js";
 import { closingSide } from "./close-quantity.js";
+import { DriftPolicy } from "./drift-policy.js";
+import { DydxPolicy } from "./dydx-policy.js";
 import { HardPolicy } from "./hard-policy.js";
+import { HyperliquidPolicy } from "./hyperliquid-policy.js";
 import { coverBadDebt } from "./insurance-fund.js";
+import type { LiquidatingMode } from "./liquidation-params.js";
 import type { LiquidationPolicy } from "./liquidation-policy.js";
 import { equityOf } from "./pre-trade-risk.js";
 import { type SoftHost, SoftPolicy } from "./soft-policy.js";
@@ -34,15 +38,20 @@ export class Liquidator {
   exhaustive = false;
 
   constructor(
-    mode: "soft" | "hard",
+    mode: LiquidatingMode,
     private readonly host: LiquidationHost,
   ) {
     this.children = new ChildOrders(host);
-    this.policy = mode === "hard" ? new HardPolicy(this.children) : new SoftPolicy(this.children, host);
+    this.policy = policyFor(mode, this.children, host);
   }
 
-  get mode(): "soft" | "hard" {
+  get mode(): LiquidatingMode {
     return this.policy.mode;
+  }
+
+  /** Whether an account in liquidation at or above 100% health stays in it (its policy restores more). */
+  holds(a: Account, equity: number, mm: number, health: number): boolean {
+    return this.policy.holds(a, equity, mm, health);
   }
 
   /** Child orders sent so far; the n-th has the id "liq:n". */
@@ -136,5 +145,20 @@ export class Liquidator {
     for (const p of a.positions) {
       if (p.qty !== 0 && now >= p.nextSliceAt) schedule.sleepOnSide(a, p, closingSide(p));
     }
+  }
+}
+
+function policyFor(mode: LiquidatingMode, children: ChildOrders, host: LiquidationHost): LiquidationPolicy {
+  switch (mode) {
+    case "soft":
+      return new SoftPolicy(children, host);
+    case "hard":
+      return new HardPolicy(children);
+    case "hyperliquid":
+      return new HyperliquidPolicy(children);
+    case "dydx":
+      return new DydxPolicy(children, host);
+    case "drift":
+      return new DriftPolicy(children);
   }
 }

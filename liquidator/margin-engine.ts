@@ -333,7 +333,8 @@ export class MarginEngine implements MarginHooks, StateSection {
       const a = this.accounts.get(name) as Account;
       const held = a.positions.filter((p) => p.qty !== 0);
       if (a.collateral === 0 && held.length === 0 && !a.breached) continue; // an empty account is no state
-      out.update(`A ${JSON.stringify(name)} ${a.collateral} ${a.stage}${a.debtCovered ? " covered" : ""}\n`);
+      const clock = a.liquidationSince >= 0 ? ` d${a.liquidationSince}/${a.marginFreed}` : "";
+      out.update(`A ${JSON.stringify(name)} ${a.collateral} ${a.stage}${a.debtCovered ? " covered" : ""}${clock}\n`);
       held.sort((x, y) => (x.instrument.symbol < y.instrument.symbol ? -1 : 1));
       for (const p of held) {
         // The pacing clock only when set: states without liquidations hash as they always did.
@@ -373,9 +374,10 @@ export class MarginEngine implements MarginHooks, StateSection {
         if (p.capEnd > 0) state.push(p.capEnd, p.capLeft);
         return state;
       });
-      accounts.push(
-        a.debtCovered ? [a.name, a.collateral, a.stage, positions, 1] : [a.name, a.collateral, a.stage, positions],
-      );
+      const account: AccountState = [a.name, a.collateral, a.stage, positions];
+      if (a.liquidationSince >= 0) account.push(a.debtCovered ? 1 : 0, a.liquidationSince, a.marginFreed);
+      else if (a.debtCovered) account.push(1);
+      accounts.push(account);
     }
     return {
       version: MARGIN_STATE_VERSION,
@@ -406,12 +408,14 @@ export class MarginEngine implements MarginHooks, StateSection {
     for (const book of this.books) books.set(book.symbol, book);
     const reduceOnly = restingReduceOnly(this.books);
     const created: Account[] = [];
-    for (const [name, collateral, stage, positions, debtCovered] of state.accounts) {
+    for (const [name, collateral, stage, positions, debtCovered, since, freed] of state.accounts) {
       if (this.accounts.has(name)) throw new Error(`cannot restore margin state: account ${name} twice`);
       const a = this.accountFor(name);
       a.collateral = collateral;
       a.stage = stage as Stage;
       a.debtCovered = debtCovered === 1;
+      a.liquidationSince = since ?? -1;
+      a.marginFreed = freed ?? 0;
       for (const [
         symbol,
         qty,

@@ -43,7 +43,8 @@ export type CapState = [symbol: string, bidEnd: number, bidLeft: number, askEnd:
 
 /**
  * [name, collateral, stage (0 healthy, 1 in breach, 2 stage 2, 3 bankrupt, 4 unrestorable: account.ts), positions,
- * and 1 when the fund has been asked to pay its debt (absent otherwise)].
+ * 1 when the fund has been asked to pay its debt (0 or absent otherwise), and the drift policy's
+ * clock: when its liquidation began and the margin freed since (absent when not under it)].
  */
 export type AccountState = [
   name: string,
@@ -51,6 +52,8 @@ export type AccountState = [
   stage: number,
   positions: PositionState[],
   debtCovered?: number,
+  liquidationSince?: number,
+  marginFreed?: number,
 ];
 
 export interface MarginState {
@@ -121,9 +124,13 @@ export function readMarginState(value: unknown): MarginState {
     const stage = int(a[2], name, "stage");
     if (stage < 0 || stage > 4) fail(`${name} stage ${stage}`);
     const covered = a[4] === undefined ? 0 : int(a[4], name, "debt covered");
-    return covered === 1
-      ? [name, int(a[1], name, "collateral"), stage, positions, 1]
-      : [name, int(a[1], name, "collateral"), stage, positions];
+    const account: AccountState = [name, int(a[1], name, "collateral"), stage, positions];
+    if (a[5] !== undefined) {
+      const since = int(a[5], name, "liquidation start");
+      if (since < 0) fail(`${name} liquidation start ${since}`);
+      account.push(covered === 1 ? 1 : 0, since, int(a[6], name, "margin freed"));
+    } else if (covered === 1) account.push(1);
+    return account;
   });
   const placeQueue = list(v.placeQueue, "state", "placeQueue").map((x) => {
     const at = int(x, "placeQueue", "entry");

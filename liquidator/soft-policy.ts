@@ -43,6 +43,10 @@ export class SoftPolicy implements LiquidationPolicy {
     return equityOf(a) <= 0; // bankrupt: its positions go as soon as anything rests inside the bound
   }
 
+  holds(a: Account, _equity: number, _mm: number, health: number): boolean {
+    return health < targetOf(a); // a soft liquidation restores its target health, not just 100%
+  }
+
   work(a: Account, now: number): void {
     // Bankrupt (or at zero, where the bankruptcy price is the oracle and nothing would fill): each
     // position at once inside the slippage bound, until the equity is above zero (then softly).

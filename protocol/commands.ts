@@ -24,6 +24,37 @@ export interface LiquidationParams {
   stage2HealthPpm?: number;
   penaltyGainSharePpm?: number;
   marketParticipationPpm?: number;
+  /** The venue policies' parameters (liquidator/venue-params.ts), each used only in its mode. */
+  hyperliquid?: HyperliquidParams;
+  dydx?: DydxParams;
+  drift?: DriftParams;
+}
+
+/** `--mode hyperliquid`: one market order for the whole position, partial above a notional. */
+export interface HyperliquidParams {
+  partialNotional?: number;
+  partialPpm?: number;
+  cooldownNs?: number;
+  backstopHealthPpm?: number;
+}
+
+/** `--mode dydx`: one IOC per account per block at the fillable price, bounded per block. */
+export interface DydxParams {
+  blockNs?: number;
+  spreadToMmrPpm?: number;
+  maxPositionPortionPpm?: number;
+  minNotional?: number;
+  maxNotionalPerBlock?: number;
+  maxFeePpm?: number;
+}
+
+/** `--mode drift`: the lots that cover the margin shortage against MMR + buffer, a share ramping to all. */
+export interface DriftParams {
+  bufferPpm?: number;
+  liquidatorFeePpm?: number;
+  insuranceFeePpm?: number;
+  initialSharePpm?: number;
+  rampNs?: number;
 }
 
 interface Timed {

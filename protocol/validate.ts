@@ -279,7 +279,7 @@ export function validateTiers(value: unknown): MarginTier[] | null {
   return tiers;
 }
 
-const LIQUIDATION_KEYS: readonly (keyof LiquidationParams)[] = [
+const LIQUIDATION_KEYS: readonly string[] = [
   "targetHealthPpm",
   "maxSlippagePpm",
   "participationPpm",
@@ -290,19 +290,63 @@ const LIQUIDATION_KEYS: readonly (keyof LiquidationParams)[] = [
   "marketParticipationPpm",
 ];
 
+/**
+ * The venue policies' parameter blocks: each field's kind. "ppm" is a share up to 100%, "ratio"
+ * a ppm factor up to 100× (dYdX's spread-to-MMR ratio is 150% in its sample genesis), "time" ns
+ * and "amount" quote units (any safe integer ≥ 0).
+ */
+type VenueField = "ppm" | "ratio" | "time" | "amount";
+const VENUE_FIELDS: Readonly<Record<"hyperliquid" | "dydx" | "drift", Readonly<Record<string, VenueField>>>> = {
+  hyperliquid: { partialNotional: "amount", partialPpm: "ppm", cooldownNs: "time", backstopHealthPpm: "ppm" },
+  dydx: {
+    blockNs: "time",
+    spreadToMmrPpm: "ratio",
+    maxPositionPortionPpm: "ppm",
+    minNotional: "amount",
+    maxNotionalPerBlock: "amount",
+    maxFeePpm: "ppm",
+  },
+  drift: { bufferPpm: "ppm", liquidatorFeePpm: "ppm", insuranceFeePpm: "ppm", initialSharePpm: "ppm", rampNs: "time" },
+};
+
 /** The highest target health accepted (100×): beyond it a liquidation would close everything anyway. */
 const MAX_TARGET_HEALTH_PPM = 100 * PPM;
 
+function validateVenueParams(
+  fields: Readonly<Record<string, VenueField>>,
+  value: unknown,
+): Record<string, number> | null {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return null;
+  const v = value as Record<string, unknown>;
+  const params: Record<string, number> = {};
+  for (const key of Object.keys(v)) {
+    if (!Object.hasOwn(fields, key)) return null;
+    const n = v[key];
+    if (!isNonNegativeSafeInteger(n)) return null;
+    const kind = fields[key];
+    if ((kind === "ppm" && n > PPM) || (kind === "ratio" && n > 100 * PPM)) return null;
+    params[key] = n;
+  }
+  return params;
+}
+
 /**
  * Shares and penalties are ppm up to 100%; the target health lies in [100%, 100×], stage 2 at or
- * below 100%; participation is at least 1 ppm (0 would never close anything).
+ * below 100%; participation is at least 1 ppm (0 would never close anything); the venue blocks
+ * (`hyperliquid`, `dydx`, `drift`) hold their own fields.
  */
 export function validateLiquidationParams(value: unknown): LiquidationParams | null {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return null;
   const v = value as Record<string, unknown>;
-  const params: LiquidationParams = {};
+  const params: Record<string, unknown> = {};
   for (const key of Object.keys(v)) {
-    if (!(LIQUIDATION_KEYS as readonly string[]).includes(key)) return null;
+    if (key === "hyperliquid" || key === "dydx" || key === "drift") {
+      const venue = validateVenueParams(VENUE_FIELDS[key], v[key]);
+      if (venue === null) return null;
+      params[key] = venue;
+      continue;
+    }
+    if (!LIQUIDATION_KEYS.includes(key)) return null;
     const n = v[key];
     if (!isNonNegativeSafeInteger(n)) return null;
     if (key === "targetHealthPpm") {
@@ -310,9 +354,9 @@ export function validateLiquidationParams(value: unknown): LiquidationParams | n
     } else if (key === "participationPpm" || key === "marketParticipationPpm") {
       if (n < 1 || n > PPM) return null;
     } else if (key !== "sliceIntervalNs" && n > PPM) return null;
-    params[key as keyof LiquidationParams] = n;
+    params[key] = n;
   }
-  return params;
+  return params as LiquidationParams;
 }
 
 function readInstrument(c: Record<string, unknown>, out: CommandRecord): RejectCode | null {

@@ -270,14 +270,14 @@ describe("the hard liquidator and mode off", () => {
 });
 
 describe("liquidation through the worker and the journal", () => {
-  it("gives the same events in the worker thread in every mode", async () => {
+  it("gives the same events and state hash in the worker thread in every mode, the venues' too", async () => {
     const { EngineClient } = await import("../worker/engine-client.js");
     const flow: Command[] = [
       ...setupFlow({ depth: ladder(945, 20, 10) }),
       { type: "oracle", price: 945, ts: 1_000 },
       ...Array.from({ length: 8 }, (_, i): Command => ({ type: "tick", ts: 2_000 + 1_000 * i })),
     ];
-    for (const liquidation of ["soft", "hard", "off"] as const) {
+    for (const liquidation of ["soft", "hard", "hyperliquid", "dydx", "drift", "off"] as const) {
       const local: EventObject[] = [];
       const engine = new Engine({ liquidation, onEvent: (e) => local.push(eventToObject(e)) });
       for (const c of flow) engine.apply(c);
@@ -497,7 +497,7 @@ describe("the liquidator's wake-up schedule", () => {
       fc.property(
         marginedFlow(8),
         fc.boolean(),
-        fc.constantFrom("soft" as const, "hard" as const),
+        fc.constantFrom("soft" as const, "hard" as const, "hyperliquid" as const, "dydx" as const, "drift" as const),
         (commands, paced, mode) => {
           const { scheduled, exhaustive } = bothWays(paced ? PACED : UNPACED, withMakers(commands), mode);
           expect(scheduled).toEqual(exhaustive);
