@@ -13,15 +13,21 @@
  * while none can take them, the lots go to the book as an immediate-or-cancel order limited at
  * that same price (Drift's liquidate_perp_with_fill: a liquidator filling against the book).
  *
- * Choices the source leaves open: the share's lots round up to a whole lot (Drift's own small-
- * shortage acceleration, below 50 USDC, is left out: quote units need not be dollars).
+ * Choices the source leaves open: a keeper looks at a position once a slot (400 ms, the slot
+ * time the source's comments assume), and at once when its money changes or depth arrives; the
+ * share's lots round up to a whole lot (Drift's own small-shortage acceleration, below 50 USDC, is
+ * left out: quote units need not be dollars).
  */
 import { mulDivCeil, mulDivFloor, PPM } from "../protocol/units.js";
 import type { Account, Position } from "./account.js";
 import type { ChildFill, ChildOrders } from "./child-orders.js";
-import { byMaintenanceDesc, type LiquidationPolicy } from "./liquidation-policy.js";
+import { closingSide } from "./close-quantity.js";
+import { byMaintenanceDesc, type LiquidationPolicy, nextSlice } from "./liquidation-policy.js";
 import { depthWithin } from "./liquidation-slice.js";
 import { equityOf } from "./pre-trade-risk.js";
+
+/** Solana's slot time, as the source's comments assume it (~1 minute is 150 slots). */
+export const DRIFT_SLOT_NS = 400_000_000;
 
 export class DriftPolicy implements LiquidationPolicy {
   readonly mode = "drift";
@@ -30,8 +36,10 @@ export class DriftPolicy implements LiquidationPolicy {
 
   constructor(private readonly children: ChildOrders) {}
 
-  staysAwake(): boolean {
-    return true; // the allowed share grows with time alone
+  staysAwake(a: Account): boolean {
+    // Each position waits for its next slot or for depth (the schedule watches both), unless
+    // bankrupt: auto-deleveraging waits on the other side's positions.
+    return equityOf(a) < 0;
   }
 
   holds(a: Account, equity: number): boolean {
@@ -44,14 +52,18 @@ export class DriftPolicy implements LiquidationPolicy {
       a.marginFreed = 0;
     }
     for (const p of byMaintenanceDesc(a)) {
-      if (p.qty === 0) continue;
+      if (p.qty === 0 || now < p.nextSliceAt || p.parkedAt === closingSide(p).addCount) continue;
       const shortage = bufferedRequirement(a) - equityOf(a);
       if (shortage <= 0) return;
       const limit = takeoverPrice(p);
-      if (depthWithin(p, limit, 1, false) === 0) continue;
+      if (depthWithin(p, limit, 1, false) === 0) {
+        p.parkedAt = closingSide(p).addCount; // nothing at the liquidator's price: wait for depth
+        continue;
+      }
+      p.nextSliceAt = nextSlice(now, DRIFT_SLOT_NS);
       const fee = insuranceFee(p, shortage);
       const qty = allowedLots(a, p, coverLots(p, shortage, fee), shortage, now);
-      if (qty <= 0) continue;
+      if (qty <= 0) continue; // the share is spent: the next slot
       const before = positionRequirement(p);
       this.insuranceFeePpm = fee;
       this.children.send(p, limit, qty, this);
