@@ -59,9 +59,9 @@ export function formatSummary(summary: ReplaySummary, json: boolean): string {
     `  live orders ${summary.liveOrders}\n`;
   const l = summary.liquidations;
   out +=
-    `  liquidation (${summary.mode}): ${l.triggered} accounts entered it, ${l.childOrders} child orders closed ` +
+    `  liquidation (${summary.mode}): ${l.triggered} accounts entered it, ${l.childOrders} child orders; closed ` +
     `${l.closedQty} lots (${l.closedNotional} quote units), penalties ${l.penalties}, bad debt ${l.badDebt}, ` +
-    `auto-deleveraged ${l.adl}\n`;
+    `auto-deleveraged ${l.adl}, backstops took ${l.backstopQty} lots in ${l.backstops} transfers\n`;
   if (l.stillInLiquidation > 0) {
     out += `  still in liquidation at the end: ${l.stillInLiquidation} accounts\n`;
     // Paced work (one slice per sliceIntervalNs) waits for time, and time comes only from the commands.

@@ -193,6 +193,9 @@ export class Engine {
       case "withdraw":
         this.transfer(cmd);
         return;
+      case "backstop":
+        this.backstop(cmd);
+        return;
     }
   }
 
@@ -392,6 +395,16 @@ export class Engine {
     if (code !== null) return this.reject(code);
     this.accept(cmd);
     margin.transfer(account, amount);
+  }
+
+  /** A backstop offer: the money layer's; on an instrument that exists. */
+  private backstop(cmd: CommandRecord): void {
+    const margin = this.margin;
+    if (margin === null) return this.reject("UNSUPPORTED_COMMAND");
+    const book = this.findBook(cmd.symbol);
+    if (book === undefined || book === null) return this.reject("UNKNOWN_SYMBOL");
+    this.accept(cmd);
+    margin.offerBackstop(book, cmd.account as string, cmd.discountPpm, cmd.amount);
   }
 
   /** The symbols of all instruments, in the order they were defined. */

@@ -26,7 +26,8 @@ function specToken(spec: InstrumentSpec): string {
 function laterParams(l: NonNullable<InstrumentSpec["liquidation"]>): string {
   const later = [l.penaltyGainSharePpm, l.marketParticipationPpm];
   const own = later.every((v) => v === undefined) ? "" : `/${later.map((v) => v ?? "-").join("/")}`;
-  return own + venueToken("h", l.hyperliquid) + venueToken("y", l.dydx) + venueToken("d", l.drift);
+  const after = l.backstopAfterNs === undefined ? "" : ` b${l.backstopAfterNs}`;
+  return own + after + venueToken("h", l.hyperliquid) + venueToken("y", l.dydx) + venueToken("d", l.drift);
 }
 
 /** A venue block as its fields in name order (validated: integers only), when given. */

@@ -62,6 +62,11 @@ export class Position {
   capEnd = 0;
   capLeft = 0;
   /**
+   * Engine time since which the soft liquidator has found nothing inside this position's bound
+   * (−1: it found some, or has not looked): after `backstopAfterNs` the backstops serve it.
+   */
+  starvedSince = -1;
+  /**
    * The closing side's addCount when the soft liquidator last found too little depth inside this
    * position's limit (−1: not waiting). Until an order joins that side or the account's money is
    * checked again (an oracle move, a fill, a transfer), looking again would find the same.

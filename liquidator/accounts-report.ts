@@ -24,6 +24,8 @@ export interface AccountsReport {
   insuranceFund: number;
   /** Beyond the contract's fields: net fees received, so that money can be reconciled from the file. */
   feesCollected: number;
+  /** Beyond the contract's fields, when any stand: the backstop offers by symbol, cheapest first, with the notional each still takes. */
+  backstops?: Record<string, { account: string; discountPpm: number; left: number }[]>;
 }
 
 export function accountReport(a: Account): AccountReport {
@@ -42,5 +44,18 @@ export function accountsReport(margin: MarginEngine): AccountsReport {
   for (const name of [...margin.accounts.keys()].sort()) {
     setOwnEntry(accounts, name, accountReport(margin.accounts.get(name) as Account));
   }
-  return { accounts, insuranceFund: margin.insuranceFund, feesCollected: margin.feesCollected };
+  const report: AccountsReport = { accounts, insuranceFund: margin.insuranceFund, feesCollected: margin.feesCollected };
+  const offers = margin.backstopOffers();
+  if (offers.length > 0) {
+    const backstops: NonNullable<AccountsReport["backstops"]> = {};
+    for (const [symbol, list] of offers) {
+      setOwnEntry(
+        backstops,
+        symbol,
+        list.map(([account, discountPpm, left]) => ({ account, discountPpm, left })),
+      );
+    }
+    report.backstops = backstops;
+  }
+  return report;
 }

@@ -20,6 +20,7 @@
  */
 import { mulDivCeil, mulDivFloor, PPM } from "../protocol/units.js";
 import type { Account, Position } from "./account.js";
+import { type BackstopHost, takeByOffers } from "./backstop.js";
 import type { ChildFill, ChildOrders } from "./child-orders.js";
 import { closingSide } from "./close-quantity.js";
 import { byMaintenanceDesc, type LiquidationPolicy, nextSlice } from "./liquidation-policy.js";
@@ -34,7 +35,10 @@ export class DriftPolicy implements LiquidationPolicy {
   /** The insurance fee rate (ppm) of the order being sent, for penaltyOf. */
   private insuranceFeePpm = 0;
 
-  constructor(private readonly children: ChildOrders) {}
+  constructor(
+    private readonly children: ChildOrders,
+    private readonly host: BackstopHost,
+  ) {}
 
   staysAwake(a: Account): boolean {
     // Each position waits for its next slot or for depth (the schedule watches both), unless
@@ -56,7 +60,8 @@ export class DriftPolicy implements LiquidationPolicy {
       const shortage = bufferedRequirement(a) - equityOf(a);
       if (shortage <= 0) return;
       const limit = takeoverPrice(p);
-      if (depthWithin(p, limit, 1, false) === 0) {
+      const offers = p.instrument.backstops.length > 0;
+      if (!offers && depthWithin(p, limit, 1, false) === 0) {
         p.parkedAt = closingSide(p).addCount; // nothing at the liquidator's price: wait for depth
         continue;
       }
@@ -66,14 +71,29 @@ export class DriftPolicy implements LiquidationPolicy {
       if (qty <= 0) continue; // the share is spent: the next slot
       const before = positionRequirement(p);
       this.insuranceFeePpm = fee;
-      this.children.send(p, limit, qty, this);
+      // The liquidators first: the offers that accept Drift's reward take the lots at its price.
+      const taken = offers
+        ? takeByOffers(
+            p,
+            qty,
+            (o) => (o.discountPpm <= p.instrument.liquidation.venue.drift.liquidatorFeePpm ? limit : null),
+            this.host,
+            this.children.events,
+            (q, lots) => this.insuranceCharge(q, lots),
+          )
+        : 0;
+      if (taken < qty && depthWithin(p, limit, 1, false) > 0) this.children.send(p, limit, qty - taken, this);
       a.marginFreed += Math.max(0, before - positionRequirement(p));
     }
   }
 
-  /** The insurance fund's share: the clamped fee rate on the notional closed at the oracle, never past zero equity. */
   penaltyOf(p: Position, fill: ChildFill): number {
-    const fee = mulDivFloor(fill.qty * p.instrument.book.oraclePrice, this.insuranceFeePpm, PPM);
+    return this.insuranceCharge(p, fill.qty);
+  }
+
+  /** The insurance fund's share: the clamped fee rate on the notional closed at the oracle, never past zero equity. */
+  private insuranceCharge(p: Position, lots: number): number {
+    const fee = mulDivFloor(lots * p.instrument.book.oraclePrice, this.insuranceFeePpm, PPM);
     return Math.min(fee, Math.max(0, equityOf(p.account)));
   }
 }

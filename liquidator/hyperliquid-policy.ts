@@ -14,6 +14,7 @@
  */
 import { MAX_SAFE, mulDivCeil, PPM } from "../protocol/units.js";
 import type { Account } from "./account.js";
+import { type BackstopHost, takeOverAccount } from "./backstop.js";
 import type { ChildOrders } from "./child-orders.js";
 import { byMaintenanceDesc, type LiquidationPolicy, nextSlice } from "./liquidation-policy.js";
 import { depthWithin } from "./liquidation-slice.js";
@@ -22,7 +23,10 @@ import { equityOf, maintenanceOf } from "./pre-trade-risk.js";
 export class HyperliquidPolicy implements LiquidationPolicy {
   readonly mode = "hyperliquid";
 
-  constructor(private readonly children: ChildOrders) {}
+  constructor(
+    private readonly children: ChildOrders,
+    private readonly host: BackstopHost,
+  ) {}
 
   staysAwake(): boolean {
     return true; // as hard: what the book could not take goes again after the next command
@@ -37,6 +41,10 @@ export class HyperliquidPolicy implements LiquidationPolicy {
   }
 
   work(a: Account, now: number): void {
+    // Below the vault's threshold the book liquidation has failed: the vault takes the account over.
+    const equity = equityOf(a);
+    const mm = maintenanceOf(a);
+    if (mm > 0 && equity * PPM < vaultThreshold(a) * mm && takeOverAccount(a, this.host, this.children.events)) return;
     for (const p of byMaintenanceDesc(a)) {
       if (p.qty === 0) continue;
       if (equityOf(a) >= maintenanceOf(a)) return; // an earlier order restored the account
@@ -51,4 +59,12 @@ export class HyperliquidPolicy implements LiquidationPolicy {
       if (partial && filled > 0) p.nextSliceAt = nextSlice(now, hl.cooldownNs);
     }
   }
+}
+
+/** The account's vault threshold: the highest `backstopHealthPpm` among the instruments it holds. */
+function vaultThreshold(a: Account): number {
+  let threshold = 0;
+  for (const p of a.positions)
+    if (p.qty !== 0) threshold = Math.max(threshold, p.instrument.liquidation.venue.hyperliquid.backstopHealthPpm);
+  return threshold;
 }

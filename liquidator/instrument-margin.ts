@@ -2,6 +2,7 @@
 import type { OrderBook } from "../engine/order-book.js";
 import type { Position } from "./account.js";
 import { AtRiskIndex } from "./at-risk-index.js";
+import type { BackstopOffer } from "./backstop.js";
 import { LiquidationSettings } from "./liquidation-params.js";
 import { DEFAULT_TIERS, TierTable } from "./margin-tiers.js";
 import { CapWindow } from "./market-cap.js";
@@ -29,6 +30,8 @@ export class InstrumentMargin {
   /** The market-wide cap's windows (market-cap.ts): longs' children sell into the bids, shorts' buy from the asks. */
   readonly capBids = new CapWindow();
   readonly capAsks = new CapWindow();
+  /** Backstop offers here, cheapest first, ties by age (backstop.ts). */
+  backstops: BackstopOffer[] = [];
 
   constructor(readonly book: OrderBook) {
     const spec = book.spec;

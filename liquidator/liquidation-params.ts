@@ -31,7 +31,8 @@ type OwnParams = Omit<LiquidationParams, "hyperliquid" | "dydx" | "drift">;
  * the opposite depth inside that bound; one child per account and instrument every 100 ms; a 0.5%
  * penalty on the notional closed, but at most half of what the slice gained in health terms
  * (penalty.ts), so that no penalty ever lowers health; stage 2 below 80% health; the soft children
- * of all accounts on one side of an instrument together at most 25% of the depth per interval.
+ * of all accounts on one side of an instrument together at most 25% of the depth per interval; a
+ * position that found nothing inside its bound for 1 s (ten intervals) goes to the backstop offers.
  */
 export const DEFAULT_LIQUIDATION: Readonly<Required<OwnParams>> = {
   targetHealthPpm: 1_250_000,
@@ -42,6 +43,7 @@ export const DEFAULT_LIQUIDATION: Readonly<Required<OwnParams>> = {
   stage2HealthPpm: 800_000,
   penaltyGainSharePpm: 500_000,
   marketParticipationPpm: 250_000,
+  backstopAfterNs: 1_000_000_000,
 };
 
 export class LiquidationSettings {
@@ -61,6 +63,8 @@ export class LiquidationSettings {
   readonly penaltyGainSharePpm: number;
   /** All soft children on one side, from every account, take at most this share of the depth per interval (market-cap.ts). */
   readonly marketParticipationPpm: number;
+  /** A position that found nothing inside its bound this long (ns) goes to the backstops (backstop.ts). */
+  readonly backstopAfterNs: number;
   /** The venue policies' parameters. */
   readonly venue: VenueSettings;
 
@@ -74,6 +78,7 @@ export class LiquidationSettings {
     this.stage2HealthPpm = spec?.stage2HealthPpm ?? d.stage2HealthPpm;
     this.penaltyGainSharePpm = spec?.penaltyGainSharePpm ?? d.penaltyGainSharePpm;
     this.marketParticipationPpm = spec?.marketParticipationPpm ?? d.marketParticipationPpm;
+    this.backstopAfterNs = spec?.backstopAfterNs ?? d.backstopAfterNs;
     this.venue = new VenueSettings(spec);
   }
 }

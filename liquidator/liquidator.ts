@@ -9,6 +9,7 @@ import type { EventStream } from "../engine/event-stream.js";
 import type { MarginControl } from "../engine/margin-hooks.js";
 import { type Account, HEALTHY } from "./account.js";
 import { deleverage, type OffBookTransfer } from "./auto-deleverage.js";
+import type { BackstopHost } from "./backstop.js";
 import { ChildOrders, type FundHolder } from "./child-orders.js";
 import { closingSide } from "./close-quantity.js";
 import { DriftPolicy } from "./drift-policy.js";
@@ -23,7 +24,7 @@ import { type SoftHost, SoftPolicy } from "./soft-policy.js";
 import { WakeSchedule } from "./wake-schedule.js";
 
 /** What the liquidator needs of the margin engine: the fund, off-book transfers, the other accounts' rooms, stages. */
-export interface LiquidationHost extends FundHolder, OffBookTransfer, SoftHost {}
+export interface LiquidationHost extends FundHolder, OffBookTransfer, SoftHost, BackstopHost {}
 
 export class Liquidator {
   private control: MarginControl | null = null;
@@ -155,10 +156,10 @@ function policyFor(mode: LiquidatingMode, children: ChildOrders, host: Liquidati
     case "hard":
       return new HardPolicy(children);
     case "hyperliquid":
-      return new HyperliquidPolicy(children);
+      return new HyperliquidPolicy(children, host);
     case "dydx":
       return new DydxPolicy(children, host);
     case "drift":
-      return new DriftPolicy(children);
+      return new DriftPolicy(children, host);
   }
 }

@@ -20,6 +20,7 @@ import type { Taker } from "../engine/taker.js";
 import { BUY, type OrderId, type SideCode } from "../protocol/commands.js";
 import type { RejectCode } from "../protocol/reject-codes.js";
 import { Account, HEALTHY, type Position, type Stage } from "./account.js";
+import { BackstopOffer, placeOffer } from "./backstop.js";
 import { type BreachHandler, breachHandlerOf, type LegacyBreachHandler } from "./breach-handler.js";
 import { BreachMonitor, syncWatch } from "./breach-monitor.js";
 import { InstrumentMargin } from "./instrument-margin.js";
@@ -27,6 +28,7 @@ import type { LiquidationMode } from "./liquidation-params.js";
 import { Liquidator } from "./liquidator.js";
 import {
   type AccountState,
+  type BackstopState,
   type CapState,
   MARGIN_SECTION,
   MARGIN_STATE_VERSION,
@@ -80,6 +82,41 @@ export class MarginEngine implements MarginHooks, StateSection {
 
   get mode(): LiquidationMode {
     return this.liquidator?.mode ?? "off";
+  }
+
+  /** A backstop offer (backstop.ts); the command is checked by the engine (the instrument exists). */
+  offerBackstop(book: OrderBook, account: string, discountPpm: number, maxNotional: number): void {
+    const inst = this.instrumentOf(book);
+    placeOffer(inst, account, discountPpm, maxNotional);
+    // Accounts in liquidation here may have waited for exactly this: look at them again.
+    if (this.liquidator !== null && maxNotional > 0) {
+      for (const p of inst.watched) {
+        p.account.unpark();
+        this.liquidator.wake(p.account);
+      }
+    }
+  }
+
+  moveCollateral(from: Account, to: Account, amount: number): void {
+    from.collateral -= amount;
+    to.collateral += amount;
+    this.recheck(from);
+    this.recheck(to);
+  }
+
+  /** Every instrument's backstop offers, by symbol, each cheapest first. */
+  backstopOffers(): BackstopState[] {
+    return backstopOffers(this.instruments);
+  }
+
+  /** The backstop offers on an instrument, cheapest first (none for an unknown symbol). */
+  backstopsOf(symbol: string): readonly BackstopOffer[] {
+    return this.instruments.find((i) => i?.symbol === symbol)?.backstops ?? [];
+  }
+
+  /** The account of that name, created empty if new (a backstop taking a position may hold nothing yet). */
+  accountNamed(name: string): Account {
+    return this.accountFor(name);
   }
 
   instrumentOf(book: OrderBook): InstrumentMargin {
@@ -246,6 +283,7 @@ export class MarginEngine implements MarginHooks, StateSection {
       p.nextSliceAt = 0;
       p.capEnd = 0;
       p.capLeft = 0;
+      p.starvedSince = -1;
     }
     const fee = feeOf(price * qty, feePpm);
     const a = p.account;
@@ -342,10 +380,17 @@ export class MarginEngine implements MarginHooks, StateSection {
         // Realized PnL only when not zero, marked: states of positions never reduced hash as they did.
         const realized = p.realizedPnl !== 0 ? ` r${p.realizedPnl}` : "";
         const cap = p.capEnd > 0 ? ` c${p.capEnd}/${p.capLeft}` : "";
-        out.update(`P ${JSON.stringify(p.instrument.symbol)} ${p.qty} ${p.entryNotional}${pacing}${realized}${cap}\n`);
+        const starved = p.starvedSince >= 0 ? ` s${p.starvedSince}` : "";
+        out.update(
+          `P ${JSON.stringify(p.instrument.symbol)} ${p.qty} ${p.entryNotional}${pacing}${realized}${cap}${starved}\n`,
+        );
       }
     }
     for (const w of capWindows(this.instruments)) out.update(`K ${w.join(" ")}\n`);
+    for (const [symbol, offers] of backstopOffers(this.instruments)) {
+      for (const [account, discount, left] of offers)
+        out.update(`B ${JSON.stringify(symbol)} ${JSON.stringify(account)} ${discount} ${left}\n`);
+    }
     const children = this.liquidator !== null && this.liquidator.childSeq > 0 ? ` ${this.liquidator.childSeq}` : "";
     out.update(`F ${this.insuranceFund} ${this.feesCollected}${children}\n`);
   }
@@ -370,8 +415,9 @@ export class MarginEngine implements MarginHooks, StateSection {
           p.reduceOnly.map((o) => o.id),
           p.nextSliceAt,
         ];
-        if (p.realizedPnl !== 0 || p.capEnd > 0) state.push(p.realizedPnl);
-        if (p.capEnd > 0) state.push(p.capEnd, p.capLeft);
+        if (p.realizedPnl !== 0 || p.capEnd > 0 || p.starvedSince >= 0) state.push(p.realizedPnl);
+        if (p.capEnd > 0 || p.starvedSince >= 0) state.push(p.capEnd, p.capLeft);
+        if (p.starvedSince >= 0) state.push(p.starvedSince);
         return state;
       });
       const account: AccountState = [a.name, a.collateral, a.stage, positions];
@@ -387,6 +433,7 @@ export class MarginEngine implements MarginHooks, StateSection {
       childSeq: this.liquidator?.childSeq ?? 0,
       accounts,
       caps: capWindows(this.instruments),
+      backstops: backstopOffers(this.instruments),
       placeQueue: this.monitor.placeQueue.map((a: Account) => place.get(a) as number),
     };
   }
@@ -431,6 +478,7 @@ export class MarginEngine implements MarginHooks, StateSection {
         realizedPnl,
         capEnd,
         capLeft,
+        starvedSince,
       ] of positions) {
         const book = books.get(symbol);
         if (book === undefined) throw new Error(`cannot restore margin state: no instrument ${symbol}`);
@@ -456,6 +504,7 @@ export class MarginEngine implements MarginHooks, StateSection {
         p.realizedPnl = realizedPnl ?? 0;
         p.capEnd = capEnd ?? 0;
         p.capLeft = capLeft ?? 0;
+        p.starvedSince = starvedSince ?? -1;
         inst.index.index(p); // pushes only the sides with a price
       }
       syncWatch(a);
@@ -479,6 +528,13 @@ export class MarginEngine implements MarginHooks, StateSection {
       inst.capAsks.end = askEnd;
       inst.capAsks.left = askLeft;
     }
+    for (const [symbol, offers] of state.backstops) {
+      const book = books.get(symbol);
+      if (book === undefined) throw new Error(`cannot restore margin state: backstops of no instrument ${symbol}`);
+      this.instrumentOf(book).backstops = offers.map(
+        ([account, discount, left]) => new BackstopOffer(account, discount, left),
+      );
+    }
     this.insuranceFund = state.insuranceFund;
     this.feesCollected = state.feesCollected;
     this.monitor.crossedCount = state.crossedCount;
@@ -492,6 +548,16 @@ function capWindows(instruments: readonly (InstrumentMargin | undefined)[]): Cap
   for (const inst of instruments) {
     if (inst === undefined || (inst.capBids.end === 0 && inst.capAsks.end === 0)) continue;
     out.push([inst.symbol, inst.capBids.end, inst.capBids.left, inst.capAsks.end, inst.capAsks.left]);
+  }
+  return out.sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
+}
+
+/** The backstop offers of the instruments that hold any, by symbol, each in its order. */
+function backstopOffers(instruments: readonly (InstrumentMargin | undefined)[]): BackstopState[] {
+  const out: BackstopState[] = [];
+  for (const inst of instruments) {
+    if (inst === undefined || inst.backstops.length === 0) continue;
+    out.push([inst.symbol, inst.backstops.map((o): [string, number, number] => [o.account, o.discountPpm, o.left])]);
   }
   return out.sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
 }

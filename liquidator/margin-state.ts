@@ -36,7 +36,12 @@ export type PositionState = [
   /** Its market-wide cap allowance: the window's end and the lots left (absent: none). */
   capEnd?: number,
   capLeft?: number,
+  /** Since when the soft liquidator found nothing inside its bound (absent: −1, not starved). */
+  starvedSince?: number,
 ];
+
+/** The backstop offers on one instrument, cheapest first, ties by age: [symbol, [account, discountPpm, notional left]…]. */
+export type BackstopState = [symbol: string, offers: [account: string, discountPpm: number, left: number][]];
 
 /** A market-wide cap's windows on one instrument: [symbol, bids' end, bids' lots left, asks' end, asks' lots left]. */
 export type CapState = [symbol: string, bidEnd: number, bidLeft: number, askEnd: number, askLeft: number];
@@ -67,6 +72,8 @@ export interface MarginState {
   accounts: AccountState[];
   /** Instruments with a market-wide cap window opened, by symbol (absent in older states: none). */
   caps: CapState[];
+  /** Instruments with backstop offers, by symbol (absent in older states: none). */
+  backstops: BackstopState[];
   /** Accounts (places in `accounts`) whose triggers are re-placed before the next oracle update, in queue order. */
   placeQueue: number[];
 }
@@ -119,6 +126,10 @@ export function readMarginState(value: unknown): MarginState {
       if (p[12] !== undefined)
         position.push(realized, int(p[12], name, "cap window end"), int(p[13], name, "cap lots left"));
       else if (realized !== 0) position.push(realized);
+      if (p[14] !== undefined) {
+        if (p[12] === undefined) position.push(realized, 0, 0);
+        position.push(int(p[14], name, "starved since"));
+      }
       return position;
     });
     const stage = int(a[2], name, "stage");
@@ -156,6 +167,21 @@ export function readMarginState(value: unknown): MarginState {
               int(c[3], symbol, "asks' window end"),
               int(c[4], symbol, "asks' lots left"),
             ];
+          }),
+    backstops:
+      v.backstops === undefined
+        ? []
+        : list(v.backstops, "state", "backstops").map((raw): BackstopState => {
+            const b = list(raw, "backstops", "entry");
+            const symbol = text(b[0], "backstops", "symbol");
+            const offers = list(b[1], symbol, "offers").map((o): [string, number, number] => {
+              const offer = list(o, symbol, "offer");
+              const discount = int(offer[1], symbol, "offer discount");
+              const left = int(offer[2], symbol, "offer notional");
+              if (discount < 0 || discount > 1_000_000 || left < 1) fail(`${symbol} holds a bad backstop offer`);
+              return [text(offer[0], symbol, "offer account"), discount, left];
+            });
+            return [symbol, offers];
           }),
     placeQueue,
   };

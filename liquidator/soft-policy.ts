@@ -14,6 +14,7 @@
  * gained in health terms and nothing on a slice that lowered health (penalty.ts).
  */
 import type { Account, Position } from "./account.js";
+import { type BackstopHost, type BackstopOffer, offerPrice, restoreLots, takeByOffers } from "./backstop.js";
 import type { ChildFill, ChildOrders } from "./child-orders.js";
 import { CloseSizing, closingSide, type ReduceOnlyRooms } from "./close-quantity.js";
 import { stage2Of, targetOf } from "./liquidation-params.js";
@@ -25,7 +26,7 @@ import { slicePenalty } from "./penalty.js";
 import { equityOf, maintenanceOf } from "./pre-trade-risk.js";
 
 /** What soft liquidation needs of the margin engine beyond the books. */
-export interface SoftHost extends ReduceOnlyRooms {
+export interface SoftHost extends ReduceOnlyRooms, BackstopHost {
   /** Whether a partial close at the live book can restore the account (else it is UNRESTORABLE). */
   setRestorable(a: Account, restorable: boolean): void;
 }
@@ -69,10 +70,20 @@ export class SoftPolicy implements LiquidationPolicy {
       if (health >= target) return;
       const settings = p.instrument.liquidation;
       const stage2 = health < stage2Of(a);
+      const interval = settings.sliceIntervalNs;
+      if (this.backstopServes(p, now, stage2) && this.toBackstops(p, equity, mm, target) > 0) {
+        p.starvedSince = -1;
+        if (p.qty !== 0) p.nextSliceAt = nextSlice(now, stage2 ? Math.floor(interval / 2) : interval);
+        continue;
+      }
       const limit = softLimit(p, equity);
       let most = sliceLimit(p, limit, sliceShare(settings.participationPpm, stage2));
       if (most === 0) {
-        p.parkedAt = closingSide(p).addCount;
+        if (p.starvedSince < 0) p.starvedSince = now;
+        const due = nextSlice(p.starvedSince, settings.backstopAfterNs);
+        // With offers standing, the backstops' turn comes by time; else wait for depth.
+        if (p.instrument.backstops.length > 0 && due > now) p.nextSliceAt = due;
+        else p.parkedAt = closingSide(p).addCount;
         continue;
       }
       const window = capInForce(p.instrument) ? capWindowFor(p, now) : null;
@@ -88,9 +99,29 @@ export class SoftPolicy implements LiquidationPolicy {
       this.host.setRestorable(a, sizing.restores || sizing.bookShort);
       const filled = this.children.send(p, limit, Math.min(sizing.qty, most), this);
       if (window !== null) capUse(p, window, filled);
-      const interval = settings.sliceIntervalNs;
+      if (filled > 0) p.starvedSince = -1;
       if (p.qty !== 0) p.nextSliceAt = nextSlice(now, stage2 ? Math.floor(interval / 2) : interval);
     }
+  }
+
+  /**
+   * A backstop serves only what the book cannot: a position that found nothing inside its bound
+   * for `backstopAfterNs`, or any position of an account below the stage-2 health.
+   */
+  private backstopServes(p: Position, now: number, stage2: boolean): boolean {
+    if (p.instrument.backstops.length === 0) return false;
+    if (stage2) return true;
+    return p.starvedSince >= 0 && now >= nextSlice(p.starvedSince, p.instrument.liquidation.backstopAfterNs);
+  }
+
+  /**
+   * The smallest quantity that restores the target at the cheapest offer's price (backstop.ts),
+   * to the offers in their order; the lots taken.
+   */
+  private toBackstops(p: Position, equity: number, mm: number, target: number): number {
+    const cheapest = p.instrument.backstops[0] as BackstopOffer;
+    const wanted = restoreLots(p, offerPrice(p, cheapest.discountPpm), equity, mm, target);
+    return takeByOffers(p, wanted, (o) => offerPrice(p, o.discountPpm), this.host, this.children.events);
   }
 
   penaltyOf(p: Position, fill: ChildFill): number {

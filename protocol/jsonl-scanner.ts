@@ -38,6 +38,8 @@ export class RawCommand {
   takerFeePpm: unknown = undefined;
   tiers: unknown = undefined;
   liquidation: unknown = undefined;
+  discountPpm: unknown = undefined;
+  maxNotional: unknown = undefined;
 
   clear(): void {
     this.type = undefined;
@@ -58,6 +60,8 @@ export class RawCommand {
     this.takerFeePpm = undefined;
     this.tiers = undefined;
     this.liquidation = undefined;
+    this.discountPpm = undefined;
+    this.maxNotional = undefined;
   }
 }
 
@@ -174,6 +178,12 @@ function assignField(out: RawCommand, field: number, value: unknown): void {
       return;
     case 15:
       out.takerFeePpm = value;
+      return;
+    case 16:
+      out.discountPpm = value;
+      return;
+    case 17:
+      out.maxNotional = value;
       return;
   }
 }

@@ -27,6 +27,7 @@ export const MALFORMED_REJECT_CODES = [
   "INVALID_TIERS",
   "INVALID_FEE",
   "INVALID_LIQUIDATION",
+  "INVALID_DISCOUNT", // a backstop offer's discountPpm: an integer 0–1,000,000
   "INVALID_HEADER", // a CSV file whose first line is not a header of distinct field names with `type`, and its rows
 ] as const;
 

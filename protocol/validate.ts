@@ -117,6 +117,7 @@ function commandTypeOf(value: unknown): CommandType | null {
     case "withdraw":
     case "oracle":
     case "tick":
+    case "backstop":
       return value;
     default:
       return null;
@@ -181,7 +182,22 @@ function readFields(input: unknown, out: CommandRecord): RejectCode | null {
     }
     case "tick":
       return out.hasTs ? null : "INVALID_TS";
+    case "backstop":
+      return readBackstop(c, out);
   }
+}
+
+/** A backstop offer: an account, a symbol, a discount in ppm and a notional (0 withdraws the offer). */
+function readBackstop(c: Record<string, unknown>, out: CommandRecord): RejectCode | null {
+  if (!readAccount(c.account, out) || out.account === null) return "INVALID_ACCOUNT";
+  if (!readSymbol(c.symbol, out)) return "INVALID_SYMBOL";
+  const discount = c.discountPpm;
+  if (!isNonNegativeSafeInteger(discount) || discount > PPM) return "INVALID_DISCOUNT";
+  out.discountPpm = discount + 0;
+  const most = c.maxNotional;
+  if (!isNonNegativeSafeInteger(most)) return "INVALID_AMOUNT";
+  out.amount = most + 0;
+  return null;
 }
 
 function readOrderCommon(c: Record<string, unknown>, out: CommandRecord): RejectCode | null {
@@ -288,6 +304,7 @@ const LIQUIDATION_KEYS: readonly string[] = [
   "stage2HealthPpm",
   "penaltyGainSharePpm",
   "marketParticipationPpm",
+  "backstopAfterNs",
 ];
 
 /**
@@ -353,7 +370,7 @@ export function validateLiquidationParams(value: unknown): LiquidationParams | n
       if (n < PPM || n > MAX_TARGET_HEALTH_PPM) return null;
     } else if (key === "participationPpm" || key === "marketParticipationPpm") {
       if (n < 1 || n > PPM) return null;
-    } else if (key !== "sliceIntervalNs" && n > PPM) return null;
+    } else if (key !== "sliceIntervalNs" && key !== "backstopAfterNs" && n > PPM) return null;
     params[key] = n;
   }
   return params as LiquidationParams;

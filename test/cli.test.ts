@@ -194,6 +194,8 @@ describe("softliq replay", () => {
       penalties: 0,
       badDebt: 0,
       adl: 0,
+      backstops: 0,
+      backstopQty: 0,
       stillInLiquidation: 1, // bankrupt at the end, in mode off
     });
     const summary = JSON.parse(

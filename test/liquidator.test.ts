@@ -274,6 +274,9 @@ describe("liquidation through the worker and the journal", () => {
     const { EngineClient } = await import("../worker/engine-client.js");
     const flow: Command[] = [
       ...setupFlow({ depth: ladder(945, 20, 10) }),
+      { type: "deposit", account: "bk", amount: 100_000 },
+      { type: "backstop", account: "bk", symbol: "X", discountPpm: 5_000, maxNotional: 30_000 },
+      { type: "oracle", price: 930, ts: 500 }, // stage 2 (and below hyperliquid's 2/3): the backstop serves
       { type: "oracle", price: 945, ts: 1_000 },
       ...Array.from({ length: 8 }, (_, i): Command => ({ type: "tick", ts: 2_000 + 1_000 * i })),
     ];

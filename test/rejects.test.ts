@@ -194,6 +194,13 @@ const SCENARIOS: Record<
   UNSUPPORTED_COMMAND: [
     { type: "deposit", account: "a", amount: 5 },
     { type: "withdraw", account: 7, amount: 5 },
+    { type: "backstop", account: "b", symbol: "X", discountPpm: 10_000, maxNotional: 5 },
+  ],
+  INVALID_DISCOUNT: [
+    { type: "backstop", account: "b", symbol: "X", maxNotional: 5 },
+    { type: "backstop", account: "b", symbol: "X", discountPpm: -1, maxNotional: 5 },
+    { type: "backstop", account: "b", symbol: "X", discountPpm: 1_000_001, maxNotional: 5 },
+    { type: "backstop", account: "b", symbol: "X", discountPpm: 0.5, maxNotional: 5 },
   ],
 };
 

@@ -46,6 +46,9 @@ export interface LiquidationCounts {
   badDebt: number;
   /** liquidation_adl events: positions (or parts) passed to the other side at the bankruptcy price. */
   adl: number;
+  /** liquidation_backstop events and the lots they moved: positions taken over by backstop offers. */
+  backstops: number;
+  backstopQty: number;
   /** Accounts still in liquidation (any stage but restored) when the replay ended. */
   stillInLiquidation: number;
 }
@@ -103,6 +106,8 @@ class EventCounter {
       penalties: 0,
       badDebt: 0,
       adl: 0,
+      backstops: 0,
+      backstopQty: 0,
       stillInLiquidation: 0,
     },
     lastTs: 0,
@@ -150,6 +155,10 @@ class EventCounter {
           break;
         case "liquidation_adl":
           counts.liquidations.adl++;
+          break;
+        case "liquidation_backstop":
+          counts.liquidations.backstops++;
+          counts.liquidations.backstopQty += e.qty;
           break;
         default:
           break;
