@@ -27,7 +27,14 @@ function laterParams(l: NonNullable<InstrumentSpec["liquidation"]>): string {
   const later = [l.penaltyGainSharePpm, l.marketParticipationPpm];
   const own = later.every((v) => v === undefined) ? "" : `/${later.map((v) => v ?? "-").join("/")}`;
   const after = l.backstopAfterNs === undefined ? "" : ` b${l.backstopAfterNs}`;
-  return own + after + venueToken("h", l.hyperliquid) + venueToken("y", l.dydx) + venueToken("d", l.drift);
+  return (
+    own +
+    after +
+    venueToken("h", l.hyperliquid) +
+    venueToken("y", l.dydx) +
+    venueToken("d", l.drift) +
+    venueToken("p", l.preemptive)
+  );
 }
 
 /** A venue block as its fields in name order (validated: integers only), when given. */

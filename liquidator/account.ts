@@ -30,7 +30,18 @@ export const BANKRUPT = 3;
  * slice, kept until a sizing finds a partial close again (or the account is restored, bankrupt or flat).
  */
 export const UNRESTORABLE = 4;
-export type Stage = typeof HEALTHY | typeof IN_BREACH | typeof STAGE2 | typeof BANKRUPT | typeof UNRESTORABLE;
+/**
+ * Healthy, but a `sigmas`-sigma adverse move over the horizon would breach it (soft mode, where an
+ * instrument it holds has the pre-emptive stage on): reduced in small paced slices, no penalty.
+ */
+export const PREEMPTIVE = 5;
+export type Stage =
+  | typeof HEALTHY
+  | typeof IN_BREACH
+  | typeof STAGE2
+  | typeof BANKRUPT
+  | typeof UNRESTORABLE
+  | typeof PREEMPTIVE;
 
 export class Position {
   /** Signed lots: long > 0, short < 0. */

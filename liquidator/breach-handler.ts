@@ -5,7 +5,7 @@
  * older `onBreach` interface, to observe the changes.
  */
 import type { EventStream } from "../engine/event-stream.js";
-import { type Account, BANKRUPT, HEALTHY, IN_BREACH, STAGE2, type Stage, UNRESTORABLE } from "./account.js";
+import { type Account, BANKRUPT, HEALTHY, IN_BREACH, PREEMPTIVE, STAGE2, type Stage, UNRESTORABLE } from "./account.js";
 import { healthPpmOf } from "./money.js";
 
 export interface BreachHandler {
@@ -27,6 +27,8 @@ export function stageName(stage: Stage): string {
       return "bankrupt";
     case UNRESTORABLE:
       return "unrestorable";
+    case PREEMPTIVE:
+      return "preemptive";
     default:
       return "restored";
   }

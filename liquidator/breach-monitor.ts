@@ -9,13 +9,14 @@ import type { BookSide } from "../engine/book-side.js";
 import type { EventStream } from "../engine/event-stream.js";
 import type { Order } from "../engine/order.js";
 import type { OrderBook } from "../engine/order-book.js";
-import { mulDivFloor } from "../protocol/units.js";
+import { mulDivFloor, PPM } from "../protocol/units.js";
 import {
   type Account,
   BANKRUPT,
   HEALTHY,
   IN_BREACH,
   type Position,
+  PREEMPTIVE,
   STAGE2,
   type Stage,
   UNRESTORABLE,
@@ -27,6 +28,7 @@ import { stage2Of, targetOf } from "./liquidation-params.js";
 import type { Liquidator } from "./liquidator.js";
 import { healthPpmOf } from "./money.js";
 import { equityOf, maintenanceOf } from "./pre-trade-risk.js";
+import { shockedBreach, shockOf } from "./preemptive.js";
 
 export class BreachMonitor {
   events: EventStream | null = null;
@@ -61,7 +63,11 @@ export class BreachMonitor {
   onOracle(inst: InstrumentMargin): void {
     if (this.placeQueue.length > 0) this.placeDeferred();
     const crossed = this.crossed;
-    inst.index.collect(inst.book.oraclePrice, crossed);
+    const o = inst.book.oraclePrice;
+    const shock = this.preemptiveOn ? shockOf(inst) : 0;
+    // Pre-emptive: every account a `shock` move either way would breach is looked at exactly.
+    if (shock > 0) inst.index.collectBand(o - mulDivFloor(o, shock, PPM), o + mulDivFloor(o, shock, PPM), crossed);
+    else inst.index.collect(o, crossed);
     const watched = inst.watched;
     for (let i = 0; i < watched.length; i++) crossed.push(watched[i] as Position);
     if (crossed.length === 0) return;
@@ -94,6 +100,9 @@ export class BreachMonitor {
    * triggers in the trees waits for the next oracle update (placeDeferred): between oracle
    * updates the triggers decide nothing, so many fills of one account cost one re-placement.
    */
+  /** Whether any instrument has the pre-emptive stage on (soft mode): the healthy accounts' check then looks further. */
+  preemptiveOn = false;
+
   check(a: Account): void {
     let equity = a.collateral;
     let mm = 0;
@@ -145,7 +154,7 @@ export class BreachMonitor {
    */
   private updateStage(a: Account, equity: number, mm: number): Stage {
     // The common case after a fill: healthy stays healthy (nothing of it is on a watch list).
-    if (a.stage === HEALTHY && equity >= mm) {
+    if (a.stage === HEALTHY && equity >= mm && !(this.preemptiveOn && shockedBreach(a, equity))) {
       a.debtCovered = false;
       return HEALTHY;
     }
@@ -160,10 +169,12 @@ export class BreachMonitor {
     }
     const stage = this.stageOf(a, reported, mm);
     if (stage !== a.stage) {
-      if (a.stage === HEALTHY) {
-        this.inLiquidation++;
+      if (a.stage === HEALTHY) this.inLiquidation++;
+      // Entering liquidation proper (not the pre-emptive stage): orders that would grow a position go.
+      if ((a.stage === HEALTHY || a.stage === PREEMPTIVE) && stage !== PREEMPTIVE && stage !== HEALTHY) {
         if (this.liquidator !== null) cancelIncreasingOrders(a);
-      } else if (stage === HEALTHY) {
+      }
+      if (stage === HEALTHY) {
         this.inLiquidation--;
         a.liquidationSince = -1; // a venue policy's clock starts again with the next liquidation
         a.marginFreed = 0;
@@ -205,7 +216,10 @@ export class BreachMonitor {
     if (a.stage === UNRESTORABLE && health < targetOf(a)) return UNRESTORABLE;
     if (health < stage2Of(a)) return STAGE2;
     if (equity < mm) return IN_BREACH;
-    if (a.stage !== HEALTHY && this.liquidator?.holds(a, equity, mm, health)) return IN_BREACH;
+    if (a.stage !== HEALTHY && a.stage !== PREEMPTIVE && this.liquidator?.holds(a, equity, mm, health)) {
+      return IN_BREACH;
+    }
+    if (this.preemptiveOn && shockedBreach(a, equity)) return PREEMPTIVE;
     return HEALTHY;
   }
 }

@@ -6,6 +6,7 @@ import type { BackstopOffer } from "./backstop.js";
 import { LiquidationSettings } from "./liquidation-params.js";
 import { DEFAULT_TIERS, TierTable } from "./margin-tiers.js";
 import { CapWindow } from "./market-cap.js";
+import { VolEstimate } from "./volatility.js";
 
 /**
  * Fee defaults: none. A flow with no `instrument` line pays no fees, so its collateral moves only
@@ -32,6 +33,8 @@ export class InstrumentMargin {
   readonly capAsks = new CapWindow();
   /** Backstop offers here, cheapest first, ties by age (backstop.ts). */
   backstops: BackstopOffer[] = [];
+  /** The volatility of its oracle, when the pre-emptive stage is on here (volatility.ts). */
+  readonly vol: VolEstimate | null;
 
   constructor(readonly book: OrderBook) {
     const spec = book.spec;
@@ -40,6 +43,7 @@ export class InstrumentMargin {
     this.takerFeePpm = spec.takerFeePpm ?? DEFAULT_TAKER_FEE_PPM;
     this.reserveFeePpm = Math.max(0, this.makerFeePpm, this.takerFeePpm);
     this.liquidation = new LiquidationSettings(spec.liquidation);
+    this.vol = this.liquidation.preemptive === null ? null : new VolEstimate();
   }
 
   get symbol(): string {

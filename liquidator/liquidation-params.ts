@@ -2,7 +2,7 @@
  * The liquidator's parameters per instrument (`instrument.liquidation`, each field optional) and
  * the project's defaults, and the liquidation modes.
  */
-import type { LiquidationParams } from "../protocol/commands.js";
+import type { LiquidationParams, PreemptiveParams } from "../protocol/commands.js";
 import { PPM } from "../protocol/units.js";
 import type { Account } from "./account.js";
 import { VenueSettings } from "./venue-params.js";
@@ -24,7 +24,17 @@ export function isLiquidationMode(value: unknown): value is LiquidationMode {
 }
 
 /** The project's own parameters (the venue blocks have theirs in venue-params.ts). */
-type OwnParams = Omit<LiquidationParams, "hyperliquid" | "dydx" | "drift">;
+type OwnParams = Omit<LiquidationParams, "hyperliquid" | "dydx" | "drift" | "preemptive">;
+
+/**
+ * The pre-emptive stage's defaults when its block is given: guard against a 3-sigma move over the
+ * next minute, volatility weighted with a 5-minute half-life (the project's choice).
+ */
+export const DEFAULT_PREEMPTIVE: Readonly<Required<PreemptiveParams>> = {
+  horizonNs: 60_000_000_000,
+  sigmas: 3,
+  halfLifeNs: 300_000_000_000,
+};
 
 /**
  * Defaults: restore to 125% health; child orders at most 1% from the oracle and at most 10% of
@@ -67,6 +77,8 @@ export class LiquidationSettings {
   readonly backstopAfterNs: number;
   /** The venue policies' parameters. */
   readonly venue: VenueSettings;
+  /** The pre-emptive stage's parameters; null: off (the default). */
+  readonly preemptive: Readonly<Required<PreemptiveParams>> | null;
 
   constructor(spec: LiquidationParams | null) {
     const d = DEFAULT_LIQUIDATION;
@@ -80,6 +92,7 @@ export class LiquidationSettings {
     this.marketParticipationPpm = spec?.marketParticipationPpm ?? d.marketParticipationPpm;
     this.backstopAfterNs = spec?.backstopAfterNs ?? d.backstopAfterNs;
     this.venue = new VenueSettings(spec);
+    this.preemptive = spec?.preemptive === undefined ? null : { ...DEFAULT_PREEMPTIVE, ...spec.preemptive };
   }
 }
 

@@ -35,6 +35,7 @@ import {
   type MarginState,
   type PositionState,
   readMarginState,
+  type VolState,
 } from "./margin-state.js";
 import { feeOf } from "./money.js";
 import { applyFill } from "./position-trade.js";
@@ -124,6 +125,7 @@ export class MarginEngine implements MarginHooks, StateSection {
     if (inst === undefined) {
       inst = new InstrumentMargin(book);
       this.instruments[book.bookIndex] = inst;
+      if (inst.vol !== null && this.mode === "soft") this.monitor.preemptiveOn = true;
     }
     return inst;
   }
@@ -316,7 +318,11 @@ export class MarginEngine implements MarginHooks, StateSection {
   // ---- oracle and breach detection (breach-monitor.ts) ----
 
   onOracle(book: OrderBook): void {
-    this.monitor.onOracle(this.instrumentOf(book));
+    const inst = this.instrumentOf(book);
+    const pre = inst.liquidation.preemptive;
+    if (inst.vol !== null && pre !== null)
+      inst.vol.observe(book.oraclePrice, (this.events as EventStream).ts, pre.halfLifeNs);
+    this.monitor.onOracle(inst);
   }
 
   /** Accounts re-checked because an oracle move crossed one of their triggers. */
@@ -387,6 +393,7 @@ export class MarginEngine implements MarginHooks, StateSection {
       }
     }
     for (const w of capWindows(this.instruments)) out.update(`K ${w.join(" ")}\n`);
+    for (const v of volEstimates(this.instruments)) out.update(`V ${v.join(" ")}\n`);
     for (const [symbol, offers] of backstopOffers(this.instruments)) {
       for (const [account, discount, left] of offers)
         out.update(`B ${JSON.stringify(symbol)} ${JSON.stringify(account)} ${discount} ${left}\n`);
@@ -434,6 +441,7 @@ export class MarginEngine implements MarginHooks, StateSection {
       accounts,
       caps: capWindows(this.instruments),
       backstops: backstopOffers(this.instruments),
+      vols: volEstimates(this.instruments),
       placeQueue: this.monitor.placeQueue.map((a: Account) => place.get(a) as number),
     };
   }
@@ -528,6 +536,15 @@ export class MarginEngine implements MarginHooks, StateSection {
       inst.capAsks.end = askEnd;
       inst.capAsks.left = askLeft;
     }
+    for (const [symbol, price, ts, variance] of state.vols) {
+      const book = books.get(symbol);
+      const vol = book === undefined ? null : this.instrumentOf(book).vol;
+      if (vol === null)
+        throw new Error(`cannot restore margin state: volatility of ${symbol}, which has no pre-emptive stage`);
+      vol.price = price;
+      vol.ts = ts;
+      vol.variance = variance;
+    }
     for (const [symbol, offers] of state.backstops) {
       const book = books.get(symbol);
       if (book === undefined) throw new Error(`cannot restore margin state: backstops of no instrument ${symbol}`);
@@ -548,6 +565,17 @@ function capWindows(instruments: readonly (InstrumentMargin | undefined)[]): Cap
   for (const inst of instruments) {
     if (inst === undefined || (inst.capBids.end === 0 && inst.capAsks.end === 0)) continue;
     out.push([inst.symbol, inst.capBids.end, inst.capBids.left, inst.capAsks.end, inst.capAsks.left]);
+  }
+  return out.sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
+}
+
+/** The pre-emptive stage's volatility estimates that have seen an oracle, by symbol. */
+function volEstimates(instruments: readonly (InstrumentMargin | undefined)[]): VolState[] {
+  const out: VolState[] = [];
+  for (const inst of instruments) {
+    const v = inst?.vol;
+    if (inst === undefined || v === null || v === undefined || v.price === 0) continue;
+    out.push([inst.symbol, v.price, v.ts, v.variance]);
   }
   return out.sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
 }

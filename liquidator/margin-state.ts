@@ -43,6 +43,9 @@ export type PositionState = [
 /** The backstop offers on one instrument, cheapest first, ties by age: [symbol, [account, discountPpm, notional left]…]. */
 export type BackstopState = [symbol: string, offers: [account: string, discountPpm: number, left: number][]];
 
+/** The pre-emptive stage's volatility on one instrument: [symbol, last price folded, its ts, variance (ppm²/s)]. */
+export type VolState = [symbol: string, price: number, ts: number, variance: number];
+
 /** A market-wide cap's windows on one instrument: [symbol, bids' end, bids' lots left, asks' end, asks' lots left]. */
 export type CapState = [symbol: string, bidEnd: number, bidLeft: number, askEnd: number, askLeft: number];
 
@@ -74,6 +77,8 @@ export interface MarginState {
   caps: CapState[];
   /** Instruments with backstop offers, by symbol (absent in older states: none). */
   backstops: BackstopState[];
+  /** Instruments whose pre-emptive volatility has seen an oracle (absent in older states: none). */
+  vols: VolState[];
   /** Accounts (places in `accounts`) whose triggers are re-placed before the next oracle update, in queue order. */
   placeQueue: number[];
 }
@@ -133,7 +138,7 @@ export function readMarginState(value: unknown): MarginState {
       return position;
     });
     const stage = int(a[2], name, "stage");
-    if (stage < 0 || stage > 4) fail(`${name} stage ${stage}`);
+    if (stage < 0 || stage > 5) fail(`${name} stage ${stage}`);
     const covered = a[4] === undefined ? 0 : int(a[4], name, "debt covered");
     const account: AccountState = [name, int(a[1], name, "collateral"), stage, positions];
     if (a[5] !== undefined) {
@@ -182,6 +187,21 @@ export function readMarginState(value: unknown): MarginState {
               return [text(offer[0], symbol, "offer account"), discount, left];
             });
             return [symbol, offers];
+          }),
+    vols:
+      v.vols === undefined
+        ? []
+        : list(v.vols, "state", "vols").map((raw): VolState => {
+            const x = list(raw, "vols", "entry");
+            const symbol = text(x[0], "vols", "symbol");
+            const state: VolState = [
+              symbol,
+              int(x[1], symbol, "volatility price"),
+              int(x[2], symbol, "volatility ts"),
+              int(x[3], symbol, "variance"),
+            ];
+            if (state[1] < 1 || state[2] < 0 || state[3] < 0) fail(`${symbol} holds a bad volatility estimate`);
+            return state;
           }),
     placeQueue,
   };

@@ -13,7 +13,7 @@
  * The penalty: `penaltyPpm` of the notional closed, at most `penaltyGainSharePpm` of what the slice
  * gained in health terms and nothing on a slice that lowered health (penalty.ts).
  */
-import type { Account, Position } from "./account.js";
+import { type Account, type Position, PREEMPTIVE } from "./account.js";
 import { type BackstopHost, type BackstopOffer, offerPrice, restoreLots, takeByOffers } from "./backstop.js";
 import type { ChildFill, ChildOrders } from "./child-orders.js";
 import { CloseSizing, closingSide, type ReduceOnlyRooms } from "./close-quantity.js";
@@ -24,6 +24,7 @@ import { capAvailable, capInForce, capUse, capWindowFor } from "./market-cap.js"
 import { healthPpmOf } from "./money.js";
 import { slicePenalty } from "./penalty.js";
 import { equityOf, maintenanceOf } from "./pre-trade-risk.js";
+import { shockedBreach } from "./preemptive.js";
 
 /** What soft liquidation needs of the margin engine beyond the books. */
 export interface SoftHost extends ReduceOnlyRooms, BackstopHost {
@@ -49,6 +50,10 @@ export class SoftPolicy implements LiquidationPolicy {
   }
 
   work(a: Account, now: number): void {
+    if (a.stage === PREEMPTIVE) {
+      this.preempt(a, now);
+      return;
+    }
     // Bankrupt (or at zero, where the bankruptcy price is the oracle and nothing would fill): each
     // position at once inside the slippage bound, until the equity is above zero (then softly).
     for (const p of byMaintenanceDesc(a)) {
@@ -124,7 +129,30 @@ export class SoftPolicy implements LiquidationPolicy {
     return takeByOffers(p, wanted, (o) => offerPrice(p, o.discountPpm), this.host, this.children.events);
   }
 
+  /**
+   * The pre-emptive stage: each position, paced by `sliceIntervalNs`, sends a reduce-only child of
+   * at most half its participation share, inside the slippage bound, for the lots whose closing at
+   * the oracle would let the account survive the shock (shockedBreach false); no penalty.
+   */
+  private preempt(a: Account, now: number): void {
+    for (const p of byMaintenanceDesc(a)) {
+      if (p.qty === 0 || now < p.nextSliceAt || p.parkedAt === closingSide(p).addCount) continue;
+      const equity = equityOf(a);
+      if (!shockedBreach(a, equity)) return;
+      const settings = p.instrument.liquidation;
+      const limit = slippageBound(p);
+      const most = sliceLimit(p, limit, Math.max(1, Math.floor(settings.participationPpm / 2)));
+      if (most === 0) {
+        p.parkedAt = closingSide(p).addCount;
+        continue;
+      }
+      this.children.send(p, limit, Math.min(most, preemptiveLots(p, equity)), this);
+      if (p.qty !== 0) p.nextSliceAt = nextSlice(now, settings.sliceIntervalNs);
+    }
+  }
+
   penaltyOf(p: Position, fill: ChildFill): number {
+    if (p.account.stage === PREEMPTIVE) return 0; // a healthy account reducing early pays nothing
     const inst = p.instrument;
     const settings = inst.liquidation;
     const atOracle = fill.qty * inst.book.oraclePrice;
@@ -163,6 +191,26 @@ export class SoftPolicy implements LiquidationPolicy {
     const order = legs.map((_, i) => i).sort((x, y) => (cost[x] as number) - (cost[y] as number) || x - y);
     return order.map((i) => legs[i] as Position);
   }
+}
+
+/**
+ * The fewest lots of `p` whose closing at the oracle leaves the account surviving its shock
+ * (closing at the oracle keeps the equity and removes the lots' shock loss and margin, so the
+ * answer is monotone in the lots: bisection); the whole position when nothing less does.
+ */
+function preemptiveLots(p: Position, equity: number): number {
+  const held = Math.abs(p.qty);
+  const sign = p.qty > 0 ? 1 : -1;
+  const survives = (k: number): boolean => !shockedBreach(p.account, equity, p, sign * (held - k));
+  if (!survives(held)) return held;
+  let lo = 0;
+  let hi = held; // survives(hi); not survives(lo): the account is in the stage
+  while (hi - lo > 1) {
+    const mid = lo + Math.floor((hi - lo) / 2);
+    if (survives(mid)) hi = mid;
+    else lo = mid;
+  }
+  return hi;
 }
 
 /** Whether a position of the account is held and past its pacing. */

@@ -29,6 +29,15 @@ export interface LiquidationParams {
   hyperliquid?: HyperliquidParams;
   dydx?: DydxParams;
   drift?: DriftParams;
+  /** The pre-emptive stage (soft mode), off unless given. */
+  preemptive?: PreemptiveParams;
+}
+
+/** The pre-emptive stage: reduce an account that a `sigmas`-sigma move over `horizonNs` would breach. */
+export interface PreemptiveParams {
+  horizonNs?: number;
+  sigmas?: number;
+  halfLifeNs?: number;
 }
 
 /** `--mode hyperliquid`: one market order for the whole position, partial above a notional. */

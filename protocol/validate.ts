@@ -312,8 +312,11 @@ const LIQUIDATION_KEYS: readonly string[] = [
  * a ppm factor up to 100× (dYdX's spread-to-MMR ratio is 150% in its sample genesis), "time" ns
  * and "amount" quote units (any safe integer ≥ 0).
  */
-type VenueField = "ppm" | "ratio" | "time" | "amount";
-const VENUE_FIELDS: Readonly<Record<"hyperliquid" | "dydx" | "drift", Readonly<Record<string, VenueField>>>> = {
+type VenueField = "ppm" | "ratio" | "time" | "amount" | "span" | "count";
+type Block = "hyperliquid" | "dydx" | "drift" | "preemptive";
+const VENUE_FIELDS: Readonly<Record<Block, Readonly<Record<string, VenueField>>>> = {
+  // "span": a time of at least 1 ns; "count": a whole number 1–1,000.
+  preemptive: { horizonNs: "span", sigmas: "count", halfLifeNs: "span" },
   hyperliquid: { partialNotional: "amount", partialPpm: "ppm", cooldownNs: "time", backstopHealthPpm: "ppm" },
   dydx: {
     blockNs: "time",
@@ -342,6 +345,7 @@ function validateVenueParams(
     if (!isNonNegativeSafeInteger(n)) return null;
     const kind = fields[key];
     if ((kind === "ppm" && n > PPM) || (kind === "ratio" && n > 100 * PPM)) return null;
+    if ((kind === "span" && n < 1) || (kind === "count" && (n < 1 || n > 1_000))) return null;
     params[key] = n;
   }
   return params;
@@ -357,7 +361,7 @@ export function validateLiquidationParams(value: unknown): LiquidationParams | n
   const v = value as Record<string, unknown>;
   const params: Record<string, unknown> = {};
   for (const key of Object.keys(v)) {
-    if (key === "hyperliquid" || key === "dydx" || key === "drift") {
+    if (key === "hyperliquid" || key === "dydx" || key === "drift" || key === "preemptive") {
       const venue = validateVenueParams(VENUE_FIELDS[key], v[key]);
       if (venue === null) return null;
       params[key] = venue;

@@ -196,6 +196,7 @@ describe("softliq replay", () => {
       adl: 0,
       backstops: 0,
       backstopQty: 0,
+      preemptive: 0,
       stillInLiquidation: 1, // bankrupt at the end, in mode off
     });
     const summary = JSON.parse(

@@ -49,6 +49,8 @@ export interface LiquidationCounts {
   /** liquidation_backstop events and the lots they moved: positions taken over by backstop offers. */
   backstops: number;
   backstopQty: number;
+  /** Entries into the pre-emptive stage (not counted as liquidations). */
+  preemptive: number;
   /** Accounts still in liquidation (any stage but restored) when the replay ended. */
   stillInLiquidation: number;
 }
@@ -108,6 +110,7 @@ class EventCounter {
       adl: 0,
       backstops: 0,
       backstopQty: 0,
+      preemptive: 0,
       stillInLiquidation: 0,
     },
     lastTs: 0,
@@ -171,7 +174,10 @@ class EventCounter {
   private readonly inLiquidation = new Set<string>();
 
   private countStage(account: string, stage: string): void {
-    if (stage === "restored") this.inLiquidation.delete(account);
+    if (stage === "preemptive") {
+      this.counts.liquidations.preemptive++;
+      this.inLiquidation.delete(account); // from a liquidation stage back to the watch before it
+    } else if (stage === "restored") this.inLiquidation.delete(account);
     else if (!this.inLiquidation.has(account)) {
       this.inLiquidation.add(account);
       this.counts.liquidations.triggered++;
