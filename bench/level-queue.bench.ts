@@ -12,8 +12,8 @@ import { promisify } from "node:util";
 import Denque from "denque";
 import { Order } from "../engine/order.js";
 import { PriceLevel } from "../engine/price-level.js";
+import { SeededRandom } from "../sim/random.js";
 import type { BenchContext, Suite } from "./context.js";
-import { SeededRandom } from "./random.js";
 import { formatCount, formatNs, formatRatio, round, type SuiteResult, type Table } from "./report.js";
 import { runTiny } from "./tiny.js";
 

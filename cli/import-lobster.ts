@@ -6,8 +6,8 @@ import { commandToCsv, commandToJsonl, csvHeader } from "../protocol/flow-writer
 import { type ImportResult, importLobster } from "../protocol/lobster/import-stream.js";
 import type { ImportCounts } from "../protocol/lobster/importer.js";
 import { closeLobster, openLobster } from "../protocol/lobster/sources.js";
+import { BufferedOutput } from "../worker/output-file.js";
 import { parseArgs, stringFlag, UsageError } from "./args.js";
-import { BufferedOutput } from "./output-file.js";
 
 export const IMPORT_LOBSTER_USAGE =
   "softliq import lobster MESSAGE.csv [ORDERBOOK.csv] | FILE.zip -o OUT.jsonl [--no-hold] [--json]";

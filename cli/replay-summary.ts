@@ -1,4 +1,4 @@
-import type { FinalState, LiquidationCounts, ReplayOutcome } from "./replay-flow.js";
+import type { FinalState, LiquidationCounts, ReplayOutcome } from "../worker/replay-flow.js";
 
 /** The replay summary: `--json` prints it as the last line of stdout (CONTRACT.md). */
 export interface ReplaySummary {
@@ -14,6 +14,8 @@ export interface ReplaySummary {
   liquidations: LiquidationCounts;
   rejectsByReason: Record<string, number>;
   liveOrders: number;
+  /** The engine's clock at the end (ns; 0: no command carried a time). */
+  lastTs: number;
   stateHash: string;
   elapsedMs: number;
   commandsPerSec: number;
@@ -40,6 +42,7 @@ export function summarize(
     liquidations: { ...result.liquidations },
     rejectsByReason: result.rejectsByReason,
     liveOrders: final.liveOrders,
+    lastTs: result.lastTs,
     stateHash: final.stateHash,
     elapsedMs: Math.round(elapsedMs * 1000) / 1000,
     commandsPerSec: elapsedMs > 0 ? Math.round((result.commands * 1000) / elapsedMs) : 0,
@@ -56,9 +59,17 @@ export function formatSummary(summary: ReplaySummary, json: boolean): string {
     `  live orders ${summary.liveOrders}\n`;
   const l = summary.liquidations;
   out +=
-    `  liquidation (${summary.mode}): ${l.triggered} accounts entered it, ${l.childOrders} child orders closed ` +
+    `  liquidation (${summary.mode}): ${l.triggered} accounts entered it, ${l.childOrders} child orders; closed ` +
     `${l.closedQty} lots (${l.closedNotional} quote units), penalties ${l.penalties}, bad debt ${l.badDebt}, ` +
-    `auto-deleveraged ${l.adl}\n`;
+    `auto-deleveraged ${l.adl}, backstops took ${l.backstopQty} lots in ${l.backstops} transfers\n`;
+  if (l.stillInLiquidation > 0) {
+    out += `  still in liquidation at the end: ${l.stillInLiquidation} accounts\n`;
+    // Paced work (one slice per sliceIntervalNs) waits for time, and time comes only from the commands.
+    if (summary.lastTs === 0) {
+      out +=
+        "  no command carried a time (ts): paced liquidation never got past its first slices; add ts or tick commands\n";
+    }
+  }
   for (const [reason, n] of Object.entries(summary.rejectsByReason)) out += `  rejected ${reason}: ${n}\n`;
   out += `  state hash ${summary.stateHash}\n`;
   return out;

@@ -4,7 +4,7 @@
  */
 import type { LiquidationMode } from "../liquidator/liquidation-params.js";
 import { formatOf } from "../protocol/flow-reader.js";
-import { finalStateOf, replayFlow } from "./replay-flow.js";
+import { finalStateOf, replayFlow } from "../worker/replay-flow.js";
 import { openSource } from "./replay-source.js";
 import { type ReplaySummary, summarize } from "./replay-summary.js";
 

@@ -6,17 +6,17 @@ import { formatOf } from "../protocol/flow-reader.js";
 import type { EngineClientOptions } from "../worker/engine-client.js";
 import { parseFsyncPolicy } from "../worker/journal.js";
 import { builtModuleUrl } from "../worker/module-url.js";
+import { BufferedOutput } from "../worker/output-file.js";
 import { TaskPool } from "../worker/pool.js";
+import { type BadLine, type FinalState, finalStateOf, replayFlow, replayFlowInWorker } from "../worker/replay-flow.js";
 import { intFlag, type ParsedArgs, parseArgs, stringFlag, UsageError } from "./args.js";
 import { EXIT_OK, EXIT_STRICT, EXIT_UNREADABLE } from "./exit-codes.js";
-import { BufferedOutput } from "./output-file.js";
-import { type BadLine, type FinalState, finalStateOf, replayFlow, replayFlowInWorker } from "./replay-flow.js";
 import { openSource } from "./replay-source.js";
 import { formatSummary, summarize } from "./replay-summary.js";
 import type { ReplayTaskInput, ReplayTaskOutput } from "./replay-task.js";
 
 export const REPLAY_USAGE =
-  "softliq replay FILE|- [FILE…] [--events OUT.jsonl] [--book OUT.json] [--accounts OUT.json] [--mode soft|hard|off] [--in-process] [--json] [--strict]\n" +
+  "softliq replay FILE|- [FILE…] [--events OUT.jsonl] [--book OUT.json] [--accounts OUT.json] [--mode soft|hard|hyperliquid|dydx|drift|off] [--in-process] [--json] [--strict]\n" +
   "                 [--journal DIR [--fsync batch|off|Nms] [--snapshot-every N]] [--transport ring|message] [--parallel N]";
 
 /** Bad lines printed before the rest are only counted. */
@@ -30,7 +30,7 @@ export async function runReplay(argv: readonly string[]): Promise<number> {
   const files = args.positionals;
   if (files.length === 0) throw new UsageError("replay needs a FILE (or - for stdin)");
   const mode = stringFlag(args, "mode") ?? "soft";
-  if (!isLiquidationMode(mode)) throw new UsageError("--mode is soft, hard or off");
+  if (!isLiquidationMode(mode)) throw new UsageError("--mode is soft, hard, hyperliquid, dydx, drift or off");
   if (files.length > 1 || args.flags.has("parallel")) return runParallel(args, files, mode);
   return runSingle(args, files[0] as string, mode);
 }

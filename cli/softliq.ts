@@ -4,12 +4,13 @@ import { BENCH_USAGE, runBench } from "./bench.js";
 import { describeFailure, EXIT_INTERNAL } from "./exit-codes.js";
 import { FIDELITY_USAGE, runFidelity } from "./fidelity.js";
 import { GENERATE_USAGE, runGenerate } from "./generate.js";
+import { helpText, version } from "./help.js";
 import { IMPORT_USAGE, runImport } from "./import.js";
 import { RECOVER_USAGE, runRecover } from "./recover.js";
 import { REPLAY_USAGE, runReplay } from "./replay.js";
 import { runSimulate, SIMULATE_USAGE } from "./simulate.js";
 
-const USAGE = `usage:
+const USAGE = `usage (softliq NAME --help for a command's flags, softliq --version):
   ${REPLAY_USAGE}
   ${GENERATE_USAGE}
   ${IMPORT_USAGE}
@@ -17,6 +18,16 @@ const USAGE = `usage:
   ${BENCH_USAGE}
   ${RECOVER_USAGE}
   ${SIMULATE_USAGE}`;
+
+const usages: Record<string, string> = {
+  replay: REPLAY_USAGE,
+  generate: GENERATE_USAGE,
+  import: IMPORT_USAGE,
+  fidelity: FIDELITY_USAGE,
+  bench: BENCH_USAGE,
+  recover: RECOVER_USAGE,
+  simulate: SIMULATE_USAGE,
+};
 
 const commands: Record<string, (argv: readonly string[]) => Promise<number>> = {
   replay: runReplay,
@@ -34,16 +45,26 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return name === undefined ? 2 : 0;
   }
+  if (name === "--version" || name === "-V") {
+    process.stdout.write(`softliq ${version()}\n`);
+    return 0;
+  }
   const run = commands[name];
   if (run === undefined) {
-    process.stderr.write(`softliq: unknown command "${name}"\n${USAGE}\n`);
+    process.stderr.write(
+      `softliq: unknown command "${name}" (commands: ${Object.keys(commands).join(", ")}; softliq --help)\n`,
+    );
     return 2;
+  }
+  if (rest.includes("--help") || rest.includes("-h")) {
+    process.stdout.write(helpText(name, usages[name] as string));
+    return 0;
   }
   try {
     return await run(rest);
   } catch (err) {
     if (err instanceof UsageError) {
-      process.stderr.write(`softliq ${name}: ${err.message}\n${USAGE}\n`);
+      process.stderr.write(`softliq ${name}: ${err.message} (softliq ${name} --help)\n`);
       return 2;
     }
     throw err;

@@ -13,6 +13,7 @@ import {
   type SideCode,
 } from "../protocol/commands.js";
 import type { EventFieldSink, EventListener } from "../protocol/events.js";
+import { setOwnEntry } from "../protocol/own-entry.js";
 import type { RejectCode } from "../protocol/reject-codes.js";
 import { isSafeProduct, MAX_SAFE, mulDivCeil, mulDivFloor, PPM } from "../protocol/units.js";
 import { readCommand } from "../protocol/validate.js";
@@ -191,6 +192,9 @@ export class Engine {
       case "deposit":
       case "withdraw":
         this.transfer(cmd);
+        return;
+      case "backstop":
+        this.backstop(cmd);
         return;
     }
   }
@@ -393,6 +397,16 @@ export class Engine {
     margin.transfer(account, amount);
   }
 
+  /** A backstop offer: the money layer's; on an instrument that exists. */
+  private backstop(cmd: CommandRecord): void {
+    const margin = this.margin;
+    if (margin === null) return this.reject("UNSUPPORTED_COMMAND");
+    const book = this.findBook(cmd.symbol);
+    if (book === undefined || book === null) return this.reject("UNKNOWN_SYMBOL");
+    this.accept(cmd);
+    margin.offerBackstop(book, cmd.account as string, cmd.discountPpm, cmd.amount);
+  }
+
   /** The symbols of all instruments, in the order they were defined. */
   symbols(): string[] {
     return this.books.map((b) => b.symbol);
@@ -408,7 +422,7 @@ export class Engine {
   /** Every book's full depth, keyed by symbol: the `--book` file. */
   bookSnapshot(): Record<string, BookDepth> {
     const snapshot: Record<string, BookDepth> = {};
-    for (const book of this.books) snapshot[book.symbol] = this.depth(book.symbol);
+    for (const book of this.books) setOwnEntry(snapshot, book.symbol, this.depth(book.symbol));
     return snapshot;
   }
 

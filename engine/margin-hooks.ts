@@ -69,6 +69,9 @@ export interface MarginHooks {
   checkTransfer(account: string, amount: number): RejectCode | null;
   transfer(account: string, amount: number): void;
 
+  /** A backstop offer on `book` (maxNotional 0 withdraws it); always accepted. */
+  offerBackstop(book: OrderBook, account: string, discountPpm: number, maxNotional: number): void;
+
   /** After the book's oracle price changed. */
   onOracle(book: OrderBook): void;
 

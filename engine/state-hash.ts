@@ -18,8 +18,30 @@ function specToken(spec: InstrumentSpec): string {
       ? "-"
       : [l.targetHealthPpm, l.maxSlippagePpm, l.participationPpm, l.sliceIntervalNs, l.penaltyPpm, l.stage2HealthPpm]
           .map((v) => v ?? "-")
-          .join("/");
+          .join("/") + laterParams(l);
   return `${JSON.stringify(spec.symbol)} ${tiers} ${spec.makerFeePpm ?? "-"} ${spec.takerFeePpm ?? "-"} ${liquidation}`;
+}
+
+/** Parameters added after the first six, appended only when given: older states hash as before. */
+function laterParams(l: NonNullable<InstrumentSpec["liquidation"]>): string {
+  const later = [l.penaltyGainSharePpm, l.marketParticipationPpm];
+  const own = later.every((v) => v === undefined) ? "" : `/${later.map((v) => v ?? "-").join("/")}`;
+  const after = l.backstopAfterNs === undefined ? "" : ` b${l.backstopAfterNs}`;
+  return (
+    own +
+    after +
+    venueToken("h", l.hyperliquid) +
+    venueToken("y", l.dydx) +
+    venueToken("d", l.drift) +
+    venueToken("p", l.preemptive)
+  );
+}
+
+/** A venue block as its fields in name order (validated: integers only), when given. */
+function venueToken(tag: string, block: object | undefined): string {
+  if (block === undefined) return "";
+  const fields = Object.entries(block as Record<string, number>).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
+  return ` ${tag}{${fields.map(([k, v]) => `${k}=${v}`).join(",")}}`;
 }
 
 function hashSide(h: ReturnType<typeof createHash>, label: string, side: BookSide): void {

@@ -23,13 +23,36 @@ export const IN_BREACH = 1;
 export const STAGE2 = 2;
 /** Equity below zero: closing everything at the oracle price would not pay the losses. */
 export const BANKRUPT = 3;
-export type Stage = typeof HEALTHY | typeof IN_BREACH | typeof STAGE2 | typeof BANKRUPT;
+/**
+ * In liquidation with equity left, but no partial close at the live book reaches the target:
+ * every lot the book would take lowers health. Its positions are closed whole, still paced, and
+ * no penalty is charged on a slice that lowers health; set by the soft liquidator when it sizes a
+ * slice, kept until a sizing finds a partial close again (or the account is restored, bankrupt or flat).
+ */
+export const UNRESTORABLE = 4;
+/**
+ * Healthy, but a `sigmas`-sigma adverse move over the horizon would breach it (soft mode, where an
+ * instrument it holds has the pre-emptive stage on): reduced in small paced slices, no penalty.
+ */
+export const PREEMPTIVE = 5;
+export type Stage =
+  | typeof HEALTHY
+  | typeof IN_BREACH
+  | typeof STAGE2
+  | typeof BANKRUPT
+  | typeof UNRESTORABLE
+  | typeof PREEMPTIVE;
 
 export class Position {
   /** Signed lots: long > 0, short < 0. */
   qty = 0;
   /** What the open lots cost (quote units, ≥ 0): Σ price × qty of the fills that opened them, less what reductions released. */
   entryNotional = 0;
+  /**
+   * PnL realized by reductions since the position was opened (from flat or by a flip): with the
+   * unrealized PnL, its profit over its life, which bounds what auto-deleveraging may take from it.
+   */
+  realizedPnl = 0;
   /** Open (unfilled) lots and Σ price × open of the account's resting orders here, reduce-only ones excluded. */
   openBuyQty = 0;
   openSellQty = 0;
@@ -46,6 +69,14 @@ export class Position {
   watchSlot = -1;
   /** Engine time (ns) before which the soft liquidator sends no child order for this position. */
   nextSliceAt = 0;
+  /** Its allowance in the market-wide cap's window ending at `capEnd` (market-cap.ts; 0: none). */
+  capEnd = 0;
+  capLeft = 0;
+  /**
+   * Engine time since which the soft liquidator has found nothing inside this position's bound
+   * (−1: it found some, or has not looked): after `backstopAfterNs` the backstops serve it.
+   */
+  starvedSince = -1;
   /**
    * The closing side's addCount when the soft liquidator last found too little depth inside this
    * position's limit (−1: not waiting). Until an order joins that side or the account's money is
@@ -61,6 +92,11 @@ export class Position {
   ) {
     this.down = new Trigger(this);
     this.up = new Trigger(this);
+  }
+
+  /** Profit over the position's life at `price`: realized since it opened plus unrealized. */
+  lifeProfitAt(price: number): number {
+    return this.realizedPnl + this.unrealizedAt(price);
   }
 
   /** Unrealized PnL at `price`: what closing at that price would realize. */
@@ -84,7 +120,7 @@ export class Account {
   /** Positions by first touch; an instrument appears at most once. */
   readonly positions: Position[] = [];
   /**
-   * HEALTHY, IN_BREACH or BANKRUPT, as the last exact check found; every change is reported. In a
+   * HEALTHY, IN_BREACH, STAGE2, BANKRUPT or UNRESTORABLE, as the last exact check (and sizing) found; every change is reported. In a
    * stage other than HEALTHY the account has no triggers: it is re-checked on every oracle update
    * of an instrument it holds (its positions are on the instruments' watch lists).
    */
@@ -95,6 +131,13 @@ export class Account {
    * its collateral is back at zero or more.
    */
   debtCovered = false;
+  /**
+   * The drift policy's clock: the engine time its liquidation began (−1: not under it) and the
+   * maintenance margin (with buffer) its liquidations have freed since, which bound how much more
+   * may go now (drift-policy.ts). Cleared when the account leaves liquidation.
+   */
+  liquidationSince = -1;
+  marginFreed = 0;
   /** The liquidator's schedule will look at it (wake-schedule.ts); not state: a cache of "may have work". */
   awake = false;
   /** The time its entry in the schedule's timer heap is for (−1: none), so a re-check adds no second one. */

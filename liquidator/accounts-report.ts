@@ -1,4 +1,5 @@
 /** The `--accounts` document of the contract: every account's money and positions, and the insurance fund. */
+import { setOwnEntry } from "../protocol/own-entry.js";
 import type { Account } from "./account.js";
 import type { MarginEngine } from "./margin-engine.js";
 import { healthPpmOf } from "./money.js";
@@ -23,6 +24,8 @@ export interface AccountsReport {
   insuranceFund: number;
   /** Beyond the contract's fields: net fees received, so that money can be reconciled from the file. */
   feesCollected: number;
+  /** Beyond the contract's fields, when any stand: the backstop offers by symbol, cheapest first, with the notional each still takes. */
+  backstops?: Record<string, { account: string; discountPpm: number; left: number }[]>;
 }
 
 export function accountReport(a: Account): AccountReport {
@@ -31,7 +34,7 @@ export function accountReport(a: Account): AccountReport {
   const positions: Record<string, PositionReport> = {};
   const held = a.positions.filter((p) => p.qty !== 0);
   held.sort((x, y) => (x.instrument.symbol < y.instrument.symbol ? -1 : 1));
-  for (const p of held) positions[p.instrument.symbol] = { qty: p.qty, entryNotional: p.entryNotional };
+  for (const p of held) setOwnEntry(positions, p.instrument.symbol, { qty: p.qty, entryNotional: p.entryNotional });
   return { collateral: a.collateral, equity, healthPpm: mm === 0 ? null : healthPpmOf(equity, mm), positions };
 }
 
@@ -39,7 +42,20 @@ export function accountReport(a: Account): AccountReport {
 export function accountsReport(margin: MarginEngine): AccountsReport {
   const accounts: Record<string, AccountReport> = {};
   for (const name of [...margin.accounts.keys()].sort()) {
-    accounts[name] = accountReport(margin.accounts.get(name) as Account);
+    setOwnEntry(accounts, name, accountReport(margin.accounts.get(name) as Account));
   }
-  return { accounts, insuranceFund: margin.insuranceFund, feesCollected: margin.feesCollected };
+  const report: AccountsReport = { accounts, insuranceFund: margin.insuranceFund, feesCollected: margin.feesCollected };
+  const offers = margin.backstopOffers();
+  if (offers.length > 0) {
+    const backstops: NonNullable<AccountsReport["backstops"]> = {};
+    for (const [symbol, list] of offers) {
+      setOwnEntry(
+        backstops,
+        symbol,
+        list.map(([account, discountPpm, left]) => ({ account, discountPpm, left })),
+      );
+    }
+    report.backstops = backstops;
+  }
+  return report;
 }

@@ -32,6 +32,17 @@ export class AtRiskIndex {
     this.rising.remove(p.up);
   }
 
+  /**
+   * Removes every trigger that an oracle anywhere in [low, high] would cross (falls to `low`,
+   * rises to `high`) and appends its position to `out`: the pre-emptive stage's band.
+   */
+  collectBand(low: number, high: number, out: Position[]): void {
+    const falling = this.falling;
+    while (-falling.peekKey() >= low) out.push(falling.pop().position);
+    const rising = this.rising;
+    while (rising.peekKey() <= high) out.push(rising.pop().position);
+  }
+
   /** Removes every trigger that an oracle at `price` crosses and appends its position to `out`. */
   collect(price: number, out: Position[]): void {
     const falling = this.falling;

@@ -1,11 +1,11 @@
 /**
- * What happens when an account's stage changes: equity falls below maintenance margin (breach),
- * below zero (bankrupt), or back above maintenance margin (restored). This is the seam for the
- * liquidator: today a change is only reported (a `liquidation_stage` event); a soft or hard
- * liquidator implements this interface and starts or stops working the account.
+ * How a change of an account's stage is reported (breach-monitor.ts decides the stages): by
+ * default as a `liquidation_stage` event naming the stage entered. The liquidator does not hang on
+ * this seam (the monitor wakes it); a library user may pass its own handler, or one written to the
+ * older `onBreach` interface, to observe the changes.
  */
 import type { EventStream } from "../engine/event-stream.js";
-import { type Account, BANKRUPT, HEALTHY, IN_BREACH, STAGE2, type Stage } from "./account.js";
+import { type Account, BANKRUPT, HEALTHY, IN_BREACH, PREEMPTIVE, STAGE2, type Stage, UNRESTORABLE } from "./account.js";
 import { healthPpmOf } from "./money.js";
 
 export interface BreachHandler {
@@ -18,7 +18,20 @@ export interface BreachHandler {
 
 /** The stage names of `liquidation_stage` events: the stage entered. */
 export function stageName(stage: Stage): string {
-  return stage === IN_BREACH ? "breach" : stage === STAGE2 ? "stage2" : stage === BANKRUPT ? "bankrupt" : "restored";
+  switch (stage) {
+    case IN_BREACH:
+      return "breach";
+    case STAGE2:
+      return "stage2";
+    case BANKRUPT:
+      return "bankrupt";
+    case UNRESTORABLE:
+      return "unrestorable";
+    case PREEMPTIVE:
+      return "preemptive";
+    default:
+      return "restored";
+  }
 }
 
 /** The handler before stages: told once when an account falls below maintenance margin. */

@@ -2,8 +2,11 @@
 import type { OrderBook } from "../engine/order-book.js";
 import type { Position } from "./account.js";
 import { AtRiskIndex } from "./at-risk-index.js";
+import type { BackstopOffer } from "./backstop.js";
 import { LiquidationSettings } from "./liquidation-params.js";
 import { DEFAULT_TIERS, TierTable } from "./margin-tiers.js";
+import { CapWindow } from "./market-cap.js";
+import { VolEstimate } from "./volatility.js";
 
 /**
  * Fee defaults: none. A flow with no `instrument` line pays no fees, so its collateral moves only
@@ -25,6 +28,13 @@ export class InstrumentMargin {
   readonly holders: Position[] = [];
   /** Positions here of accounts in breach: re-checked on every oracle update (no triggers). */
   readonly watched: Position[] = [];
+  /** The market-wide cap's windows (market-cap.ts): longs' children sell into the bids, shorts' buy from the asks. */
+  readonly capBids = new CapWindow();
+  readonly capAsks = new CapWindow();
+  /** Backstop offers here, cheapest first, ties by age (backstop.ts). */
+  backstops: BackstopOffer[] = [];
+  /** The volatility of its oracle, when the pre-emptive stage is on here (volatility.ts). */
+  readonly vol: VolEstimate | null;
 
   constructor(readonly book: OrderBook) {
     const spec = book.spec;
@@ -33,6 +43,7 @@ export class InstrumentMargin {
     this.takerFeePpm = spec.takerFeePpm ?? DEFAULT_TAKER_FEE_PPM;
     this.reserveFeePpm = Math.max(0, this.makerFeePpm, this.takerFeePpm);
     this.liquidation = new LiquidationSettings(spec.liquidation);
+    this.vol = this.liquidation.preemptive === null ? null : new VolEstimate();
   }
 
   get symbol(): string {

@@ -2,29 +2,58 @@
  * The liquidator's parameters per instrument (`instrument.liquidation`, each field optional) and
  * the project's defaults, and the liquidation modes.
  */
-import type { LiquidationParams } from "../protocol/commands.js";
+import type { LiquidationParams, PreemptiveParams } from "../protocol/commands.js";
 import { PPM } from "../protocol/units.js";
 import type { Account } from "./account.js";
+import { VenueSettings } from "./venue-params.js";
 
-/** soft: gradual reduction to the target health; hard: the whole position at once (the baseline); off: report only. */
-export type LiquidationMode = "soft" | "hard" | "off";
+/**
+ * soft: gradual reduction to the target health; hard: the whole position at once (the baseline);
+ * hyperliquid, dydx, drift: emulations of those venues' published rules (venue-params.ts); off:
+ * report only.
+ */
+export type LiquidationMode = "soft" | "hard" | "hyperliquid" | "dydx" | "drift" | "off";
+
+/** The modes that liquidate (all but off). */
+export type LiquidatingMode = Exclude<LiquidationMode, "off">;
+
+export const LIQUIDATION_MODES: readonly LiquidationMode[] = ["soft", "hard", "hyperliquid", "dydx", "drift", "off"];
 
 export function isLiquidationMode(value: unknown): value is LiquidationMode {
-  return value === "soft" || value === "hard" || value === "off";
+  return (LIQUIDATION_MODES as readonly unknown[]).includes(value);
 }
+
+/** The project's own parameters (the venue blocks have theirs in venue-params.ts). */
+type OwnParams = Omit<LiquidationParams, "hyperliquid" | "dydx" | "drift" | "preemptive">;
+
+/**
+ * The pre-emptive stage's defaults when its block is given: guard against a 3-sigma move over the
+ * next minute, volatility weighted with a 5-minute half-life (the project's choice).
+ */
+export const DEFAULT_PREEMPTIVE: Readonly<Required<PreemptiveParams>> = {
+  horizonNs: 60_000_000_000,
+  sigmas: 3,
+  halfLifeNs: 300_000_000_000,
+};
 
 /**
  * Defaults: restore to 125% health; child orders at most 1% from the oracle and at most 10% of
  * the opposite depth inside that bound; one child per account and instrument every 100 ms; a 0.5%
- * penalty on the notional closed; stage 2 below 80% health.
+ * penalty on the notional closed, but at most half of what the slice gained in health terms
+ * (penalty.ts), so that no penalty ever lowers health; stage 2 below 80% health; the soft children
+ * of all accounts on one side of an instrument together at most 25% of the depth per interval; a
+ * position that found nothing inside its bound for 1 s (ten intervals) goes to the backstop offers.
  */
-export const DEFAULT_LIQUIDATION: Readonly<Required<LiquidationParams>> = {
+export const DEFAULT_LIQUIDATION: Readonly<Required<OwnParams>> = {
   targetHealthPpm: 1_250_000,
   maxSlippagePpm: 10_000,
   participationPpm: 100_000,
   sliceIntervalNs: 100_000_000,
   penaltyPpm: 5_000,
   stage2HealthPpm: 800_000,
+  penaltyGainSharePpm: 500_000,
+  marketParticipationPpm: 250_000,
+  backstopAfterNs: 1_000_000_000,
 };
 
 export class LiquidationSettings {
@@ -40,6 +69,16 @@ export class LiquidationSettings {
   readonly penaltyPpm: number;
   /** Below this health (≤ 100%): stage 2, slices twice as large and twice as frequent. */
   readonly stage2HealthPpm: number;
+  /** The penalty takes at most this share of a slice's health-neutral room (penalty.ts). */
+  readonly penaltyGainSharePpm: number;
+  /** All soft children on one side, from every account, take at most this share of the depth per interval (market-cap.ts). */
+  readonly marketParticipationPpm: number;
+  /** A position that found nothing inside its bound this long (ns) goes to the backstops (backstop.ts). */
+  readonly backstopAfterNs: number;
+  /** The venue policies' parameters. */
+  readonly venue: VenueSettings;
+  /** The pre-emptive stage's parameters; null: off (the default). */
+  readonly preemptive: Readonly<Required<PreemptiveParams>> | null;
 
   constructor(spec: LiquidationParams | null) {
     const d = DEFAULT_LIQUIDATION;
@@ -49,6 +88,11 @@ export class LiquidationSettings {
     this.sliceIntervalNs = spec?.sliceIntervalNs ?? d.sliceIntervalNs;
     this.penaltyPpm = spec?.penaltyPpm ?? d.penaltyPpm;
     this.stage2HealthPpm = spec?.stage2HealthPpm ?? d.stage2HealthPpm;
+    this.penaltyGainSharePpm = spec?.penaltyGainSharePpm ?? d.penaltyGainSharePpm;
+    this.marketParticipationPpm = spec?.marketParticipationPpm ?? d.marketParticipationPpm;
+    this.backstopAfterNs = spec?.backstopAfterNs ?? d.backstopAfterNs;
+    this.venue = new VenueSettings(spec);
+    this.preemptive = spec?.preemptive === undefined ? null : { ...DEFAULT_PREEMPTIVE, ...spec.preemptive };
   }
 }
 

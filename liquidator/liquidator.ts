@@ -1,68 +1,35 @@
 /**
- * Execution: the liquidator works every account in liquidation once after each accepted command.
- *
- * - soft: for each position (largest maintenance margin first) whose pacing allows it, the
- *   quantity that restores the account's target health (close-quantity.ts) is sliced: one
- *   immediate-or-cancel child order of at most `participationPpm` of the opposite depth inside
- *   the limit, the limit at most `maxSlippagePpm` from the oracle and never past the account's
- *   bankruptcy price; then nothing for `sliceIntervalNs`, so the book can refill. Stage 2 (health
- *   below `stage2HealthPpm`) doubles the share and halves the interval. An account whose equity
- *   is below zero (bankrupt) has no bankruptcy price left to respect: its positions go at once,
- *   inside the slippage bound.
- * - hard (the baseline): every position goes to the book at once, unbounded, as a market order.
- *
- * Each child's fills carry `liquidation: true`; a penalty of `penaltyPpm` on the notional the
- * child actually closed (never more than the account's remaining equity) goes to the insurance
- * fund. An account left flat with negative collateral is paid by the fund (coverBadDebt).
- *
- * Bankruptcy falls to the insurance fund first: while the fund holds the account's shortfall at
- * the oracle, its positions go to the book and the fund pays what they leave owed. When it does
- * not, auto-deleveraging: each position passes, at the account's bankruptcy price (where its
- * equity comes back to zero), to the accounts holding the other side, most profitable and most
- * leveraged first; what they cannot take goes to the book as before.
+ * The liquidator's turn: once after each accepted command it works every account in liquidation
+ * that may have work (wake-schedule.ts), in creation order: auto-deleveraging first when the
+ * account is bankrupt beyond what the insurance fund holds (auto-deleverage.ts), then its policy
+ * (soft-policy.ts, hard-policy.ts, and the venues' hyperliquid-, dydx- and drift-policy.ts) sends child orders (child-orders.ts). The insurance fund pays
+ * the debt of an account left flat (insurance-fund.ts).
  */
 import type { EventStream } from "../engine/event-stream.js";
 import type { MarginControl } from "../engine/margin-hooks.js";
-import { BUY, SELL } from "../protocol/commands.js";
-import { MAX_SAFE, mulDivCeil, mulDivFloor, PPM } from "../protocol/units.js";
-import { type Account, HEALTHY, type Position } from "./account.js";
-import { closeQuantity, closingSide, ownOrdersOpposite, takeableAt } from "./close-quantity.js";
-import { stage2Of, targetOf } from "./liquidation-params.js";
-import { ceilDiv, floorDiv, healthPpmOf } from "./money.js";
-import { equityOf, maintenanceOf } from "./pre-trade-risk.js";
+import { type Account, HEALTHY } from "./account.js";
+import { deleverage, type OffBookTransfer } from "./auto-deleverage.js";
+import type { BackstopHost } from "./backstop.js";
+import { ChildOrders, type FundHolder } from "./child-orders.js";
+import { closingSide } from "./close-quantity.js";
+import { DriftPolicy } from "./drift-policy.js";
+import { DydxPolicy } from "./dydx-policy.js";
+import { HardPolicy } from "./hard-policy.js";
+import { HyperliquidPolicy } from "./hyperliquid-policy.js";
+import { coverBadDebt } from "./insurance-fund.js";
+import type { LiquidatingMode } from "./liquidation-params.js";
+import type { LiquidationPolicy } from "./liquidation-policy.js";
+import { equityOf } from "./pre-trade-risk.js";
+import { type SoftHost, SoftPolicy } from "./soft-policy.js";
 import { WakeSchedule } from "./wake-schedule.js";
 
-/** What the liquidator needs of the margin engine: the fund, the other accounts, and off-book trades. */
-export interface LiquidationHost {
-  /** Where penalties go and bad debt is paid from. */
-  insuranceFund: number;
-  /** Books a trade of `qty` lots at `price` on a position, off the book and without fees. */
-  settleOffBook(p: Position, buy: boolean, price: number, qty: number): void;
-}
+/** What the liquidator needs of the margin engine: the fund, off-book transfers, the other accounts' rooms, stages. */
+export interface LiquidationHost extends FundHolder, OffBookTransfer, SoftHost, BackstopHost {}
 
 export class Liquidator {
-  /** Child orders sent so far; the n-th has the id "liq:n". */
-  childSeq = 0;
   private control: MarginControl | null = null;
-  /** What the child being matched has filled (onChildFill). */
-  private filledQty = 0;
-  private filledNotional = 0;
-
-  constructor(
-    readonly mode: "soft" | "hard",
-    private readonly fund: LiquidationHost,
-  ) {}
-
-  attach(control: MarginControl): void {
-    this.control = control;
-  }
-
-  /** Called for each fill of a child order. */
-  onChildFill(price: number, qty: number): void {
-    this.filledQty += qty;
-    this.filledNotional += price * qty;
-  }
-
+  private readonly children: ChildOrders;
+  private readonly policy: LiquidationPolicy;
   /** Which accounts in liquidation may have work (wake-schedule.ts). */
   private schedule = new WakeSchedule();
   /**
@@ -70,6 +37,42 @@ export class Liquidator {
    * schedule must give exactly the same events; this is the reference it is checked against.
    */
   exhaustive = false;
+
+  constructor(
+    mode: LiquidatingMode,
+    private readonly host: LiquidationHost,
+  ) {
+    this.children = new ChildOrders(host);
+    this.policy = policyFor(mode, this.children, host);
+  }
+
+  get mode(): LiquidatingMode {
+    return this.policy.mode;
+  }
+
+  /** Whether an account in liquidation at or above 100% health stays in it (its policy restores more). */
+  holds(a: Account, equity: number, mm: number, health: number): boolean {
+    return this.policy.holds(a, equity, mm, health);
+  }
+
+  /** Child orders sent so far; the n-th has the id "liq:n". */
+  get childSeq(): number {
+    return this.children.seq;
+  }
+
+  set childSeq(n: number) {
+    this.children.seq = n;
+  }
+
+  attach(control: MarginControl): void {
+    this.control = control;
+    this.children.attach(control);
+  }
+
+  /** Called for each fill of a child order, with the taker fee the child paid on it. */
+  onChildFill(price: number, qty: number, fee: number): void {
+    this.children.onFill(price, qty, fee);
+  }
 
   /** Forgets every sleeper (a state restore replaces the accounts). */
   resetSchedule(): void {
@@ -79,6 +82,11 @@ export class Liquidator {
   /** The account's money or position changed: look at it (later in this run if it comes later). */
   wake(a: Account): void {
     this.schedule.wake(a);
+  }
+
+  /** An account left flat owes −collateral: the fund pays what it can (the rest stays owed). */
+  coverBadDebt(a: Account, events: EventStream): void {
+    coverBadDebt(a, this.host, events);
   }
 
   /**
@@ -99,14 +107,23 @@ export class Liquidator {
     }
   }
 
+  private work(a: Account, now: number): void {
+    const equity = equityOf(a);
+    // What the other side could not take goes to the book, by the policy.
+    if (equity < 0 && this.host.insuranceFund < -equity) {
+      deleverage(a, this.host, (this.control as MarginControl).events);
+    }
+    this.policy.work(a, now);
+  }
+
   /**
    * After its turn, an account sleeps when each position it holds waits for something the
    * schedule watches: its next slice time, or an order joining its closing side. Anything else
-   * (hard mode, bankruptcy, a position it could not classify) keeps it awake.
+   * (the policy keeps it awake, a position it could not classify) keeps it awake.
    */
   private sleepOrStay(a: Account, now: number): void {
     const schedule = this.schedule;
-    if (this.mode === "hard" || equityOf(a) < 0) {
+    if (this.policy.staysAwake(a)) {
       schedule.wake(a);
       return;
     }
@@ -130,246 +147,19 @@ export class Liquidator {
       if (p.qty !== 0 && now >= p.nextSliceAt) schedule.sleepOnSide(a, p, closingSide(p));
     }
   }
-
-  private work(a: Account, now: number): void {
-    const equity = equityOf(a);
-    // What the other side could not take goes to the book below.
-    if (equity < 0 && this.fund.insuranceFund < -equity) this.deleverage(a);
-    if (this.mode === "hard") {
-      for (const p of byMaintenanceDesc(a)) this.sendWhole(p, p.qty > 0 ? 1 : MAX_SAFE);
-      return;
-    }
-    // Bankrupt: no bankruptcy price left to respect, each position at once inside the slippage
-    // bound, until the equity is back at zero or more (then the rest is worked softly).
-    for (const p of byMaintenanceDesc(a)) {
-      if (equityOf(a) >= 0) break;
-      if (this.sendWhole(p, slippageBound(p)) && p.qty !== 0) {
-        p.nextSliceAt = nextSlice(now, p.instrument.liquidation.sliceIntervalNs);
-      }
-    }
-    // Every account in liquidation is looked at after every command: the common answers (paced,
-    // nothing inside the bound) come first and cheap; the close-quantity walk only when a slice can go.
-    if (!anyDue(a, now)) return;
-    for (const p of byMaintenanceDesc(a)) {
-      if (now < p.nextSliceAt || p.parkedAt === closingSide(p).addCount) continue;
-      const equity = equityOf(a);
-      const mm = maintenanceOf(a);
-      if (mm === 0 || equity < 0) return; // flat, or still bankrupt: the next turn's work
-      const health = healthPpmOf(equity, mm);
-      const target = targetOf(a);
-      if (health >= target) return;
-      const settings = p.instrument.liquidation;
-      const stage2 = health < stage2Of(a);
-      const share = stage2 ? Math.min(PPM, 2 * settings.participationPpm) : settings.participationPpm;
-      const limit = softLimit(p, equity);
-      // Depth beyond what a slice of the whole position could use does not matter: the walk stops there.
-      const depth = depthWithin(p, limit, mulDivCeil(Math.abs(p.qty), PPM, share));
-      // At most the share of the depth: too little depth for one lot is no depth (wait for the refill).
-      const most = mulDivFloor(depth, share, PPM);
-      if (most === 0) {
-        p.parkedAt = closingSide(p).addCount;
-        continue;
-      }
-      const slice = Math.min(closeQuantity(p, equity, mm, target, settings.penaltyPpm), most);
-      this.send(p, limit, slice);
-      const interval = settings.sliceIntervalNs;
-      if (p.qty !== 0) p.nextSliceAt = nextSlice(now, stage2 ? Math.floor(interval / 2) : interval);
-    }
-  }
-
-  /** The whole position at `limit` or better, when anything rests inside it (else it waits for liquidity). */
-  private sendWhole(p: Position, limit: number): boolean {
-    if (p.qty === 0 || depthWithin(p, limit, 1) === 0) return false;
-    this.send(p, limit, Math.abs(p.qty));
-    return true;
-  }
-
-  /**
-   * Sends one child order closing up to `qty` lots of `p` at `limit` or better; charges the
-   * penalty on what it closed. The size and limit keep every sum of its fills a safe integer (a
-   * child skips the pre-trade checks that hold a user order to that).
-   */
-  private send(p: Position, limitPrice: number, wanted: number): void {
-    const control = this.control as MarginControl;
-    const events = control.events;
-    const a = p.account;
-    const inst = p.instrument;
-    const side = p.qty > 0 ? SELL : BUY;
-    let qty = wanted;
-    let limit = limitPrice;
-    if (side === BUY) limit = Math.min(limit, Math.floor(MAX_SAFE / qty));
-    else {
-      const best = inst.book.bids.best?.price ?? 1; // sells fill at the best bid or lower
-      qty = Math.min(qty, Math.floor(MAX_SAFE / best));
-    }
-    if (qty === 0 || limit < 1) return;
-    let id = `liq:${++this.childSeq}`;
-    while (control.isLive(id)) id = `liq:${++this.childSeq}`; // a user's resting order may hold the name
-    const e = events.begin();
-    e.type = "liquidation_order";
-    e.account = a.name;
-    e.symbol = inst.symbol;
-    e.id = id;
-    e.side = side === BUY ? "buy" : "sell";
-    e.price = limit;
-    e.qty = qty;
-    events.publish(e);
-    this.filledQty = 0;
-    this.filledNotional = 0;
-    control.submitChild(inst.book, id, a.name, side, limit, qty);
-    if (this.filledQty === 0) return;
-    const penalty = Math.min(
-      mulDivCeil(this.filledNotional, inst.liquidation.penaltyPpm, PPM),
-      Math.max(0, equityOf(a)),
-    );
-    a.collateral -= penalty;
-    this.fund.insuranceFund += penalty;
-    const r = events.begin();
-    r.type = "liquidation_reduced";
-    r.account = a.name;
-    r.symbol = inst.symbol;
-    r.qty = this.filledQty;
-    r.notional = this.filledNotional;
-    r.penalty = penalty;
-    r.position = p.qty;
-    events.publish(r);
-  }
-
-  /**
-   * Auto-deleveraging of a bankrupt account the fund cannot cover: its positions, largest
-   * maintenance margin first, pass to opposite positions at the bankruptcy price until its equity
-   * is back at zero or more.
-   */
-  private deleverage(a: Account): void {
-    for (const p of byMaintenanceDesc(a)) {
-      const equity = equityOf(a);
-      if (equity >= 0) return;
-      if (p.qty === 0) continue;
-      const held = Math.abs(p.qty);
-      const o = p.instrument.book.oraclePrice;
-      const long = p.qty > 0;
-      // The price that brings the equity back to zero if the whole position goes there (rounded so it does).
-      const shift = ceilDiv(-equity, held);
-      const price = long ? o + shift : Math.max(1, o - shift);
-      for (const c of deleverageQueue(p)) {
-        if (p.qty === 0) break;
-        // A counterparty gives up at most its profit here (and never more than its equity): no new bad debt.
-        const room = Math.min(c.unrealizedAt(o), equityOf(c.account));
-        const qty = Math.min(Math.abs(p.qty), Math.abs(c.qty), shift === 0 ? MAX_SAFE : floorDiv(room, shift));
-        if (qty <= 0) continue;
-        this.fund.settleOffBook(p, !long, price, qty);
-        this.fund.settleOffBook(c, long, price, qty);
-        const events = (this.control as MarginControl).events;
-        const e = events.begin();
-        e.type = "liquidation_adl";
-        e.account = a.name;
-        e.counterparty = c.account.name;
-        e.symbol = p.instrument.symbol;
-        e.side = long ? "sell" : "buy";
-        e.price = price;
-        e.qty = qty;
-        events.publish(e);
-      }
-    }
-  }
-
-  /** An account left flat owes −collateral: the fund pays what it can (the rest stays owed). */
-  coverBadDebt(a: Account, events: EventStream): void {
-    const debt = -a.collateral;
-    const paid = Math.min(debt, this.fund.insuranceFund);
-    this.fund.insuranceFund -= paid;
-    a.collateral += paid;
-    const e = events.begin();
-    e.type = "liquidation_insurance";
-    e.account = a.name;
-    e.badDebt = debt;
-    e.amount = paid;
-    e.insuranceFund = this.fund.insuranceFund;
-    events.publish(e);
-  }
 }
 
-/**
- * The positions on the other side of `p`'s instrument that auto-deleveraging takes from: accounts
- * in profit with positive equity, ranked by profit (of entry) × leverage (notional over equity),
- * highest first; ties in creation order. Exact: the ratios compare by cross-multiplied BigInts.
- */
-function deleverageQueue(p: Position): Position[] {
-  const inst = p.instrument;
-  const o = inst.book.oraclePrice;
-  const long = p.qty > 0;
-  // score = (profit / entry) × (notional / equity) = num / den, compared by cross-multiplying.
-  const ranked: { position: Position; num: bigint; den: bigint; seq: number }[] = [];
-  for (const other of inst.holders) {
-    if (other.account === p.account || other.qty === 0 || other.qty > 0 === long) continue;
-    const profit = other.unrealizedAt(o);
-    const equity = equityOf(other.account);
-    if (profit <= 0 || equity <= 0 || other.entryNotional === 0) continue;
-    const num = BigInt(profit) * BigInt(other.notional());
-    const den = BigInt(other.entryNotional) * BigInt(equity);
-    ranked.push({ position: other, num, den, seq: other.account.seq });
+function policyFor(mode: LiquidatingMode, children: ChildOrders, host: LiquidationHost): LiquidationPolicy {
+  switch (mode) {
+    case "soft":
+      return new SoftPolicy(children, host);
+    case "hard":
+      return new HardPolicy(children);
+    case "hyperliquid":
+      return new HyperliquidPolicy(children, host);
+    case "dydx":
+      return new DydxPolicy(children, host);
+    case "drift":
+      return new DriftPolicy(children, host);
   }
-  ranked.sort((x, y) => {
-    const left = x.num * y.den;
-    const right = y.num * x.den;
-    return left === right ? x.seq - y.seq : left > right ? -1 : 1;
-  });
-  return ranked.map((r) => r.position);
-}
-
-/** The next slice time, clamped to the safe range (a large `ts` plus a large interval). */
-function nextSlice(now: number, interval: number): number {
-  return Math.min(MAX_SAFE, now + interval);
-}
-
-/** Whether a position of the account is held and past its pacing. */
-function anyDue(a: Account, now: number): boolean {
-  for (const p of a.positions) {
-    if (p.qty !== 0 && now >= p.nextSliceAt && p.parkedAt !== closingSide(p).addCount) return true;
-  }
-  return false;
-}
-
-/** The positions held, largest maintenance margin first (ties: the order they were opened). */
-function byMaintenanceDesc(a: Account): Position[] {
-  if (a.positions.length === 1) return a.positions; // the common case: nothing to sort
-  const held = a.positions.filter((p) => p.qty !== 0);
-  const mm = held.map((p) => p.instrument.tiers.maintenance(p.notional()));
-  const order = held.map((_, i) => i).sort((x, y) => (mm[y] as number) - (mm[x] as number) || x - y);
-  return order.map((i) => held[i] as Position);
-}
-
-/** The worst price a child may trade at: `maxSlippagePpm` from the oracle (rounded inward). */
-function slippageBound(p: Position): number {
-  const o = p.instrument.book.oraclePrice;
-  const slip = p.instrument.liquidation.maxSlippagePpm;
-  return p.qty > 0 ? Math.max(1, mulDivCeil(o, PPM - slip, PPM)) : mulDivFloor(o, PPM + slip, PPM);
-}
-
-/**
- * The slippage bound, and never past the bankruptcy price: the price at which closing the whole
- * position would use up the account's equity (cross margin: all of it backs this position).
- */
-function softLimit(p: Position, equity: number): number {
-  const o = p.instrument.book.oraclePrice;
-  const room = floorDiv(equity, Math.abs(p.qty));
-  const bound = slippageBound(p);
-  return p.qty > 0 ? Math.max(bound, o - room) : Math.min(bound, o + room);
-}
-
-/** Lots the account can take on the closing side at `limit` or better (counted up to `enough`). */
-function depthWithin(p: Position, limit: number, enough: number): number {
-  const long = p.qty > 0;
-  const best = closingSide(p).best;
-  if (best === null || (long ? best.price < limit : best.price > limit)) return 0; // the usual wait: no walk
-  const account = p.account.name;
-  const own = ownOrdersOpposite(p);
-  const levels = closingSide(p).cursor();
-  let depth = 0;
-  for (let level = levels.next(); level !== null; level = levels.next()) {
-    if (long ? level.price < limit : level.price > limit) break;
-    depth += takeableAt(level, account, own);
-    if (depth >= enough) break;
-  }
-  return depth;
 }

@@ -1,11 +1,11 @@
 /**
- * The margin engine: accounts, positions, fees, the oracle price's effect on them, pre-trade
- * risk, reduce-only upkeep and breach detection. It implements the engine's MarginHooks, so the
- * matching engine calls it at the points that move money and stays free of money itself.
+ * The margin engine: accounts, positions, fees, pre-trade risk, reduce-only upkeep, and the state
+ * section of all of it; breach monitoring is breach-monitor.ts, liquidation liquidator.ts. It
+ * implements the engine's MarginHooks, so the matching engine calls it at the points that move
+ * money and stays free of money itself.
  *
  * Money is conserved exactly: a fill moves realized PnL between positions and fees from accounts
- * to `feesCollected`; the insurance fund (filled by liquidation penalties, a later issue) is held
- * here too. With every trade between margined accounts,
+ * to `feesCollected`; the insurance fund (filled by liquidation penalties) is held here too. With every trade between margined accounts,
  *   Σ equity + feesCollected + insuranceFund = Σ deposits − Σ withdrawals
  * after every command (Σ unrealized PnL is zero then: each lot bought is a lot sold at the same
  * price, valued at the same oracle). With unmargined counterparties the general form holds:
@@ -19,22 +19,25 @@ import type { StateSection } from "../engine/state-section.js";
 import type { Taker } from "../engine/taker.js";
 import { BUY, type OrderId, type SideCode } from "../protocol/commands.js";
 import type { RejectCode } from "../protocol/reject-codes.js";
-import { mulDivFloor } from "../protocol/units.js";
-import { Account, BANKRUPT, HEALTHY, IN_BREACH, type Position, STAGE2, type Stage } from "./account.js";
+import { Account, HEALTHY, type Position, type Stage } from "./account.js";
+import { BackstopOffer, placeOffer } from "./backstop.js";
 import { type BreachHandler, breachHandlerOf, type LegacyBreachHandler } from "./breach-handler.js";
-import { placeTriggers } from "./breach-thresholds.js";
+import { BreachMonitor, syncWatch } from "./breach-monitor.js";
 import { InstrumentMargin } from "./instrument-margin.js";
-import { type LiquidationMode, stage2Of, targetOf } from "./liquidation-params.js";
+import type { LiquidationMode } from "./liquidation-params.js";
 import { Liquidator } from "./liquidator.js";
 import {
   type AccountState,
+  type BackstopState,
+  type CapState,
   MARGIN_SECTION,
   MARGIN_STATE_VERSION,
   type MarginState,
   type PositionState,
   readMarginState,
+  type VolState,
 } from "./margin-state.js";
-import { feeOf, healthPpmOf } from "./money.js";
+import { feeOf } from "./money.js";
 import { applyFill } from "./position-trade.js";
 import { allowsChange, equityOf, requirementOf, Sweep, sweepFee } from "./pre-trade-risk.js";
 import { fitReduceOnly } from "./reduce-only.js";
@@ -56,30 +59,24 @@ export class MarginEngine implements MarginHooks, StateSection {
   private events: EventStream | null = null;
   private books: readonly OrderBook[] = [];
   private readonly instruments: InstrumentMargin[] = [];
-  private readonly breach: BreachHandler;
   /** Null in mode off. */
   readonly liquidator: Liquidator | null;
-  /** Accounts not healthy (the liquidator's schedule knows which may have work). */
-  private inLiquidation = 0;
   private readonly sweep = new Sweep();
   /** Accounts to re-check and positions whose reduce-only orders to re-fit, after the command. */
   private readonly recheckQueue: Account[] = [];
   private readonly refitQueue: Position[] = [];
   /** Accounts whose triggers must be re-placed before the next oracle update. */
-  private readonly placeQueue: Account[] = [];
-  private readonly crossed: Position[] = [];
-  private stamp = 0;
-  /** Accounts re-checked because an oracle move crossed one of their triggers. */
-  crossedCount = 0;
+  private readonly monitor: BreachMonitor;
 
   constructor(options: MarginEngineOptions = {}) {
-    this.breach = breachHandlerOf(options.onBreach);
     const mode = options.mode ?? "soft";
     this.liquidator = mode === "off" ? null : new Liquidator(mode, this);
+    this.monitor = new BreachMonitor(breachHandlerOf(options.onBreach), this.liquidator);
   }
 
   attach(control: MarginControl): void {
     this.events = control.events;
+    this.monitor.events = control.events;
     this.books = control.books;
     this.liquidator?.attach(control);
   }
@@ -88,11 +85,47 @@ export class MarginEngine implements MarginHooks, StateSection {
     return this.liquidator?.mode ?? "off";
   }
 
+  /** A backstop offer (backstop.ts); the command is checked by the engine (the instrument exists). */
+  offerBackstop(book: OrderBook, account: string, discountPpm: number, maxNotional: number): void {
+    const inst = this.instrumentOf(book);
+    placeOffer(inst, account, discountPpm, maxNotional);
+    // Accounts in liquidation here may have waited for exactly this: look at them again.
+    if (this.liquidator !== null && maxNotional > 0) {
+      for (const p of inst.watched) {
+        p.account.unpark();
+        this.liquidator.wake(p.account);
+      }
+    }
+  }
+
+  moveCollateral(from: Account, to: Account, amount: number): void {
+    from.collateral -= amount;
+    to.collateral += amount;
+    this.recheck(from);
+    this.recheck(to);
+  }
+
+  /** Every instrument's backstop offers, by symbol, each cheapest first. */
+  backstopOffers(): BackstopState[] {
+    return backstopOffers(this.instruments);
+  }
+
+  /** The backstop offers on an instrument, cheapest first (none for an unknown symbol). */
+  backstopsOf(symbol: string): readonly BackstopOffer[] {
+    return this.instruments.find((i) => i?.symbol === symbol)?.backstops ?? [];
+  }
+
+  /** The account of that name, created empty if new (a backstop taking a position may hold nothing yet). */
+  accountNamed(name: string): Account {
+    return this.accountFor(name);
+  }
+
   instrumentOf(book: OrderBook): InstrumentMargin {
     let inst = this.instruments[book.bookIndex];
     if (inst === undefined) {
       inst = new InstrumentMargin(book);
       this.instruments[book.bookIndex] = inst;
+      if (inst.vol !== null && this.mode === "soft") this.monitor.preemptiveOn = true;
     }
     return inst;
   }
@@ -220,25 +253,26 @@ export class MarginEngine implements MarginHooks, StateSection {
 
   onFill(book: OrderBook, price: number, qty: number, maker: Order, taker: Taker): void {
     const inst = this.instrumentOf(book);
-    if (taker.liquidation) (this.liquidator as Liquidator).onChildFill(price, qty);
+    if (taker.liquidation)
+      (this.liquidator as Liquidator).onChildFill(price, qty, feeOf(price * qty, inst.takerFeePpm));
     if (maker.account !== null) {
       const p = this.accountFor(maker.account).positionFor(inst);
       if (!maker.reduceOnly) addOpen(p, maker.side, -qty, maker.price);
-      this.settle(p, maker.side === BUY, price, qty, inst.makerFeePpm);
+      this.bookTrade(p, maker.side === BUY, price, qty, inst.makerFeePpm);
     }
     if (taker.account !== null) {
       const p = this.accountFor(taker.account).positionFor(inst);
-      this.settle(p, taker.side === BUY, price, qty, inst.takerFeePpm);
+      this.bookTrade(p, taker.side === BUY, price, qty, inst.takerFeePpm);
     }
   }
 
   /** LiquidationHost: an auto-deleveraging transfer, booked like a fill without a fee. */
-  settleOffBook(p: Position, buy: boolean, price: number, qty: number): void {
-    this.settle(p, buy, price, qty, 0);
+  transferOffBook(p: Position, buy: boolean, price: number, qty: number): void {
+    this.bookTrade(p, buy, price, qty, 0);
   }
 
   /** Books a fill on a position: realized PnL and the fee into collateral, the fee into the pot. */
-  private settle(p: Position, buy: boolean, price: number, qty: number, feePpm: number): void {
+  private bookTrade(p: Position, buy: boolean, price: number, qty: number, feePpm: number): void {
     const realized = applyFill(p, buy, price, qty);
     if (p.account.stage !== HEALTHY && this.liquidator !== null) {
       // In liquidation and its position just changed (a child of another account filled its order,
@@ -246,13 +280,24 @@ export class MarginEngine implements MarginHooks, StateSection {
       p.account.unpark();
       this.liquidator.wake(p.account);
     }
-    if (p.qty === 0) p.nextSliceAt = 0; // pacing belongs to a liquidation of this position, not to a later one
+    if (p.qty === 0) {
+      // Pacing and cap allowances belong to a liquidation of this position, not to a later one.
+      p.nextSliceAt = 0;
+      p.capEnd = 0;
+      p.capLeft = 0;
+      p.starvedSince = -1;
+    }
     const fee = feeOf(price * qty, feePpm);
     const a = p.account;
     a.collateral += realized - fee;
     this.feesCollected += fee;
     if (p.reduceOnly.length > 0) this.refit(p);
     this.recheck(a);
+  }
+
+  /** LiquidationHost: whether a partial close at the live book can restore the account (breach-monitor.ts). */
+  setRestorable(a: Account, restorable: boolean): void {
+    this.monitor.setRestorable(a, restorable);
   }
 
   checkTransfer(name: string, amount: number): RejectCode | null {
@@ -270,44 +315,19 @@ export class MarginEngine implements MarginHooks, StateSection {
     this.recheck(a);
   }
 
-  // ---- oracle and breach detection ----
+  // ---- oracle and breach detection (breach-monitor.ts) ----
 
-  /**
-   * Accounts whose money changed since the last oracle update get their triggers placed first
-   * (at the new price); then the index hands over the positions whose triggers the move crossed,
-   * and the watch list the positions of accounts in breach (they have no triggers: any move may
-   * restore them or take them deeper).
-   */
   onOracle(book: OrderBook): void {
-    if (this.placeQueue.length > 0) this.placeDeferred();
-    const crossed = this.crossed;
     const inst = this.instrumentOf(book);
-    inst.index.collect(book.oraclePrice, crossed);
-    const watched = inst.watched;
-    for (let i = 0; i < watched.length; i++) crossed.push(watched[i] as Position);
-    if (crossed.length === 0) return;
-    // Creation order, not heap order: which account is re-checked (and breaches) first must not
-    // depend on how the heap was built, or a restored index would replay differently.
-    if (crossed.length > 1) crossed.sort(byAccountSeq);
-    const stamp = ++this.stamp;
-    for (const p of crossed) {
-      const a = p.account;
-      if (a.stamp === stamp) continue;
-      a.stamp = stamp;
-      if (a.stage === HEALTHY) this.crossedCount++; // an account in breach came from the watch list
-      this.reindex(a);
-    }
-    crossed.length = 0;
+    const pre = inst.liquidation.preemptive;
+    if (inst.vol !== null && pre !== null)
+      inst.vol.observe(book.oraclePrice, (this.events as EventStream).ts, pre.halfLifeNs);
+    this.monitor.onOracle(inst);
   }
 
-  private placeDeferred(): void {
-    const queue = this.placeQueue;
-    for (let i = 0; i < queue.length; i++) {
-      const a = queue[i] as Account;
-      a.placePending = false;
-      this.reindex(a);
-    }
-    queue.length = 0;
+  /** Accounts re-checked because an oracle move crossed one of their triggers. */
+  get crossedCount(): number {
+    return this.monitor.crossedCount;
   }
 
   private recheck(a: Account): void {
@@ -323,16 +343,16 @@ export class MarginEngine implements MarginHooks, StateSection {
   }
 
   afterCommand(accepted: boolean): void {
-    this.settleQueues();
+    this.drainQueues();
     // The liquidator's turn: once per accepted command (a rejected one changed nothing, not even the clock).
     const liquidator = this.liquidator;
-    if (!accepted || liquidator === null || this.inLiquidation === 0) return;
+    if (!accepted || liquidator === null || this.monitor.inLiquidation === 0) return;
     liquidator.run(this.accounts.values(), (this.events as EventStream).ts);
-    this.settleQueues();
+    this.drainQueues();
   }
 
   /** Re-fits reduce-only orders and re-checks the accounts queued by fills and transfers. */
-  private settleQueues(): void {
+  private drainQueues(): void {
     const refits = this.refitQueue;
     if (refits.length > 0) {
       for (let i = 0; i < refits.length; i++) fitReduceOnly(refits[i] as Position);
@@ -344,102 +364,9 @@ export class MarginEngine implements MarginHooks, StateSection {
     for (let i = 0; i < queue.length; i++) {
       const a = queue[i] as Account;
       a.queued = false;
-      this.check(a);
+      this.monitor.check(a);
     }
     queue.length = 0;
-  }
-
-  /**
-   * The exact check after a fill or transfer: a breach is reported at once. Moving the account's
-   * triggers in the trees waits for the next oracle update (placeDeferred): between oracle
-   * updates the triggers decide nothing, so many fills of one account cost one re-placement.
-   */
-  private check(a: Account): void {
-    let equity = a.collateral;
-    let mm = 0;
-    for (const p of a.positions) {
-      if (p.qty === 0) continue;
-      const o = p.instrument.book.oraclePrice;
-      equity += p.unrealizedAt(o);
-      mm += p.instrument.tiers.maintenance(Math.abs(p.qty) * o);
-    }
-    this.settleStage(a, equity, mm);
-    if (!a.placePending) {
-      a.placePending = true;
-      this.placeQueue.push(a);
-    }
-  }
-
-  /** Re-checks an account exactly at the current oracle prices and re-places its triggers (none while in breach). */
-  private reindex(a: Account): void {
-    let equity = a.collateral;
-    let mm = 0;
-    let total = 0;
-    let open = 0;
-    for (const p of a.positions) {
-      p.instrument.index.unindex(p);
-      if (p.qty === 0) continue;
-      const o = p.instrument.book.oraclePrice;
-      const notional = Math.abs(p.qty) * o;
-      equity += p.unrealizedAt(o);
-      mm += p.instrument.tiers.maintenance(notional);
-      total += notional;
-      open++;
-    }
-    if (this.settleStage(a, equity, mm) !== HEALTHY || open === 0) return;
-    const slack = equity - mm;
-    for (const p of a.positions) {
-      if (p.qty === 0) continue;
-      placeTriggers(p, open === 1 ? slack : mulDivFloor(slack, p.notional(), total));
-      p.instrument.index.index(p);
-    }
-  }
-
-  /**
-   * Sets the account's stage from its exact equity and maintenance margin, reports a change, and
-   * keeps its positions on the watch lists exactly while it is not healthy. Returns the stage.
-   */
-  private settleStage(a: Account, equity: number, mm: number): Stage {
-    // The common case after a fill: healthy stays healthy (nothing of it is on a watch list).
-    if (a.stage === HEALTHY && equity >= mm) {
-      a.debtCovered = false;
-      return HEALTHY;
-    }
-    a.unpark(); // its money was just checked
-    let reported = equity;
-    if (mm > 0 || a.collateral >= 0) a.debtCovered = false;
-    else if (!a.debtCovered && this.liquidator !== null) {
-      // Left flat owing money, however it got there: the insurance fund pays what it can, once.
-      this.liquidator.coverBadDebt(a, this.events as EventStream);
-      a.debtCovered = a.collateral < 0; // what the fund could not pay stays owed, and is not asked for again
-      reported = a.collateral;
-    }
-    const stage = this.stageOf(a, reported, mm);
-    if (stage !== a.stage) {
-      const events = this.events as EventStream;
-      if (a.stage === HEALTHY) this.inLiquidation++;
-      else if (stage === HEALTHY) this.inLiquidation--;
-      a.stage = stage;
-      this.breach.onStage(a, stage, reported, mm, events);
-    }
-    if (stage !== HEALTHY) this.liquidator?.wake(a);
-    syncWatch(a);
-    return stage;
-  }
-
-  /**
-   * The stage exact equity and maintenance margin give: bankrupt below zero equity, stage 2 below
-   * the stage-2 health, in breach below 100% — and, while a soft liquidation works the account,
-   * until it is back at its target health. Healthy with no position.
-   */
-  private stageOf(a: Account, equity: number, mm: number): Stage {
-    if (mm === 0) return HEALTHY;
-    if (equity < 0) return BANKRUPT;
-    const health = healthPpmOf(equity, mm);
-    if (health < stage2Of(a)) return STAGE2;
-    if (equity < mm) return IN_BREACH;
-    if (a.stage !== HEALTHY && this.liquidator?.mode === "soft" && health < targetOf(a)) return IN_BREACH;
-    return HEALTHY;
   }
 
   // ---- state ----
@@ -450,13 +377,26 @@ export class MarginEngine implements MarginHooks, StateSection {
       const a = this.accounts.get(name) as Account;
       const held = a.positions.filter((p) => p.qty !== 0);
       if (a.collateral === 0 && held.length === 0 && !a.breached) continue; // an empty account is no state
-      out.update(`A ${JSON.stringify(name)} ${a.collateral} ${a.stage}${a.debtCovered ? " covered" : ""}\n`);
+      const clock = a.liquidationSince >= 0 ? ` d${a.liquidationSince}/${a.marginFreed}` : "";
+      out.update(`A ${JSON.stringify(name)} ${a.collateral} ${a.stage}${a.debtCovered ? " covered" : ""}${clock}\n`);
       held.sort((x, y) => (x.instrument.symbol < y.instrument.symbol ? -1 : 1));
       for (const p of held) {
         // The pacing clock only when set: states without liquidations hash as they always did.
         const pacing = p.nextSliceAt > 0 ? ` ${p.nextSliceAt}` : "";
-        out.update(`P ${JSON.stringify(p.instrument.symbol)} ${p.qty} ${p.entryNotional}${pacing}\n`);
+        // Realized PnL only when not zero, marked: states of positions never reduced hash as they did.
+        const realized = p.realizedPnl !== 0 ? ` r${p.realizedPnl}` : "";
+        const cap = p.capEnd > 0 ? ` c${p.capEnd}/${p.capLeft}` : "";
+        const starved = p.starvedSince >= 0 ? ` s${p.starvedSince}` : "";
+        out.update(
+          `P ${JSON.stringify(p.instrument.symbol)} ${p.qty} ${p.entryNotional}${pacing}${realized}${cap}${starved}\n`,
+        );
       }
+    }
+    for (const w of capWindows(this.instruments)) out.update(`K ${w.join(" ")}\n`);
+    for (const v of volEstimates(this.instruments)) out.update(`V ${v.join(" ")}\n`);
+    for (const [symbol, offers] of backstopOffers(this.instruments)) {
+      for (const [account, discount, left] of offers)
+        out.update(`B ${JSON.stringify(symbol)} ${JSON.stringify(account)} ${discount} ${left}\n`);
     }
     const children = this.liquidator !== null && this.liquidator.childSeq > 0 ? ` ${this.liquidator.childSeq}` : "";
     out.update(`F ${this.insuranceFund} ${this.feesCollected}${children}\n`);
@@ -468,8 +408,8 @@ export class MarginEngine implements MarginHooks, StateSection {
     const accounts: AccountState[] = [];
     for (const a of this.accounts.values()) {
       place.set(a, accounts.length);
-      const positions = a.positions.map(
-        (p): PositionState => [
+      const positions = a.positions.map((p): PositionState => {
+        const state: PositionState = [
           p.instrument.symbol,
           p.qty,
           p.entryNotional,
@@ -481,11 +421,16 @@ export class MarginEngine implements MarginHooks, StateSection {
           p.up.indexed ? p.up.price : 0,
           p.reduceOnly.map((o) => o.id),
           p.nextSliceAt,
-        ],
-      );
-      accounts.push(
-        a.debtCovered ? [a.name, a.collateral, a.stage, positions, 1] : [a.name, a.collateral, a.stage, positions],
-      );
+        ];
+        if (p.realizedPnl !== 0 || p.capEnd > 0 || p.starvedSince >= 0) state.push(p.realizedPnl);
+        if (p.capEnd > 0 || p.starvedSince >= 0) state.push(p.capEnd, p.capLeft);
+        if (p.starvedSince >= 0) state.push(p.starvedSince);
+        return state;
+      });
+      const account: AccountState = [a.name, a.collateral, a.stage, positions];
+      if (a.liquidationSince >= 0) account.push(a.debtCovered ? 1 : 0, a.liquidationSince, a.marginFreed);
+      else if (a.debtCovered) account.push(1);
+      accounts.push(account);
     }
     return {
       version: MARGIN_STATE_VERSION,
@@ -494,7 +439,10 @@ export class MarginEngine implements MarginHooks, StateSection {
       crossedCount: this.crossedCount,
       childSeq: this.liquidator?.childSeq ?? 0,
       accounts,
-      placeQueue: this.placeQueue.map((a) => place.get(a) as number),
+      caps: capWindows(this.instruments),
+      backstops: backstopOffers(this.instruments),
+      vols: volEstimates(this.instruments),
+      placeQueue: this.monitor.placeQueue.map((a: Account) => place.get(a) as number),
     };
   }
 
@@ -509,21 +457,20 @@ export class MarginEngine implements MarginHooks, StateSection {
     this.instruments.length = 0;
     this.recheckQueue.length = 0;
     this.refitQueue.length = 0;
-    this.placeQueue.length = 0;
-    this.inLiquidation = 0;
+    this.monitor.reset();
     this.liquidator?.resetSchedule();
-    this.crossed.length = 0;
-    this.stamp = 0;
     const books = new Map<string, OrderBook>();
     for (const book of this.books) books.set(book.symbol, book);
     const reduceOnly = restingReduceOnly(this.books);
     const created: Account[] = [];
-    for (const [name, collateral, stage, positions, debtCovered] of state.accounts) {
+    for (const [name, collateral, stage, positions, debtCovered, since, freed] of state.accounts) {
       if (this.accounts.has(name)) throw new Error(`cannot restore margin state: account ${name} twice`);
       const a = this.accountFor(name);
       a.collateral = collateral;
       a.stage = stage as Stage;
       a.debtCovered = debtCovered === 1;
+      a.liquidationSince = since ?? -1;
+      a.marginFreed = freed ?? 0;
       for (const [
         symbol,
         qty,
@@ -536,6 +483,10 @@ export class MarginEngine implements MarginHooks, StateSection {
         up,
         ids,
         nextSliceAt,
+        realizedPnl,
+        capEnd,
+        capLeft,
+        starvedSince,
       ] of positions) {
         const book = books.get(symbol);
         if (book === undefined) throw new Error(`cannot restore margin state: no instrument ${symbol}`);
@@ -558,11 +509,15 @@ export class MarginEngine implements MarginHooks, StateSection {
         p.down.price = down;
         p.up.price = up;
         p.nextSliceAt = nextSliceAt;
+        p.realizedPnl = realizedPnl ?? 0;
+        p.capEnd = capEnd ?? 0;
+        p.capLeft = capLeft ?? 0;
+        p.starvedSince = starvedSince ?? -1;
         inst.index.index(p); // pushes only the sides with a price
       }
       syncWatch(a);
       if (a.stage !== HEALTHY) {
-        this.inLiquidation++;
+        this.monitor.inLiquidation++;
         this.liquidator?.wake(a);
       }
       created.push(a);
@@ -570,14 +525,69 @@ export class MarginEngine implements MarginHooks, StateSection {
     for (const at of state.placeQueue) {
       const a = created[at] as Account;
       if (a.placePending) throw new Error(`cannot restore margin state: ${a.name} queued twice`);
-      a.placePending = true;
-      this.placeQueue.push(a);
+      this.monitor.queuePlacement(a);
+    }
+    for (const [symbol, bidEnd, bidLeft, askEnd, askLeft] of state.caps) {
+      const book = books.get(symbol);
+      if (book === undefined) throw new Error(`cannot restore margin state: cap window of no instrument ${symbol}`);
+      const inst = this.instrumentOf(book);
+      inst.capBids.end = bidEnd;
+      inst.capBids.left = bidLeft;
+      inst.capAsks.end = askEnd;
+      inst.capAsks.left = askLeft;
+    }
+    for (const [symbol, price, ts, variance] of state.vols) {
+      const book = books.get(symbol);
+      const vol = book === undefined ? null : this.instrumentOf(book).vol;
+      if (vol === null)
+        throw new Error(`cannot restore margin state: volatility of ${symbol}, which has no pre-emptive stage`);
+      vol.price = price;
+      vol.ts = ts;
+      vol.variance = variance;
+    }
+    for (const [symbol, offers] of state.backstops) {
+      const book = books.get(symbol);
+      if (book === undefined) throw new Error(`cannot restore margin state: backstops of no instrument ${symbol}`);
+      this.instrumentOf(book).backstops = offers.map(
+        ([account, discount, left]) => new BackstopOffer(account, discount, left),
+      );
     }
     this.insuranceFund = state.insuranceFund;
     this.feesCollected = state.feesCollected;
-    this.crossedCount = state.crossedCount;
+    this.monitor.crossedCount = state.crossedCount;
     if (this.liquidator !== null) this.liquidator.childSeq = state.childSeq;
   }
+}
+
+/** The market-wide cap's windows of the instruments that opened one, by symbol. */
+function capWindows(instruments: readonly (InstrumentMargin | undefined)[]): CapState[] {
+  const out: CapState[] = [];
+  for (const inst of instruments) {
+    if (inst === undefined || (inst.capBids.end === 0 && inst.capAsks.end === 0)) continue;
+    out.push([inst.symbol, inst.capBids.end, inst.capBids.left, inst.capAsks.end, inst.capAsks.left]);
+  }
+  return out.sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
+}
+
+/** The pre-emptive stage's volatility estimates that have seen an oracle, by symbol. */
+function volEstimates(instruments: readonly (InstrumentMargin | undefined)[]): VolState[] {
+  const out: VolState[] = [];
+  for (const inst of instruments) {
+    const v = inst?.vol;
+    if (inst === undefined || v === null || v === undefined || v.price === 0) continue;
+    out.push([inst.symbol, v.price, v.ts, v.variance]);
+  }
+  return out.sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
+}
+
+/** The backstop offers of the instruments that hold any, by symbol, each in its order. */
+function backstopOffers(instruments: readonly (InstrumentMargin | undefined)[]): BackstopState[] {
+  const out: BackstopState[] = [];
+  for (const inst of instruments) {
+    if (inst === undefined || inst.backstops.length === 0) continue;
+    out.push([inst.symbol, inst.backstops.map((o): [string, number, number] => [o.account, o.discountPpm, o.left])]);
+  }
+  return out.sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
 }
 
 /** The resting reduce-only orders of margined accounts, by id. */
@@ -592,32 +602,6 @@ function restingReduceOnly(books: readonly OrderBook[]): Map<OrderId, Order> {
     }
   }
   return out;
-}
-
-function byAccountSeq(x: Position, y: Position): number {
-  return x.account.seq - y.account.seq;
-}
-
-/** Puts the account's open positions on their instruments' watch lists while it is in breach, and takes them off otherwise. */
-function syncWatch(a: Account): void {
-  const inBreach = a.stage !== HEALTHY;
-  for (const p of a.positions) {
-    const want = inBreach && p.qty !== 0;
-    if (want === p.watchSlot >= 0) continue;
-    const list = p.instrument.watched;
-    if (want) {
-      p.watchSlot = list.length;
-      list.push(p);
-    } else {
-      // Swap-remove: the list's order does not matter (onOracle sorts what it collects).
-      const last = list.pop() as Position;
-      if (last !== p) {
-        list[p.watchSlot] = last;
-        last.watchSlot = p.watchSlot;
-      }
-      p.watchSlot = -1;
-    }
-  }
 }
 
 function addOpen(p: Position, side: SideCode, qty: number, price: number): void {

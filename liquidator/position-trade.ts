@@ -15,6 +15,7 @@ import type { Position } from "./account.js";
 export function applyFill(p: Position, buy: boolean, price: number, qty: number): number {
   const q = p.qty;
   if (q === 0 || q > 0 === buy) {
+    if (q === 0) p.realizedPnl = 0; // a new position's life begins
     p.qty = buy ? q + qty : q - qty;
     p.entryNotional += price * qty;
     return 0;
@@ -28,10 +29,12 @@ export function applyFill(p: Position, buy: boolean, price: number, qty: number)
   const realized = long ? price * closing - released : released - price * closing;
   p.entryNotional = entry - released;
   p.qty = long ? q - closing : q + closing;
+  p.realizedPnl += realized;
   const opening = qty - closing;
   if (opening > 0) {
     p.qty = buy ? opening : -opening;
     p.entryNotional = price * opening;
+    p.realizedPnl = 0; // the flip opened a new position
   }
   return realized;
 }

@@ -22,6 +22,49 @@ export interface LiquidationParams {
   sliceIntervalNs?: number;
   penaltyPpm?: number;
   stage2HealthPpm?: number;
+  penaltyGainSharePpm?: number;
+  marketParticipationPpm?: number;
+  backstopAfterNs?: number;
+  /** The venue policies' parameters (liquidator/venue-params.ts), each used only in its mode. */
+  hyperliquid?: HyperliquidParams;
+  dydx?: DydxParams;
+  drift?: DriftParams;
+  /** The pre-emptive stage (soft mode), off unless given. */
+  preemptive?: PreemptiveParams;
+}
+
+/** The pre-emptive stage: reduce an account that a `sigmas`-sigma move over `horizonNs` would breach. */
+export interface PreemptiveParams {
+  horizonNs?: number;
+  sigmas?: number;
+  halfLifeNs?: number;
+}
+
+/** `--mode hyperliquid`: one market order for the whole position, partial above a notional. */
+export interface HyperliquidParams {
+  partialNotional?: number;
+  partialPpm?: number;
+  cooldownNs?: number;
+  backstopHealthPpm?: number;
+}
+
+/** `--mode dydx`: one IOC per account per block at the fillable price, bounded per block. */
+export interface DydxParams {
+  blockNs?: number;
+  spreadToMmrPpm?: number;
+  maxPositionPortionPpm?: number;
+  minNotional?: number;
+  maxNotionalPerBlock?: number;
+  maxFeePpm?: number;
+}
+
+/** `--mode drift`: the lots that cover the margin shortage against MMR + buffer, a share ramping to all. */
+export interface DriftParams {
+  bufferPpm?: number;
+  liquidatorFeePpm?: number;
+  insuranceFeePpm?: number;
+  initialSharePpm?: number;
+  rampNs?: number;
 }
 
 interface Timed {
@@ -93,6 +136,18 @@ export interface OracleCommand extends Timed {
   symbol?: string;
 }
 
+/**
+ * A standing offer to take liquidated positions of `symbol` at `discountPpm` from the oracle, up
+ * to `maxNotional` in all (quote units; 0 withdraws the offer): a backstop liquidator.
+ */
+export interface BackstopCommand extends Timed {
+  type: "backstop";
+  account: string | number;
+  symbol?: string;
+  discountPpm: number;
+  maxNotional: number;
+}
+
 export interface TickCommand {
   type: "tick";
   ts: number;
@@ -107,7 +162,8 @@ export type Command =
   | DepositCommand
   | WithdrawCommand
   | OracleCommand
-  | TickCommand;
+  | TickCommand
+  | BackstopCommand;
 
 export type CommandType = Command["type"];
 
@@ -121,11 +177,13 @@ export const COMMAND_TYPES: readonly CommandType[] = [
   "withdraw",
   "oracle",
   "tick",
+  "backstop",
 ];
 
 /**
  * Every field any command has, in one fixed order: the CSV column order, and the numbering the
- * JSONL scanner assigns fields by. Nested values (tiers, liquidation) come last.
+ * JSONL scanner assigns fields by. Nested values (tiers, liquidation) come after the flat fields
+ * of the first command types; fields added later are appended, so older CSV files keep their columns.
  */
 export const ALL_COMMAND_FIELDS = [
   "type",
@@ -146,6 +204,8 @@ export const ALL_COMMAND_FIELDS = [
   "takerFeePpm",
   "tiers",
   "liquidation",
+  "discountPpm",
+  "maxNotional",
 ] as const;
 
 /** The fields each command type may carry; a file line with any other field is rejected. */
@@ -159,6 +219,7 @@ export const COMMAND_FIELDS: Readonly<Record<CommandType, readonly string[]>> = 
   withdraw: ["type", "ts", "account", "amount"],
   oracle: ["type", "ts", "price", "symbol"],
   tick: ["type", "ts"],
+  backstop: ["type", "ts", "account", "symbol", "discountPpm", "maxNotional"],
 };
 
 // Small integer codes keep the hot path free of string compares.
@@ -212,7 +273,10 @@ export class CommandRecord {
   protectionPpm = -1;
   ts = 0;
   hasTs = false;
+  /** Quote units: a deposit's or withdrawal's amount, a backstop offer's maxNotional. */
   amount = 0;
+  /** A backstop offer's discount from the oracle (ppm). */
+  discountPpm = 0;
   instrument: InstrumentSpec | null = null;
   /** Line number in the source file, 0 when the command did not come from a file. */
   line = 0;
@@ -236,6 +300,7 @@ export class CommandRecord {
     this.ts = 0;
     this.hasTs = false;
     this.amount = 0;
+    this.discountPpm = 0;
     this.instrument = null;
     this.line = 0;
   }

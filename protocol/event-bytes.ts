@@ -84,6 +84,8 @@ const BAD_DEBT = packed(',"badDebt":');
 const INSURANCE_FUND = packed(',"insuranceFund":');
 const LIQUIDATION_ADL = packed(',"type":"liquidation_adl","account":');
 const COUNTERPARTY = packed(',"counterparty":');
+const LIQUIDATION_BACKSTOP = packed(',"type":"liquidation_backstop","account":');
+const BACKSTOP = packed(',"backstop":');
 
 /** `,"command":"limit"` and the rest: command names are written raw, as eventToJson does. */
 const COMMANDS = new Map<string, Packed>(COMMAND_TYPES.map((c) => [c, packed(`,"command":"${c}"`)]));
@@ -167,6 +169,12 @@ export class EventBytesEncoder {
       case "liquidation_adl":
         p = this.strField(view, p, LIQUIDATION_ADL, e.account ?? "");
         p = this.strField(view, p, COUNTERPARTY, e.counterparty);
+        p = this.strField(view, p, SYMBOL, e.symbol);
+        p = this.sidePriceQty(view, p, e);
+        break;
+      case "liquidation_backstop":
+        p = this.strField(view, p, LIQUIDATION_BACKSTOP, e.account ?? "");
+        p = this.strField(view, p, BACKSTOP, e.counterparty);
         p = this.strField(view, p, SYMBOL, e.symbol);
         p = this.sidePriceQty(view, p, e);
         break;
@@ -278,6 +286,12 @@ export class EventBytesEncoder {
         p = this.str(view, p, e.account ?? "");
         p = put(view, p, AMOUNT);
         p = this.int(view, p, e.amount);
+        break;
+      case "backstop":
+        p = put(view, p, SYMBOL);
+        p = this.str(view, p, e.symbol);
+        p = put(view, p, ACCOUNT);
+        p = this.str(view, p, e.account ?? "");
         break;
       default:
         break;

@@ -15,7 +15,8 @@ export type EventType =
   | "liquidation_order"
   | "liquidation_reduced"
   | "liquidation_insurance"
-  | "liquidation_adl";
+  | "liquidation_adl"
+  | "liquidation_backstop";
 
 export class EngineEvent {
   seq = 0;
@@ -61,7 +62,7 @@ export class EngineEvent {
   /** liquidation_insurance: the shortfall of an account left flat with negative collateral, and the fund after paying. */
   badDebt = 0;
   insuranceFund = 0;
-  /** liquidation_adl: the account that took the position over. */
+  /** liquidation_adl: the account that took the position over; liquidation_backstop: the backstop. */
   counterparty = "";
 }
 
@@ -250,6 +251,19 @@ export interface LiquidationAdlEvent {
   qty: number;
 }
 
+/** A backstop took `qty` lots of `account`'s position at `price`; `side` is the liquidated account's side. */
+export interface LiquidationBackstopEvent {
+  seq: number;
+  ts: number;
+  type: "liquidation_backstop";
+  account: string;
+  backstop: string;
+  symbol: string;
+  side: Side;
+  price: number;
+  qty: number;
+}
+
 export type EventObject =
   | AcceptedEvent
   | RejectedEvent
@@ -260,7 +274,8 @@ export type EventObject =
   | LiquidationOrderEvent
   | LiquidationReducedEvent
   | LiquidationInsuranceEvent
-  | LiquidationAdlEvent;
+  | LiquidationAdlEvent
+  | LiquidationBackstopEvent;
 
 function acceptedObject(e: EngineEvent): AcceptedEvent {
   const o: AcceptedEvent = { seq: e.seq, ts: e.ts, type: "accepted", command: e.command ?? "tick" };
@@ -299,6 +314,10 @@ function acceptedObject(e: EngineEvent): AcceptedEvent {
     case "withdraw":
       o.account = e.account ?? "";
       o.amount = e.amount;
+      break;
+    case "backstop":
+      o.symbol = e.symbol;
+      o.account = e.account ?? "";
       break;
     case "tick":
       break;
@@ -405,6 +424,18 @@ export function eventToObject(e: EngineEvent): EventObject {
         type: "liquidation_adl",
         account: e.account ?? "",
         counterparty: e.counterparty,
+        symbol: e.symbol,
+        side: e.side,
+        price: e.price,
+        qty: e.qty,
+      };
+    case "liquidation_backstop":
+      return {
+        seq: e.seq,
+        ts: e.ts,
+        type: "liquidation_backstop",
+        account: e.account ?? "",
+        backstop: e.counterparty,
         symbol: e.symbol,
         side: e.side,
         price: e.price,

@@ -3,9 +3,11 @@
  * empty cell meaning absent). Both stream, keep line numbers, skip blank and `#` lines, and hold
  * files to the command schema (unknown fields are errors). Engine-free: a FlowHandler consumes.
  */
+import { isUtf8 } from "node:buffer";
 import type { Readable } from "node:stream";
-import type { CommandType, OrderId } from "./commands.js";
+import { ALL_COMMAND_FIELDS, type CommandType, type OrderId } from "./commands.js";
 import { parseCsvRow } from "./csv.js";
+import { isWholeNumber, JSON_NUMBER, parseJsonText, readJsonLine } from "./json-line.js";
 import { RawCommand, scanCommandLine } from "./jsonl-scanner.js";
 import { forEachLine } from "./line-reader.js";
 import type { RejectCode } from "./reject-codes.js";
@@ -60,34 +62,57 @@ function deliver(input: unknown, line: number, handler: FlowHandler): boolean {
   return handler.command(record, line);
 }
 
+/** The header's column names, or why the line cannot be one (a file without a header starts with a command). */
+export function readCsvHeader(text: string): string[] | string {
+  const cells = parseCsvRow(text);
+  if (cells === null) return "unbalanced quotes in the CSV header";
+  const names = cells.map((n) => n.trim());
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i] as string;
+    if (name === "") continue; // an unnamed column: its cells must stay empty (UNKNOWN_FIELD)
+    if (!(ALL_COMMAND_FIELDS as readonly string[]).includes(name)) {
+      return `not a CSV header: "${name}" is not a field name (the first line must name the columns)`;
+    }
+    if (names.indexOf(name) !== i) return `column "${name}" appears twice in the CSV header`;
+  }
+  if (!names.includes("type")) return "the CSV header has no type column";
+  return names;
+}
+
 /**
  * Streams `source` into `handler`. A JSONL line in the plain form is scanned straight from the bytes
  * into one reused RawCommand (handed to `handler.command`, valid only during the call); anything
- * else goes through JSON.parse.
+ * else goes through the strict reader (json-line.ts). A CSV file's first line must be a header
+ * (readCsvHeader); when it is not, it and every row after it are INVALID_HEADER: no row is read under
+ * a guessed column order.
  */
 export async function readFlow(source: Readable, format: FlowFormat, handler: FlowHandler): Promise<number> {
   let header: string[] | null = null;
+  let badHeader: string | null = null;
   const raw = new RawCommand();
   return forEachLine(source, {
     line(buf, start, end, lineNo) {
       if (isSkipped(buf, start, end)) return true;
-      if (format === "jsonl" && scanCommandLine(buf, start, end, raw)) {
-        return handler.command(raw as unknown as Record<string, unknown>, lineNo);
+      if (format === "jsonl") {
+        if (scanCommandLine(buf, start, end, raw)) {
+          return handler.command(raw as unknown as Record<string, unknown>, lineNo);
+        }
+        const parsed = readJsonLine(buf, start, end);
+        if (!parsed.ok) return handler.malformed("MALFORMED_LINE", lineNo, parsed.detail, null, null);
+        return deliver(parsed.value, lineNo, handler);
+      }
+      if (badHeader !== null) return handler.malformed("INVALID_HEADER", lineNo, badHeader, null, null);
+      if (!isUtf8(buf.subarray(start, end))) {
+        return handler.malformed("MALFORMED_LINE", lineNo, "not valid UTF-8", null, null);
       }
       const text = buf.toString("utf8", start, end);
-      if (format === "jsonl") {
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(text);
-        } catch (err) {
-          return handler.malformed("MALFORMED_LINE", lineNo, (err as Error).message, null, null);
-        }
-        return deliver(parsed, lineNo, handler);
-      }
       if (header === null) {
-        const names = parseCsvRow(text);
-        if (names === null) return handler.malformed("MALFORMED_LINE", lineNo, "unreadable CSV header", null, null);
-        header = names.map((n) => n.trim());
+        const names = readCsvHeader(text);
+        if (typeof names === "string") {
+          badHeader = `no valid CSV header (line ${lineNo})`;
+          return handler.malformed("INVALID_HEADER", lineNo, names, null, null);
+        }
+        header = names;
         return true;
       }
       const row = csvRowToObject(header, text);
@@ -103,22 +128,25 @@ export async function readFlow(source: Readable, format: FlowFormat, handler: Fl
   });
 }
 
-const INTEGER_CELL = /^-?[0-9]+$/;
 const JSON_FIELDS = new Set(["tiers", "liquidation"]);
 const BOOLEAN_FIELDS = new Set(["postOnly", "reduceOnly"]);
 const STRING_FIELDS = new Set(["type", "id", "account", "side", "symbol", "tif", "stp"]);
 
 /**
- * A CSV cell typed like the JSONL value it stands for: integers become numbers, true/false
- * booleans, tiers/liquidation hold JSON. Ids and accounts stay strings ("42" normalizes to the id
- * 42, as in JSONL). A cell that does not convert stays a string, so validation rejects it with the
- * field's own code.
+ * A CSV cell typed like the JSONL value it stands for: numbers as in JSONL (JSON's number grammar,
+ * whole as written, else null: see json-line.ts), true/false booleans, tiers/liquidation hold JSON.
+ * Ids and accounts stay strings ("42" normalizes to the id 42, as in JSONL). A cell that does not
+ * convert stays a string, so validation rejects it with the field's own code. Returns undefined
+ * for a JSON cell that does not parse.
  */
 function typedCell(field: string, cell: string): unknown {
   if (STRING_FIELDS.has(field)) return cell;
-  if (JSON_FIELDS.has(field)) return JSON.parse(cell);
+  if (JSON_FIELDS.has(field)) {
+    const parsed = parseJsonText(cell);
+    return parsed.ok ? parsed.value : undefined;
+  }
   if (BOOLEAN_FIELDS.has(field)) return cell === "true" ? true : cell === "false" ? false : cell;
-  if (INTEGER_CELL.test(cell)) return Number(cell);
+  if (JSON_NUMBER.test(cell)) return isWholeNumber(cell) ? Number(cell) : null;
   return cell;
 }
 
@@ -132,11 +160,9 @@ export function csvRowToObject(header: readonly string[], text: string): Record<
     const cell = cells[i] as string;
     if (cell === "") continue;
     const field = header[i] as string;
-    try {
-      row[field] = typedCell(field, cell);
-    } catch {
-      return `field "${field}" is not valid JSON`;
-    }
+    const value = typedCell(field, cell);
+    if (value === undefined) return `field "${field}" is not valid JSON`;
+    row[field] = value;
   }
   return row;
 }

@@ -3,12 +3,20 @@
  * bounded by JSON.parse long before the engine: this scanner reads a line straight from the input
  * buffer into one reused RawCommand (a single hidden class whatever the command, so validation
  * stays monomorphic) and builds no strings for keys or for the fixed vocabularies (type, side, tif,
- * stp). It accepts only the plain form — known keys, no escapes, no nested values, no fractions —
- * and gives up on anything else (`false`), leaving the line to JSON.parse, so what it accepts it
- * reads exactly as JSON.parse would.
+ * stp). It accepts only the plain form — known keys that the command type has, ASCII strings
+ * without escapes, no nested values, integers written as such — and gives up on anything else
+ * (`false`), leaving the line to the strict reader (json-line.ts) and its reports, so what it
+ * accepts it reads exactly as that reader would.
  */
-
-import { ALL_COMMAND_FIELDS, COMMAND_TYPES, DEFAULT_SYMBOL, SIDE_NAMES, STP_NAMES, TIF_NAMES } from "./commands.js";
+import {
+  ALL_COMMAND_FIELDS,
+  COMMAND_FIELDS,
+  COMMAND_TYPES,
+  DEFAULT_SYMBOL,
+  SIDE_NAMES,
+  STP_NAMES,
+  TIF_NAMES,
+} from "./commands.js";
 
 /** Every field a command may carry, all present: `undefined` when the line does not set it. */
 export class RawCommand {
@@ -30,6 +38,8 @@ export class RawCommand {
   takerFeePpm: unknown = undefined;
   tiers: unknown = undefined;
   liquidation: unknown = undefined;
+  discountPpm: unknown = undefined;
+  maxNotional: unknown = undefined;
 
   clear(): void {
     this.type = undefined;
@@ -50,12 +60,14 @@ export class RawCommand {
     this.takerFeePpm = undefined;
     this.tiers = undefined;
     this.liquidation = undefined;
+    this.discountPpm = undefined;
+    this.maxNotional = undefined;
   }
 }
 
 /**
  * Keys this scanner reads, numbered as in ALL_COMMAND_FIELDS (assignField's cases); tiers and
- * liquidation hold nested values: JSON.parse's job.
+ * liquidation hold nested values: the strict reader's job.
  */
 const SCANNED_FIELDS: readonly string[] = ALL_COMMAND_FIELDS.filter((f) => f !== "tiers" && f !== "liquidation");
 
@@ -84,6 +96,23 @@ function wordsByLength(words: readonly string[]): Word[][] {
 }
 
 const KEYS = wordsByLength(SCANNED_FIELDS);
+
+/** Bit i: the field numbered i in SCANNED_FIELDS. */
+function fieldMask(fields: readonly string[]): number {
+  let mask = 0;
+  for (const f of fields) {
+    const i = SCANNED_FIELDS.indexOf(f);
+    if (i >= 0) mask |= 1 << i;
+  }
+  return mask;
+}
+
+/**
+ * The scanned fields each command type has, in COMMAND_TYPES order: VOCABULARY's first words, so a
+ * type read as a known word indexes it (COMMAND_TYPES.indexOf on the value cost 9% a line).
+ */
+const ALLOWED_MASKS: readonly number[] = COMMAND_TYPES.map((type) => fieldMask(COMMAND_FIELDS[type]));
+
 const WORDS = wordsByLength(VOCABULARY);
 
 function findWord(table: Word[][], buf: Uint8Array, start: number, end: number): Word | null {
@@ -150,6 +179,12 @@ function assignField(out: RawCommand, field: number, value: unknown): void {
     case 15:
       out.takerFeePpm = value;
       return;
+    case 16:
+      out.discountPpm = value;
+      return;
+    case 17:
+      out.maxNotional = value;
+      return;
   }
 }
 
@@ -175,10 +210,9 @@ function stringEnd(buf: Uint8Array, p: number, end: number): number {
   return -1;
 }
 
-function stringValue(buf: Buffer, start: number, end: number): string {
-  const known = findWord(WORDS, buf, start, end);
-  if (known !== null) return known.text;
-  for (let i = start; i < end; i++) if ((buf[i] as number) >= 0x80) return buf.toString("utf8", start, end);
+/** An unknown string's text, or null when it holds a byte beyond ASCII (UTF-8: the strict reader's). */
+function asciiText(buf: Buffer, start: number, end: number): string | null {
+  for (let i = start; i < end; i++) if ((buf[i] as number) >= 0x80) return null;
   return buf.toString("latin1", start, end);
 }
 
@@ -190,7 +224,7 @@ function matchLiteral(buf: Uint8Array, p: number, end: number, literal: string):
 
 /**
  * Reads the line buf[start, end) into `out`. Returns false (and leaves `out` unspecified) when the
- * line is not in the plain form; the caller then uses JSON.parse, which also reports bad lines.
+ * line is not in the plain form; the caller then uses the strict reader, which also reports bad lines.
  */
 export function scanCommandLine(buf: Buffer, start: number, end: number, out: RawCommand): boolean {
   out.clear();
@@ -198,12 +232,16 @@ export function scanCommandLine(buf: Buffer, start: number, end: number, out: Ra
   if (buf[p] !== 123) return false; // '{'
   p = skipSpace(buf, p + 1, end);
   if (buf[p] === 125) return skipSpace(buf, p + 1, end) === end; // '{}'
+  let seen = 0;
+  /** The command type's index in COMMAND_TYPES, -1 while the line names none. */
+  let typeIndex = -1;
   for (;;) {
     if (buf[p] !== QUOTE) return false;
     const keyEnd = stringEnd(buf, p + 1, end);
     if (keyEnd === -1) return false;
     const key = findWord(KEYS, buf, p + 1, keyEnd);
     if (key === null) return false;
+    seen |= 1 << key.index;
     p = skipSpace(buf, keyEnd + 1, end);
     if (buf[p] !== 58) return false; // ':'
     p = skipSpace(buf, p + 1, end);
@@ -211,15 +249,20 @@ export function scanCommandLine(buf: Buffer, start: number, end: number, out: Ra
     if (c === QUOTE) {
       const close = stringEnd(buf, p + 1, end);
       if (close === -1) return false;
-      assignField(out, key.index, stringValue(buf, p + 1, close));
+      const known = findWord(WORDS, buf, p + 1, close);
+      const text = known !== null ? known.text : asciiText(buf, p + 1, close);
+      if (text === null) return false;
+      if (key.index === 0) typeIndex = known !== null && known.index < COMMAND_TYPES.length ? known.index : -1;
+      assignField(out, key.index, text);
       p = close + 1;
     } else if (c === 116 || c === 102 || c === 110) {
       const literal = c === 116 ? "true" : c === 102 ? "false" : "null";
       if (!matchLiteral(buf, p, end, literal)) return false;
+      if (key.index === 0) typeIndex = -1;
       assignField(out, key.index, c === 116 ? true : c === 102 ? false : null);
       p += literal.length;
     } else {
-      // An integer; fractions and exponents are left to JSON.parse.
+      // An integer; fractions and exponents are left to the strict reader.
       const negative = c === 45;
       const digitsStart = negative ? p + 1 : p;
       let i = digitsStart;
@@ -235,12 +278,17 @@ export function scanCommandLine(buf: Buffer, start: number, end: number, out: Ra
       if (next === 46 || next === 101 || next === 69) return false; // '.', 'e', 'E'
       // Up to 15 digits the running value is exact; longer ones get JSON.parse's own rounding.
       if (digits > 15) value = Number(buf.toString("latin1", digitsStart, i));
+      if (key.index === 0) typeIndex = -1;
       assignField(out, key.index, negative ? -value : value);
       p = i;
     }
     p = skipSpace(buf, p, end);
     const sep = buf[p];
-    if (sep === 125) return skipSpace(buf, p + 1, end) === end; // '}'
+    if (sep === 125) {
+      if (skipSpace(buf, p + 1, end) !== end) return false;
+      // A field the type does not have: the strict reader reports it (UNKNOWN_FIELD).
+      return typeIndex === -1 || (seen & ~(ALLOWED_MASKS[typeIndex] as number)) === 0;
+    }
     if (sep !== 44) return false; // ','
     p = skipSpace(buf, p + 1, end);
   }

@@ -4,7 +4,7 @@
  * command that the current state refuses (a cancel of an order that already filled is normal flow).
  */
 export const MALFORMED_REJECT_CODES = [
-  "MALFORMED_LINE", // not valid JSON / CSV, or not an object
+  "MALFORMED_LINE", // not valid JSON / CSV / UTF-8, not an object, or an object that throws when read
   "UNKNOWN_COMMAND", // missing or unknown `type`
   "UNKNOWN_FIELD", // a field the command type does not have (files only)
   "INVALID_ID",
@@ -27,6 +27,8 @@ export const MALFORMED_REJECT_CODES = [
   "INVALID_TIERS",
   "INVALID_FEE",
   "INVALID_LIQUIDATION",
+  "INVALID_DISCOUNT", // a backstop offer's discountPpm: an integer 0–1,000,000
+  "INVALID_HEADER", // a CSV file whose first line is not a header of distinct field names with `type`, and its rows
 ] as const;
 
 export const BUSINESS_REJECT_CODES = [
@@ -63,4 +65,5 @@ export type CancelReason =
   | "SELF_TRADE" // expired by self-trade prevention
   | "NO_LIQUIDITY" // a market order's rest: the opposite side is empty
   | "PROTECTION_BOUND" // a market order's rest: the next price lies beyond protectionPpm
-  | "REDUCE_ONLY"; // a reduce-only order with nothing left to reduce
+  | "REDUCE_ONLY" // a reduce-only order with nothing left to reduce
+  | "LIQUIDATION"; // an order that would increase a position of an account entering liquidation

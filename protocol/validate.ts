@@ -117,14 +117,29 @@ function commandTypeOf(value: unknown): CommandType | null {
     case "withdraw":
     case "oracle":
     case "tick":
+    case "backstop":
       return value;
     default:
       return null;
   }
 }
 
-/** Fills `out` from `input`; returns null when valid, else the reject code of the first bad field. */
+/**
+ * Fills `out` from `input`; returns null when valid, else the reject code of the first bad field.
+ * Each property is read once (a getter cannot pass validation with one value and then hand over
+ * another), and an object that throws when read (a getter, a Proxy trap) is MALFORMED_LINE: user
+ * input never throws out of here.
+ */
 export function readCommand(input: unknown, out: CommandRecord): RejectCode | null {
+  try {
+    return readFields(input, out);
+  } catch {
+    out.reset();
+    return "MALFORMED_LINE";
+  }
+}
+
+function readFields(input: unknown, out: CommandRecord): RejectCode | null {
   out.reset();
   if (typeof input !== "object" || input === null || Array.isArray(input)) return "MALFORMED_LINE";
   const c = input as Record<string, unknown>;
@@ -151,31 +166,52 @@ export function readCommand(input: unknown, out: CommandRecord): RejectCode | nu
     case "instrument":
       return readInstrument(c, out);
     case "deposit":
-    case "withdraw":
+    case "withdraw": {
       if (!readAccount(c.account, out) || out.account === null) return "INVALID_ACCOUNT";
-      if (!isPositiveSafeInteger(c.amount)) return "INVALID_AMOUNT";
-      out.amount = c.amount;
+      const amount = c.amount;
+      if (!isPositiveSafeInteger(amount)) return "INVALID_AMOUNT";
+      out.amount = amount;
       return null;
-    case "oracle":
-      if (!isPositiveSafeInteger(c.price)) return "INVALID_PRICE";
-      out.price = c.price;
+    }
+    case "oracle": {
+      const price = c.price;
+      if (!isPositiveSafeInteger(price)) return "INVALID_PRICE";
+      out.price = price;
       out.hasPrice = true;
       return readSymbol(c.symbol, out) ? null : "INVALID_SYMBOL";
+    }
     case "tick":
       return out.hasTs ? null : "INVALID_TS";
+    case "backstop":
+      return readBackstop(c, out);
   }
+}
+
+/** A backstop offer: an account, a symbol, a discount in ppm and a notional (0 withdraws the offer). */
+function readBackstop(c: Record<string, unknown>, out: CommandRecord): RejectCode | null {
+  if (!readAccount(c.account, out) || out.account === null) return "INVALID_ACCOUNT";
+  if (!readSymbol(c.symbol, out)) return "INVALID_SYMBOL";
+  const discount = c.discountPpm;
+  if (!isNonNegativeSafeInteger(discount) || discount > PPM) return "INVALID_DISCOUNT";
+  out.discountPpm = discount + 0;
+  const most = c.maxNotional;
+  if (!isNonNegativeSafeInteger(most)) return "INVALID_AMOUNT";
+  out.amount = most + 0;
+  return null;
 }
 
 function readOrderCommon(c: Record<string, unknown>, out: CommandRecord): RejectCode | null {
   if (!readId(c.id, out)) return "INVALID_ID";
   if (!readSide(c.side, out)) return "INVALID_SIDE";
-  if (!isPositiveSafeInteger(c.qty)) return "INVALID_QTY";
-  out.qty = c.qty;
+  const qty = c.qty;
+  if (!isPositiveSafeInteger(qty)) return "INVALID_QTY";
+  out.qty = qty;
   out.hasQty = true;
   if (!readSymbol(c.symbol, out)) return "INVALID_SYMBOL";
   if (!readAccount(c.account, out)) return "INVALID_ACCOUNT";
-  if (!isOptionalBoolean(c.reduceOnly)) return "INVALID_REDUCE_ONLY";
-  out.reduceOnly = c.reduceOnly === true;
+  const reduceOnly = c.reduceOnly;
+  if (!isOptionalBoolean(reduceOnly)) return "INVALID_REDUCE_ONLY";
+  out.reduceOnly = reduceOnly === true;
   if (out.reduceOnly && out.account === null) return "REDUCE_ONLY_REQUIRES_ACCOUNT";
   if (!readStp(c.stp, out)) return "INVALID_STP";
   return null;
@@ -184,8 +220,9 @@ function readOrderCommon(c: Record<string, unknown>, out: CommandRecord): Reject
 function readLimit(c: Record<string, unknown>, out: CommandRecord): RejectCode | null {
   const common = readOrderCommon(c, out);
   if (common !== null) return common;
-  if (!isPositiveSafeInteger(c.price)) return "INVALID_PRICE";
-  out.price = c.price;
+  const price = c.price;
+  if (!isPositiveSafeInteger(price)) return "INVALID_PRICE";
+  out.price = price;
   out.hasPrice = true;
   if (!isSafeProduct(out.price, out.qty)) return "NOTIONAL_OVERFLOW";
   const tif = c.tif;
@@ -193,8 +230,9 @@ function readLimit(c: Record<string, unknown>, out: CommandRecord): RejectCode |
   else if (tif === "IOC") out.tif = IOC;
   else if (tif === "FOK") out.tif = FOK;
   else return "INVALID_TIF";
-  if (!isOptionalBoolean(c.postOnly)) return "INVALID_POST_ONLY";
-  out.postOnly = c.postOnly === true;
+  const postOnly = c.postOnly;
+  if (!isOptionalBoolean(postOnly)) return "INVALID_POST_ONLY";
+  out.postOnly = postOnly === true;
   if (out.postOnly && out.tif !== GTC) return "POST_ONLY_REQUIRES_GTC";
   return null;
 }
@@ -213,14 +251,16 @@ function readMarket(c: Record<string, unknown>, out: CommandRecord): RejectCode 
 
 function readModify(c: Record<string, unknown>, out: CommandRecord): RejectCode | null {
   if (!readId(c.id, out)) return "INVALID_ID";
-  if (c.qty !== undefined) {
-    if (!isPositiveSafeInteger(c.qty)) return "INVALID_QTY";
-    out.qty = c.qty;
+  const qty = c.qty;
+  if (qty !== undefined) {
+    if (!isPositiveSafeInteger(qty)) return "INVALID_QTY";
+    out.qty = qty;
     out.hasQty = true;
   }
-  if (c.price !== undefined) {
-    if (!isPositiveSafeInteger(c.price)) return "INVALID_PRICE";
-    out.price = c.price;
+  const price = c.price;
+  if (price !== undefined) {
+    if (!isPositiveSafeInteger(price)) return "INVALID_PRICE";
+    out.price = price;
     out.hasPrice = true;
   }
   if (!out.hasQty && !out.hasPrice) return "NOTHING_TO_MODIFY";
@@ -255,65 +295,121 @@ export function validateTiers(value: unknown): MarginTier[] | null {
   return tiers;
 }
 
-const LIQUIDATION_KEYS: readonly (keyof LiquidationParams)[] = [
+const LIQUIDATION_KEYS: readonly string[] = [
   "targetHealthPpm",
   "maxSlippagePpm",
   "participationPpm",
   "sliceIntervalNs",
   "penaltyPpm",
   "stage2HealthPpm",
+  "penaltyGainSharePpm",
+  "marketParticipationPpm",
+  "backstopAfterNs",
 ];
+
+/**
+ * The venue policies' parameter blocks: each field's kind. "ppm" is a share up to 100%, "ratio"
+ * a ppm factor up to 100× (dYdX's spread-to-MMR ratio is 150% in its sample genesis), "time" ns
+ * and "amount" quote units (any safe integer ≥ 0).
+ */
+type VenueField = "ppm" | "ratio" | "time" | "amount" | "span" | "count";
+type Block = "hyperliquid" | "dydx" | "drift" | "preemptive";
+const VENUE_FIELDS: Readonly<Record<Block, Readonly<Record<string, VenueField>>>> = {
+  // "span": a time of at least 1 ns; "count": a whole number 1–1,000.
+  preemptive: { horizonNs: "span", sigmas: "count", halfLifeNs: "span" },
+  hyperliquid: { partialNotional: "amount", partialPpm: "ppm", cooldownNs: "time", backstopHealthPpm: "ppm" },
+  dydx: {
+    blockNs: "time",
+    spreadToMmrPpm: "ratio",
+    maxPositionPortionPpm: "ppm",
+    minNotional: "amount",
+    maxNotionalPerBlock: "amount",
+    maxFeePpm: "ppm",
+  },
+  drift: { bufferPpm: "ppm", liquidatorFeePpm: "ppm", insuranceFeePpm: "ppm", initialSharePpm: "ppm", rampNs: "time" },
+};
 
 /** The highest target health accepted (100×): beyond it a liquidation would close everything anyway. */
 const MAX_TARGET_HEALTH_PPM = 100 * PPM;
 
-/**
- * Shares and penalties are ppm up to 100%; the target health lies in [100%, 100×], stage 2 at or
- * below 100%; participation is at least 1 ppm (0 would never close anything).
- */
-export function validateLiquidationParams(value: unknown): LiquidationParams | null {
+function validateVenueParams(
+  fields: Readonly<Record<string, VenueField>>,
+  value: unknown,
+): Record<string, number> | null {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return null;
   const v = value as Record<string, unknown>;
-  const params: LiquidationParams = {};
+  const params: Record<string, number> = {};
   for (const key of Object.keys(v)) {
-    if (!(LIQUIDATION_KEYS as readonly string[]).includes(key)) return null;
+    if (!Object.hasOwn(fields, key)) return null;
     const n = v[key];
     if (!isNonNegativeSafeInteger(n)) return null;
-    if (key === "targetHealthPpm") {
-      if (n < PPM || n > MAX_TARGET_HEALTH_PPM) return null;
-    } else if (key === "participationPpm") {
-      if (n < 1 || n > PPM) return null;
-    } else if (key !== "sliceIntervalNs" && n > PPM) return null;
-    params[key as keyof LiquidationParams] = n;
+    const kind = fields[key];
+    if ((kind === "ppm" && n > PPM) || (kind === "ratio" && n > 100 * PPM)) return null;
+    if ((kind === "span" && n < 1) || (kind === "count" && (n < 1 || n > 1_000))) return null;
+    params[key] = n;
   }
   return params;
 }
 
+/**
+ * Shares and penalties are ppm up to 100%; the target health lies in [100%, 100×], stage 2 at or
+ * below 100%; participation is at least 1 ppm (0 would never close anything); the venue blocks
+ * (`hyperliquid`, `dydx`, `drift`) hold their own fields.
+ */
+export function validateLiquidationParams(value: unknown): LiquidationParams | null {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return null;
+  const v = value as Record<string, unknown>;
+  const params: Record<string, unknown> = {};
+  for (const key of Object.keys(v)) {
+    if (key === "hyperliquid" || key === "dydx" || key === "drift" || key === "preemptive") {
+      const venue = validateVenueParams(VENUE_FIELDS[key], v[key]);
+      if (venue === null) return null;
+      params[key] = venue;
+      continue;
+    }
+    if (!LIQUIDATION_KEYS.includes(key)) return null;
+    const n = v[key];
+    if (!isNonNegativeSafeInteger(n)) return null;
+    if (key === "targetHealthPpm") {
+      if (n < PPM || n > MAX_TARGET_HEALTH_PPM) return null;
+    } else if (key === "participationPpm" || key === "marketParticipationPpm") {
+      if (n < 1 || n > PPM) return null;
+    } else if (key !== "sliceIntervalNs" && key !== "backstopAfterNs" && n > PPM) return null;
+    params[key] = n;
+  }
+  return params as LiquidationParams;
+}
+
 function readInstrument(c: Record<string, unknown>, out: CommandRecord): RejectCode | null {
-  if (!isValidSymbol(c.symbol)) return "INVALID_SYMBOL";
+  const symbol = c.symbol;
+  if (!isValidSymbol(symbol)) return "INVALID_SYMBOL";
   const spec: InstrumentSpec = {
-    symbol: c.symbol,
+    symbol,
     tiers: null,
     makerFeePpm: null,
     takerFeePpm: null,
     liquidation: null,
   };
-  if (c.tiers !== undefined) {
-    spec.tiers = validateTiers(c.tiers);
+  const tiers = c.tiers;
+  if (tiers !== undefined) {
+    spec.tiers = validateTiers(tiers);
     if (spec.tiers === null) return "INVALID_TIERS";
   }
-  if (c.makerFeePpm !== undefined) {
-    if (!isFeePpm(c.makerFeePpm)) return "INVALID_FEE";
-    spec.makerFeePpm = c.makerFeePpm;
+  const makerFeePpm = c.makerFeePpm;
+  if (makerFeePpm !== undefined) {
+    if (!isFeePpm(makerFeePpm)) return "INVALID_FEE";
+    spec.makerFeePpm = makerFeePpm;
   }
-  if (c.takerFeePpm !== undefined) {
-    if (!isFeePpm(c.takerFeePpm) || c.takerFeePpm < 0) return "INVALID_FEE";
-    spec.takerFeePpm = c.takerFeePpm;
+  const takerFeePpm = c.takerFeePpm;
+  if (takerFeePpm !== undefined) {
+    if (!isFeePpm(takerFeePpm) || takerFeePpm < 0) return "INVALID_FEE";
+    spec.takerFeePpm = takerFeePpm;
   }
   // A maker rebate may never exceed the taker fee, or every trade would create money.
   if ((spec.makerFeePpm ?? 0) + (spec.takerFeePpm ?? 0) < 0) return "INVALID_FEE";
-  if (c.liquidation !== undefined) {
-    spec.liquidation = validateLiquidationParams(c.liquidation);
+  const liquidation = c.liquidation;
+  if (liquidation !== undefined) {
+    spec.liquidation = validateLiquidationParams(liquidation);
     if (spec.liquidation === null) return "INVALID_LIQUIDATION";
   }
   out.symbol = spec.symbol;

@@ -3,8 +3,9 @@
  * exogenous price path with a shock. Everything is integers (ticks, lots, ppm) and follows from
  * the seed, so a scenario and a seed give the same run, event for event.
  */
-import { SeededRandom } from "../bench/random.js";
+
 import { PPM } from "../protocol/units.js";
+import { SeededRandom } from "./random.js";
 
 export interface AccountSpec {
   name: string;

@@ -5,9 +5,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateFlow } from "../bench/flow-generator.js";
-import { replayFlow } from "../cli/replay-flow.js";
 import { eventToJson } from "../protocol/event-json.js";
 import { commandToJsonl } from "../protocol/flow-writer.js";
+import { replayFlow } from "../worker/replay-flow.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const CLI = join(ROOT, "dist", "cli", "softliq.js");
@@ -45,6 +45,26 @@ const BAD_FLOW = [
   '{"type":"limit","id":3,"side":"buy","price":100,"qty":2,"ts":3,"bogus":1}',
   '{"type":"limit","id":4,"side":"buy","price":100,"qty":2,"ts":4}',
 ].join("\n");
+
+describe("softliq --help and --version", () => {
+  it.each(["replay", "generate", "import", "fidelity", "bench", "recover", "simulate"])(
+    "softliq %s --help describes the command and its flags, exit 0",
+    (name) => {
+      const r = softliq([name, "--help"]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(new RegExp(`^usage: softliq ${name}`));
+      expect(r.stdout.split("\n").filter((l) => /^ {2}-/.test(l)).length).toBeGreaterThan(0);
+    },
+  );
+
+  it("softliq --version prints the package's version; a usage error is one line naming --help", () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string };
+    expect(softliq(["--version"]).stdout).toBe(`softliq ${pkg.version}\n`);
+    const r = softliq(["simulate", "--bogus"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("softliq simulate: unknown option --bogus (softliq simulate --help)\n");
+  });
+});
 
 describe("softliq replay", () => {
   it("exits 0 and reports bad lines on stderr with their numbers", () => {
@@ -174,11 +194,39 @@ describe("softliq replay", () => {
       penalties: 0,
       badDebt: 0,
       adl: 0,
+      backstops: 0,
+      backstopQty: 0,
+      preemptive: 0,
+      stillInLiquidation: 1, // bankrupt at the end, in mode off
     });
     const summary = JSON.parse(
       softliq(["replay", path, "--json", "--mode", "off"]).stdout.trim().split("\n").at(-1) as string,
     );
     expect(summary).toMatchObject({ mode: "off", liquidations: { triggered: 2 } });
+  });
+
+  it("says which accounts are still in liquidation at the end, and that a flow without ts stalls paced work", () => {
+    // The penalty issue's default-parameter case, once without any time and once with ticks.
+    const setup = [
+      { type: "instrument", symbol: "X" },
+      { type: "oracle", price: 1000 },
+      { type: "deposit", account: "a", amount: 1_000 },
+      { type: "limit", id: "m", side: "sell", price: 1000, qty: 100 },
+      { type: "limit", id: "o", side: "buy", price: 1000, qty: 100, account: "a" },
+      ...[995, 994, 993].map((price) => ({ type: "limit", id: `b${price}`, side: "buy", price, qty: 30 })),
+      { type: "limit", id: "b990", side: "buy", price: 990, qty: 100 },
+    ];
+    const untimed = [...setup, { type: "oracle", price: 992 }];
+    const r = softliq(["replay", file("untimed.jsonl", untimed.map((c) => JSON.stringify(c)).join("\n"))]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/still in liquidation at the end: 1 accounts/);
+    expect(r.stdout).toMatch(/no command carried a time \(ts\)/);
+    const ticks = Array.from({ length: 10 }, (_, i) => ({ type: "tick", ts: (i + 1) * 100_000_000 }));
+    const timed = [...setup, { type: "oracle", price: 992, ts: 1 }, ...ticks];
+    const t = softliq(["replay", file("timed.jsonl", timed.map((c) => JSON.stringify(c)).join("\n")), "--json"]);
+    const summary = JSON.parse(t.stdout.trim().split("\n").at(-1) as string);
+    expect(summary.liquidations.stillInLiquidation).toBe(0);
+    expect(summary.lastTs).toBe(1_000_000_000);
   });
 
   it("reads JSONL from stdin with -", () => {

@@ -4,12 +4,12 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { generateFlow } from "../bench/flow-generator.js";
-import { BufferedOutput } from "../cli/output-file.js";
 import { Engine } from "../exchange.js";
 import type { Command } from "../protocol/commands.js";
 import { EventBytesEncoder, MAX_EVENT_BYTES, MAX_STRING_CHARS } from "../protocol/event-bytes.js";
 import { eventToJson } from "../protocol/event-json.js";
 import { EngineEvent } from "../protocol/events.js";
+import { BufferedOutput } from "../worker/output-file.js";
 import { marginedFlowSample } from "./margin-flows.js";
 
 /** Encodes events and holds each equal to eventToJson's UTF-8 bytes; counts kinds and refusals. */

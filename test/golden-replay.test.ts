@@ -1,10 +1,9 @@
 import { createReadStream } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { replayFlow } from "../cli/replay-flow.js";
-
 import { runSide } from "../sim/run.js";
 import { buildScenario } from "../sim/scenario.js";
+import { replayFlow } from "../worker/replay-flow.js";
 
 const SAMPLE = fileURLToPath(new URL("../samples/sample.jsonl", import.meta.url));
 const CASCADE = fileURLToPath(new URL("../samples/cascade.jsonl", import.meta.url));
@@ -27,7 +26,7 @@ describe("golden replay of the bundled sample", () => {
       fills: 6113,
       volume: 51371,
       liveOrders: 1299,
-      stateHash: "776fa48589e0030e7bd12ce496dc09b89a077d1218293a2bfb489e33a06f942d",
+      stateHash: "134e9b7850ebb6280c4350f6ff78245de9c305f3332a5b0b7e5ff24083f21721",
     });
   });
 
@@ -45,7 +44,11 @@ describe("golden replay of the bundled sample", () => {
       penalties: simulated.penalties,
       badDebt: 0,
       adl: 0,
+      backstops: 0,
+      backstopQty: 0,
+      preemptive: 0,
+      stillInLiquidation: 0,
     });
-    expect(result.engine.stateHash()).toBe("21bf3a543704dd62f222f1889333cef3a93369dcc73ed5d14dc53ddcfe2b3723");
+    expect(result.engine.stateHash()).toBe("be0b79827dd36b74922138485c9185277b1a3602d4ba082476171848e0050925");
   });
 });

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { generateFlow } from "../bench/flow-generator.js";
 import { exportState, restoreState } from "../engine/state-snapshot.js";
 import { Engine } from "../exchange.js";
+import { LIQUIDATION_MODES, type LiquidationMode } from "../liquidator/liquidation-params.js";
 import { commandToJsonl } from "../protocol/flow-writer.js";
 import { crc32 } from "../protocol/wire/crc32.js";
 import { EngineClient } from "../worker/engine-client.js";
@@ -194,11 +195,33 @@ describe("one writer per journal directory", () => {
 describe("the liquidation mode and the segment chain are in the journal itself", () => {
   const breach = breachFlow;
 
-  function hardHash(commands: readonly unknown[]): string {
-    const hard = new Engine({ liquidation: "hard" });
-    for (const c of commands) hard.apply(c);
-    return hard.stateHash();
+  function hashIn(liquidation: LiquidationMode, commands: readonly unknown[]): string {
+    const engine = new Engine({ liquidation });
+    for (const c of commands) engine.apply(c);
+    return engine.stateHash();
   }
+  const hardHash = (commands: readonly unknown[]): string => hashIn("hard", commands);
+
+  it("records every liquidation mode in the segment headers and snapshots, venue policies included", async () => {
+    for (const liquidation of LIQUIDATION_MODES) {
+      const { dir, remove } = tempDir(`mode-${liquidation}`);
+      try {
+        const client = new EngineClient({ journal: { dir, fsync: "batch", snapshotEvery: 3 }, liquidation });
+        await client.start();
+        await client.submitBatch(breach.slice(0, 4));
+        await client.submitBatch(breach.slice(4));
+        await client.close();
+        const report = recover(dir);
+        expect(report.liquidation).toBe(liquidation);
+        expect(report.snapshotIndex).not.toBeNull();
+        expect(report.engine.stateHash()).toBe(hashIn(liquidation, breach));
+        const other = liquidation === "soft" ? "hard" : "soft";
+        expect(() => recover(dir, { liquidation: other })).toThrow(`liquidation mode ${liquidation}, not ${other}`);
+      } finally {
+        remove();
+      }
+    }
+  });
 
   it("recovers a hard-mode journal in hard mode without any mode file", async () => {
     const { dir, remove } = tempDir("mode-file");

@@ -1,7 +1,11 @@
+import { Readable } from "node:stream";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { generateFlow } from "../bench/flow-generator.js";
+import { ALL_COMMAND_FIELDS, COMMAND_TYPES } from "../protocol/commands.js";
+import { readFlow } from "../protocol/flow-reader.js";
 import { RawCommand, scanCommandLine } from "../protocol/jsonl-scanner.js";
+import { referenceRead } from "./strict-reference-reader.js";
 
 const FIELDS = ["type", "ts", "id", "side", "price", "qty", "symbol", "account", "tif", "postOnly", "stp", "amount"];
 
@@ -69,7 +73,7 @@ describe("the JSONL byte scanner", () => {
     );
   });
 
-  it("declines malformed and unusual lines so JSON.parse can report them", () => {
+  it("declines malformed and unusual lines so the strict reader can report them", () => {
     const declined = [
       '{"type":"limit"',
       '{"type":"limit",}',
@@ -80,6 +84,9 @@ describe("the JSONL byte scanner", () => {
       '{"qty":-}',
       '{"type":"li\\u006dit"}',
       '{"unknown":1}',
+      '{"type":"cancel","id":1,"price":5}',
+      '{"type":"market","id":1,"side":"buy","qty":1,"tif":"IOC"}',
+      '{"type":"limit","id":"é"}',
       '{"tiers":[]}',
       '{"type":tru}',
       "[]",
@@ -94,5 +101,137 @@ describe("the JSONL byte scanner", () => {
       expectSameAsJsonParse(line);
       expect(scan(line)).not.toBeNull();
     }
+  });
+});
+
+describe("the JSONL reader (scanner, then the strict reader) against a plain reference reader", () => {
+  const bytes = (s: string): Buffer => Buffer.from(s, "utf8");
+  /** `text` with its character at `at` written as \uXXXX (hex case as given). */
+  const escapeAt = (text: string, at: number, upper: boolean): string => {
+    const i = at % text.length;
+    const hex = (text.charCodeAt(i) as number).toString(16).padStart(4, "0");
+    return `${text.slice(0, i)}\\u${upper ? hex.toUpperCase() : hex}${text.slice(i + 1)}`;
+  };
+  const maybeEscaped = (words: readonly string[]) =>
+    fc
+      .tuple(fc.constantFrom(...words), fc.nat(), fc.integer({ min: 0, max: 3 }))
+      .map(([w, at, how]) => bytes(`"${how === 0 ? escapeAt(w, at, false) : how === 1 ? escapeAt(w, at, true) : w}"`));
+  const stringPiece = fc.oneof(
+    fc.constantFrom("a", "Z", "0", " ", "limit", "buy", "GTC", "X", "#").map(bytes),
+    fc.constantFrom("\\n", '\\"', "\\\\", "\\u0041", "\\u00e9", "\\ud800", "\\/", "\\x", "\\u12").map(bytes),
+    fc.constantFrom("é", "😀", "\u2028", "\u0000").map(bytes),
+    fc
+      .constantFrom([0xff], [0xc3], [0xed, 0xa0, 0x80], [0xc0, 0xaf], [0xf4, 0x90, 0x80, 0x80], [0x80], [0x09])
+      .map((b) => Buffer.from(b)),
+  );
+  const stringToken = fc
+    .array(stringPiece, { maxLength: 4 })
+    .map((pieces) => Buffer.concat([bytes('"'), ...pieces, bytes('"')]));
+  const numberToken = fc.oneof(
+    fc.integer().map(String),
+    fc.maxSafeInteger().map(String),
+    fc
+      .tuple(
+        fc.constantFrom("", "-"),
+        fc.constantFrom("0", "1", "12", "100", "9007199254740991", "123456789012345678901"),
+        fc.constantFrom("", ".0", ".00", ".5", ".000000000000000001", ".50", ".25"),
+        fc.constantFrom("", "e0", "e1", "E-1", "e-2", "e+3", "e21", "e-30", "e400", "e-400"),
+      )
+      .map((parts) => parts.join("")),
+    fc.constantFrom(
+      "100.00000000000000001",
+      "9007199254740990.5",
+      "0.99999999999999999",
+      "01",
+      "1.",
+      "-",
+      "1e",
+      "+1",
+      ".5",
+    ),
+  );
+  const valueToken = fc.oneof(
+    stringToken,
+    numberToken.map(bytes),
+    maybeEscaped(["limit", "buy", "sell", "GTC", "IOC", "expire_both", "X", "true"]),
+    fc.constantFrom("true", "false", "null", "tru", "nul").map(bytes),
+    fc
+      .constantFrom(
+        '[{"maxNotional":1000,"imrPpm":20000,"mmrPpm":10000}]',
+        '[{"maxNotional":1.5e3,"imrPpm":2e4,"mmrPpm":1e4}]',
+        '[{"maxNotional":1000.5,"imrPpm":20000,"mmrPpm":10000}]',
+        '{"penaltyPpm":5000.5}',
+        '{"penaltyPpm":5.0e3}',
+        '{"__proto__":1}',
+        "[1,2.5]",
+        "[]",
+      )
+      .map(bytes),
+  );
+  const keyToken = maybeEscaped([
+    ...FIELDS,
+    "qty",
+    "protectionPpm",
+    "reduceOnly",
+    "tiers",
+    "liquidation",
+    "extra",
+    "__proto__",
+  ]);
+  const typeToken = maybeEscaped([...COMMAND_TYPES, "backstop"]);
+  const objectLine = fc
+    .tuple(
+      fc.option(typeToken, { freq: 4 }),
+      fc.array(fc.tuple(keyToken, valueToken), { maxLength: 6 }),
+      fc.constantFrom("", " ", "\t"),
+      fc.constantFrom("", "", "", "}", " x", ","),
+    )
+    .map(([type, pairs, space, tail]) => {
+      const entries = pairs.map(([k, v]) => Buffer.concat([k, bytes(`${space}:${space}`), v]));
+      if (type !== null) entries.unshift(Buffer.concat([bytes('"type":'), type]));
+      const body = entries.flatMap((e, i) => (i === 0 ? [e] : [bytes(`${space},`), e]));
+      return Buffer.concat([bytes(`${space}{`), ...body, bytes(`}${tail}`)]);
+    });
+  const anyLine = fc.oneof(
+    { arbitrary: objectLine, weight: 9 },
+    {
+      arbitrary: fc.uint8Array({ maxLength: 24 }).map((b) => Buffer.from(b.filter((x) => x !== 10 && x !== 13))),
+      weight: 1,
+    },
+  );
+
+  type Verdict = ReturnType<typeof referenceRead>;
+
+  async function readLines(lines: readonly Buffer[]): Promise<Verdict[]> {
+    const got: Verdict[] = lines.map(() => ({ skipped: true }));
+    const file = Buffer.concat([bytes('{"type":"tick","ts":0}\n'), ...lines.flatMap((l) => [l, bytes("\n")])]);
+    await readFlow(Readable.from([file]), "jsonl", {
+      command(input, line) {
+        const fields: Record<string, unknown> = {};
+        for (const f of ALL_COMMAND_FIELDS) {
+          const v = Object.hasOwn(input, f) ? input[f] : undefined;
+          if (v !== undefined) fields[f] = v;
+        }
+        if (line > 1) got[line - 2] = { fields };
+        return true;
+      },
+      malformed(reason, line) {
+        got[line - 2] = { reason: reason as "MALFORMED_LINE" };
+        return true;
+      },
+    });
+    return got;
+  }
+
+  it("reads every line as the reference does: UTF-8 validated, numbers whole as written, escapes decoded, fields checked", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(anyLine, { minLength: 1, maxLength: 25 }), async (lines) => {
+        const got = await readLines(lines);
+        lines.forEach((line, i) => {
+          expect(got[i], line.toString("latin1")).toEqual(referenceRead(line));
+        });
+      }),
+      { numRuns: 400 },
+    );
   });
 });

@@ -3,10 +3,10 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { exportState, restoreState } from "../engine/state-snapshot.js";
 import { Engine } from "../exchange.js";
-import { closeQuantity } from "../liquidator/close-quantity.js";
 import type { LiquidationMode } from "../liquidator/liquidation-params.js";
 import type { MarginEngine } from "../liquidator/margin-engine.js";
 import { healthPpmOf } from "../liquidator/money.js";
+import { slicePenalty } from "../liquidator/penalty.js";
 import { equityOf, maintenanceOf } from "../liquidator/pre-trade-risk.js";
 import type { Command, LiquidationParams } from "../protocol/commands.js";
 import { eventToJson } from "../protocol/event-json.js";
@@ -85,19 +85,22 @@ describe("the soft liquidator", () => {
     const before = setup({ depth: ladder(950, 20, 50), mode: "off" });
     before.run({ type: "oracle", price: 945, ts: 1000 });
     restoreState(exportState(before.engine), fewer.engine);
+    const a = fewer.account("a");
+    const [e0, m0] = [equityOf(a), maintenanceOf(a)];
     const fills = fewer.run({ type: "limit", id: "x", side: "sell", price: 1, qty: q - 1, tif: "IOC", account: "a" });
     const notional = ofType(fills, "fill").reduce((n, f) => n + f.price * f.qty, 0);
-    const a = fewer.account("a");
-    a.collateral -= Math.ceil((notional * 5_000) / 1_000_000); // the penalty the liquidator would charge
-    expect(healthPpmOf(equityOf(a), maintenanceOf(a))).toBeLessThan(1_250_000);
+    const [e1, m1] = [equityOf(a), maintenanceOf(a)];
+    const penalty = slicePenalty(5_000, 500_000, notional, e0, m0, e1 - e0, m0 - m1); // as the liquidator charges it
+    expect(healthPpmOf(e1 - penalty, m1)).toBeLessThan(1_250_000);
   });
 
   it("slices: a child takes at most participationPpm of the depth inside the bound, then waits sliceIntervalNs", () => {
-    // 10% of 20 levels × 10 lots inside the 1% bound (936..945 → only 945..936 count): 10 levels → 100 lots → 10.
+    // 10% of the depth inside the 1% bound (945..936: 10 levels × 10 lots), each level weighted by its
+    // distance from the touch, 1 − 0.9 × k / 10 (the bound is ceil(9.45) = 10 ticks wide): 10 + 9 + 8 + … + 1 = 55 → 5.
     const m = setup({ depth: ladder(945, 20, 10), liquidation: { sliceIntervalNs: 1_000_000 } });
     const first = m.run({ type: "oracle", price: 945, ts: 1_000 });
     const [child] = ofType(first, "liquidation_order");
-    expect(child).toMatchObject({ price: 936, qty: 10 }); // bound ceil(945 × 0.99) = 936; 10 levels × 10 lots × 10%
+    expect(child).toMatchObject({ price: 936, qty: 5 }); // bound ceil(945 × 0.99) = 936
     // Within the interval: nothing more, however many commands pass.
     expect(ofType(m.run({ type: "tick", ts: 500_000 }, { type: "tick", ts: 1_000_999 }), "liquidation_order")).toEqual(
       [],
@@ -114,8 +117,8 @@ describe("the soft liquidator", () => {
     // The first child lifts it out of stage 2.
     expect(ofType(events, "liquidation_stage").map((e) => e.stage)).toEqual(["stage2", "breach"]);
     const [child] = ofType(events, "liquidation_order");
-    // bound ceil(935 × 0.99) = 926: levels 935..926, 100 lots; 20% → 20.
-    expect(child).toMatchObject({ price: 926, qty: 20 });
+    // bound ceil(935 × 0.99) = 926: levels 935..926, 100 lots, weighted 55 (as above); 20% → 11.
+    expect(child).toMatchObject({ price: 926, qty: 11 });
     expect(m.account("a").positions[0]?.nextSliceAt).toBe(501_000);
   });
 
@@ -266,64 +269,18 @@ describe("the hard liquidator and mode off", () => {
   });
 });
 
-describe("the close quantity", () => {
-  it("is the smallest quantity whose closing at the book's prices reaches the target (checked by executing it)", () => {
-    const scenario = fc.record({
-      qty: fc.integer({ min: 5, max: 60 }),
-      perLot: fc.integer({ min: 100, max: 200 }), // collateral per lot held: IM is 100 a lot
-      oracle: fc.integer({ min: 930, max: 990 }),
-      target: fc.integer({ min: 1_000_000, max: 3_000_000 }),
-      penalty: fc.integer({ min: 0, max: 30_000 }),
-      depth: fc.array(fc.tuple(fc.integer({ min: 900, max: 1000 }), fc.integer({ min: 1, max: 15 })), {
-        minLength: 1,
-        maxLength: 8,
-      }),
-    });
-    fc.assert(
-      fc.property(scenario, (s) => {
-        const liquidation = { targetHealthPpm: s.target, penaltyPpm: s.penalty, participationPpm: 1_000_000 };
-        const base = setup({ mode: "off", qty: s.qty, collateral: s.perLot * s.qty, depth: s.depth, liquidation });
-        base.run({ type: "oracle", price: s.oracle });
-        const a = base.account("a");
-        const p = a.positions[0];
-        if (p === undefined || maintenanceOf(a) === 0) return;
-        const state = exportState(base.engine);
-        /** Health after closing q lots by hand (an IOC sell), with the liquidator's penalty. */
-        const healthAfter = (q: number): number | null => {
-          const m = marginedEngine({ liquidation: "off" });
-          restoreState(state, m.engine);
-          const fills = ofType(
-            m.run({ type: "limit", id: "x", side: "sell", price: 1, qty: q, tif: "IOC", account: "a" }),
-            "fill",
-          );
-          const notional = fills.reduce((n, f) => n + f.price * f.qty, 0);
-          const acct = m.account("a");
-          acct.collateral -= Math.ceil((notional * s.penalty) / 1_000_000);
-          const mm = maintenanceOf(acct);
-          return mm === 0 ? null : healthPpmOf(equityOf(acct), mm);
-        };
-        const depth = s.depth.reduce((n, [, lots]) => n + lots, 0);
-        const q = closeQuantity(p, equityOf(a), maintenanceOf(a), s.target, s.penalty);
-        expect(q).toBeGreaterThanOrEqual(1);
-        expect(q).toBeLessThanOrEqual(s.qty);
-        const reached = (h: number | null): boolean => h === null || h >= s.target;
-        if (q < s.qty && q <= depth) expect(reached(healthAfter(q))).toBe(true);
-        if (q > 1 && q <= depth) expect(reached(healthAfter(q - 1))).toBe(false);
-      }),
-      { numRuns: 120 },
-    );
-  });
-});
-
 describe("liquidation through the worker and the journal", () => {
-  it("gives the same events in the worker thread in every mode", async () => {
+  it("gives the same events and state hash in the worker thread in every mode, the venues' too", async () => {
     const { EngineClient } = await import("../worker/engine-client.js");
     const flow: Command[] = [
       ...setupFlow({ depth: ladder(945, 20, 10) }),
+      { type: "deposit", account: "bk", amount: 100_000 },
+      { type: "backstop", account: "bk", symbol: "X", discountPpm: 5_000, maxNotional: 30_000 },
+      { type: "oracle", price: 930, ts: 500 }, // stage 2 (and below hyperliquid's 2/3): the backstop serves
       { type: "oracle", price: 945, ts: 1_000 },
       ...Array.from({ length: 8 }, (_, i): Command => ({ type: "tick", ts: 2_000 + 1_000 * i })),
     ];
-    for (const liquidation of ["soft", "hard", "off"] as const) {
+    for (const liquidation of ["soft", "hard", "hyperliquid", "dydx", "drift", "off"] as const) {
       const local: EventObject[] = [];
       const engine = new Engine({ liquidation, onEvent: (e) => local.push(eventToObject(e)) });
       for (const c of flow) engine.apply(c);
@@ -543,7 +500,7 @@ describe("the liquidator's wake-up schedule", () => {
       fc.property(
         marginedFlow(8),
         fc.boolean(),
-        fc.constantFrom("soft" as const, "hard" as const),
+        fc.constantFrom("soft" as const, "hard" as const, "hyperliquid" as const, "dydx" as const, "drift" as const),
         (commands, paced, mode) => {
           const { scheduled, exhaustive } = bothWays(paced ? PACED : UNPACED, withMakers(commands), mode);
           expect(scheduled).toEqual(exhaustive);

@@ -70,6 +70,17 @@ export function marginedCommand(maxStep: number): fc.Arbitrary<Command> {
       ),
     },
     { weight: 2, arbitrary: fc.record({ type: fc.constant("cancel" as const), id }) },
+    // Backstop offers (maxNotional 0 withdraws): the liquidator may transfer positions to them.
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        type: fc.constant("backstop" as const),
+        account,
+        symbol,
+        discountPpm: fc.integer({ min: 0, max: 100_000 }),
+        maxNotional: fc.constantFrom(0, 500, 5_000, 100_000),
+      }),
+    },
     // Time passing (a step in ns; marginedFlow makes it a clock): the liquidator's pacing.
     {
       weight: 2,

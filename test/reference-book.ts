@@ -126,6 +126,7 @@ export class ReferenceEngine {
         return this.out;
       case "deposit":
       case "withdraw":
+      case "backstop":
         return reject("UNSUPPORTED_COMMAND");
     }
   }

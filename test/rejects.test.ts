@@ -25,8 +25,11 @@ const MARGIN_CODES = [
   "BALANCE_OVERFLOW",
 ] as const;
 
-/** One command that yields each code the bare engine emits (UNKNOWN_FIELD: files only, see replay-files). */
-const SCENARIOS: Record<Exclude<RejectCode, (typeof MARGIN_CODES)[number] | "UNKNOWN_FIELD">, unknown[]> = {
+/** One command that yields each code the bare engine emits (UNKNOWN_FIELD, INVALID_HEADER: files only, see replay-files). */
+const SCENARIOS: Record<
+  Exclude<RejectCode, (typeof MARGIN_CODES)[number] | "UNKNOWN_FIELD" | "INVALID_HEADER">,
+  unknown[]
+> = {
   MALFORMED_LINE: [null, 42, "limit", [], [{ type: "tick", ts: 1 }], true],
   UNKNOWN_COMMAND: [{}, { type: "buy" }, { type: 1 }, { type: "toString" }, { type: "__proto__" }, { id: 1 }],
   INVALID_ID: [
@@ -191,6 +194,13 @@ const SCENARIOS: Record<Exclude<RejectCode, (typeof MARGIN_CODES)[number] | "UNK
   UNSUPPORTED_COMMAND: [
     { type: "deposit", account: "a", amount: 5 },
     { type: "withdraw", account: 7, amount: 5 },
+    { type: "backstop", account: "b", symbol: "X", discountPpm: 10_000, maxNotional: 5 },
+  ],
+  INVALID_DISCOUNT: [
+    { type: "backstop", account: "b", symbol: "X", maxNotional: 5 },
+    { type: "backstop", account: "b", symbol: "X", discountPpm: -1, maxNotional: 5 },
+    { type: "backstop", account: "b", symbol: "X", discountPpm: 1_000_001, maxNotional: 5 },
+    { type: "backstop", account: "b", symbol: "X", discountPpm: 0.5, maxNotional: 5 },
   ],
 };
 
@@ -216,7 +226,7 @@ function snapshot(engine: Engine): Snapshot {
 
 describe("rejects", () => {
   it("has a scenario for every reject code the engine emits today", () => {
-    const covered = new Set([...Object.keys(SCENARIOS), "UNKNOWN_FIELD", ...MARGIN_CODES]);
+    const covered = new Set([...Object.keys(SCENARIOS), "UNKNOWN_FIELD", "INVALID_HEADER", ...MARGIN_CODES]);
     expect([...MALFORMED_REJECT_CODES, ...BUSINESS_REJECT_CODES].filter((c) => !covered.has(c))).toEqual([]);
   });
 

@@ -4,13 +4,13 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { afterAll, describe, expect, it } from "vitest";
 import { generateFlow } from "../bench/flow-generator.js";
-import { type BadLine, type ReplayOptions, type ReplayResult, replayFlow } from "../cli/replay-flow.js";
 import type { Command } from "../protocol/commands.js";
 import { eventToJson } from "../protocol/event-json.js";
 import { type EventObject, eventToObject } from "../protocol/events.js";
 import type { FlowFormat } from "../protocol/flow-reader.js";
 import { commandToCsv, commandToJsonl, csvHeader } from "../protocol/flow-writer.js";
 import { MAX_LINE_BYTES } from "../protocol/line-reader.js";
+import { type BadLine, type ReplayOptions, type ReplayResult, replayFlow } from "../worker/replay-flow.js";
 
 const dir = mkdtempSync(join(tmpdir(), "softliq-files-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -248,7 +248,7 @@ describe("bad lines", () => {
 describe("byte-order mark", () => {
   it("reads a JSONL file that starts with a UTF-8 byte-order mark", async () => {
     const { Readable } = await import("node:stream");
-    const { replayFlow } = await import("../cli/replay-flow.js");
+    const { replayFlow } = await import("../worker/replay-flow.js");
     const text = '\ufeff{"type":"limit","id":1,"side":"buy","price":10,"qty":1}\n';
     const result = await replayFlow(Readable.from([Buffer.from(text, "utf8")]), "jsonl");
     expect(result.rejected).toBe(0);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { generateFlow } from "../bench/flow-generator.js";
-import { SeededRandom } from "../bench/random.js";
 import type { Command } from "../protocol/commands.js";
 import type { EventObject } from "../protocol/events.js";
+import { SeededRandom } from "../sim/random.js";
 import { EngineClient } from "../worker/engine-client.js";
 import { recover } from "../worker/recovery.js";
 import { marginedFlowSample } from "./margin-flows.js";

@@ -255,7 +255,11 @@ export class EngineClient {
     });
   }
 
-  /** The waiter goes first: sending may already drain events of these very commands. */
+  /**
+   * The waiter goes first: sending may already drain events of these very commands. Should
+   * sending throw part-way (readCommand does not, whatever the command), the waiter is cut to what
+   * was sent, so that later waiters keep their numbers.
+   */
   private sendWithWaiter(
     commands: readonly unknown[],
     single: boolean,
@@ -265,8 +269,22 @@ export class EngineClient {
     this.assertOpen();
     const first = this.submitted;
     const last = first + commands.length - 1;
-    this.waiters.push({ first, last, results: [], current: [], single, resolve, reject });
-    for (const command of commands) this.enqueue(command);
+    const waiter: Waiter = { first, last, results: [], current: [], single, resolve, reject };
+    this.waiters.push(waiter);
+    try {
+      for (const command of commands) this.enqueue(command);
+    } catch (err) {
+      this.truncateWaiter(waiter);
+      throw err;
+    }
+  }
+
+  /** The throw rejects the caller's promise; the waiter stays only for the commands that went out. */
+  private truncateWaiter(waiter: Waiter): void {
+    const at = this.waiters.toArray().lastIndexOf(waiter);
+    if (at < 0) return; // settled already: the client failed
+    if (this.submitted === waiter.first) this.waiters.removeOne(at);
+    else waiter.last = this.submitted - 1;
   }
 
   /**

@@ -73,8 +73,19 @@ const SEGMENT_HEADER_BYTES = 32;
 /** The count a seal frame carries: the segment goes on in the one starting at its index. */
 const SEAL = -1;
 
-/** Mode codes of the segment header (0: none recorded, a format-2 segment). */
-const MODE_CODES: readonly LiquidationMode[] = ["soft", "hard", "off"];
+/**
+ * Mode codes of the segment header (0: none recorded, a format-2 segment). A code never changes
+ * meaning; a new mode gets the next one (the Record type makes the build fail without it).
+ */
+const MODE_CODES: Readonly<Record<LiquidationMode, number>> = {
+  soft: 1,
+  hard: 2,
+  off: 3,
+  hyperliquid: 4,
+  dydx: 5,
+  drift: 6,
+};
+const MODE_OF_CODE = new Map(Object.entries(MODE_CODES).map(([mode, code]) => [code, mode as LiquidationMode]));
 
 /** Where a segment continues its predecessor: the predecessor's first index and last frame's CRC. */
 export interface SegmentLink {
@@ -96,7 +107,7 @@ function segmentHeader(first: number, mode: LiquidationMode, link: SegmentLink |
   const view = new DataView(head.buffer);
   view.setUint32(0, MAGIC, true);
   view.setUint32(4, JOURNAL_FORMAT, true);
-  view.setUint32(8, MODE_CODES.indexOf(mode) + 1, true);
+  view.setUint32(8, MODE_CODES[mode], true);
   view.setUint32(12, link === null ? 0 : link.prevCrc, true);
   view.setFloat64(16, first, true);
   view.setFloat64(24, link === null ? -1 : link.prevFirst, true);
@@ -117,7 +128,7 @@ function parseHeader(path: string, bytes: Uint8Array, first: number): SegmentHea
   }
   if (format === OLD_FORMAT) return { format, mode: null, link: null, bytes: OLD_HEADER_BYTES };
   if (bytes.length < SEGMENT_HEADER_BYTES) return null;
-  const mode = MODE_CODES[view.getUint32(8, true) - 1];
+  const mode = MODE_OF_CODE.get(view.getUint32(8, true));
   if (mode === undefined) throw new RecoveryError(`journal segment ${path} names no liquidation mode in its header`);
   if (view.getFloat64(16, true) !== first) {
     throw new RecoveryError(`journal segment ${path} says it starts at ${view.getFloat64(16, true)}, not ${first}`);

@@ -5,6 +5,7 @@
  */
 import { Engine } from "../../engine/engine.js";
 import type { Command } from "../../protocol/commands.js";
+import { SeededRandom } from "../../sim/random.js";
 import { type BookShape, buildBook, levelPrice, MID, RESTING_QTY } from "../book-builder.js";
 import { nowNs } from "../clock.js";
 import type { BenchContext, Suite } from "../context.js";
@@ -18,7 +19,6 @@ import {
   type PeerOp,
   toPeerOp,
 } from "../peers/nodejs-order-book.js";
-import { SeededRandom } from "../random.js";
 import { formatCount, formatNs, formatRate, formatRatio, round, type SuiteResult, type Table } from "../report.js";
 import { closedLoop } from "./latency.js";
 

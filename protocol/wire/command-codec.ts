@@ -6,7 +6,7 @@
  *   slot 0  kind | type << 4 | flags << 8 | side << 15 | tif << 16 | stp << 18 | present << 20
  *   then, in this order, a slot for each field whose `present` bit is set (the field differs
  *   from CommandRecord's default): id, price, qty, symbol, account, protectionPpm, ts, amount,
- *   line, reject code. A limit order takes 5–7 slots, a cancel 3–4 (11 when every field had a
+ *   line, reject code, discountPpm (bit 30: backstop offers only). A limit order takes 5–7 slots, a cancel 3–4 (11 when every field had a
  *   slot): each slot crosses between the cores, so fewer is faster.
  *
  * An id is its number, or minus the intern code of its string (0: none). A failed validation
@@ -41,16 +41,17 @@ const P_TS = 1 << 26;
 const P_AMOUNT = 1 << 27;
 const P_LINE = 1 << 28;
 const P_REASON = 1 << 29;
+const P_DISCOUNT = 1 << 30;
 
-/** Slots of a command record by its ten `present` bits: 1 + how many are set. */
-const SLOTS_BY_PRESENT = Uint8Array.from({ length: 1024 }, (_, bits) => {
+/** Slots of a command record by its eleven `present` bits: 1 + how many are set. */
+const SLOTS_BY_PRESENT = Uint8Array.from({ length: 2048 }, (_, bits) => {
   let n = 1;
   for (let b = bits; b !== 0; b >>>= 1) n += b & 1;
   return n;
 });
 
 export function commandSlots(header: number): number {
-  return SLOTS_BY_PRESENT[(header >>> 20) & 1023] as number;
+  return SLOTS_BY_PRESENT[(header >>> 20) & 2047] as number;
 }
 
 const HAS_ID = 1 << 8;
@@ -99,6 +100,7 @@ export function encodeCommand(sink: SlotSink, intern: InternWriter, cmd: Command
   if (cmd.amount !== 0) header |= P_AMOUNT;
   if (cmd.line !== 0) header |= P_LINE;
   if (reason !== 0) header |= P_REASON;
+  if (cmd.discountPpm !== 0) header |= P_DISCOUNT;
   const at = sink.reserve(commandSlots(header));
   const f = sink.f64;
   f[at] = header;
@@ -112,7 +114,8 @@ export function encodeCommand(sink: SlotSink, intern: InternWriter, cmd: Command
   if ((header & P_TS) !== 0) f[i++] = cmd.ts;
   if ((header & P_AMOUNT) !== 0) f[i++] = cmd.amount;
   if ((header & P_LINE) !== 0) f[i++] = cmd.line;
-  if ((header & P_REASON) !== 0) f[i] = reason;
+  if ((header & P_REASON) !== 0) f[i++] = reason;
+  if ((header & P_DISCOUNT) !== 0) f[i] = cmd.discountPpm;
 }
 
 /** A source line that is not a command at all (bad JSON, unknown field): `Engine.rejectLine`. */
@@ -211,7 +214,8 @@ export class CommandDecoder {
     sent.qty = r.qty;
     sent.account = r.account;
     sent.amount = r.amount;
-    this.code = (h & P_REASON) !== 0 ? (intern.get(f64[i] as number) as RejectCode) : null;
+    this.code = (h & P_REASON) !== 0 ? (intern.get(f64[i++] as number) as RejectCode) : null;
+    r.discountPpm = (h & P_DISCOUNT) !== 0 ? (f64[i] as number) : 0;
     if (r.type === "instrument" && this.code === null) {
       r.instrument = this.spec;
       this.spec = null;

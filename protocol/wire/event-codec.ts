@@ -15,6 +15,7 @@
  *     liquidation_reduced    seq, ts, account, symbol, qty, notional, penalty, position
  *     liquidation_insurance  seq, ts, account, badDebt, amount, insuranceFund
  *     liquidation_adl        seq, ts, account, counterparty, symbol, price, qty (side in the side bit)
+ *     liquidation_backstop   as liquidation_adl, the backstop in the counterparty slot
  *   accepted, as sent   seq, ts: the accepted event of the command being executed whose fields
  *              (id, symbol, price, qty, account, amount) are that command's own; the receiver,
  *              which sent the command, fills them from its copy (a SentSource)
@@ -64,8 +65,9 @@ const LIQUIDATOR_TYPES: readonly (EventType | null)[] = [
   "liquidation_reduced",
   "liquidation_insurance",
   "liquidation_adl",
+  "liquidation_backstop",
 ];
-const LIQUIDATOR_SLOTS = [0, 8, 9, 7, 8];
+const LIQUIDATOR_SLOTS = [0, 8, 9, 7, 8, 8];
 const LIQUIDATION_STAGE_SLOTS = 8;
 export const ACCEPTED_AS_SENT_SLOTS = 3;
 
@@ -223,6 +225,7 @@ export function encodeEvent(sink: SlotSink, intern: InternWriter, e: EngineEvent
     case "liquidation_reduced":
     case "liquidation_insurance":
     case "liquidation_adl":
+    case "liquidation_backstop":
       writeLiquidatorEvent(sink, intern, e);
       return;
     default:
@@ -234,7 +237,7 @@ function writeLiquidatorEvent(sink: SlotSink, intern: InternWriter, e: EngineEve
   const sub = LIQUIDATOR_TYPES.indexOf(e.type);
   intern.room(sink);
   const account = intern.codeOrNull(sink, e.account);
-  const counterparty = sub === 4 ? intern.code(sink, e.counterparty) : 0;
+  const counterparty = sub >= 4 ? intern.code(sink, e.counterparty) : 0;
   const symbol = sub === 3 ? 0 : intern.symbolCode(sink, e.symbol);
   const id = sub === 1 ? encodeId(sink, intern, e.id) : 0;
   const at = sink.reserve(LIQUIDATOR_SLOTS[sub] as number);

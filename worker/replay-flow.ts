@@ -9,7 +9,7 @@ import type { LiquidationMode } from "../liquidator/liquidation-params.js";
 import type { EngineEvent } from "../protocol/events.js";
 import { type FlowFormat, readFlow } from "../protocol/flow-reader.js";
 import { isMalformedReject, type RejectCode } from "../protocol/reject-codes.js";
-import { EngineClient, type EngineClientOptions } from "../worker/engine-client.js";
+import { EngineClient, type EngineClientOptions } from "./engine-client.js";
 
 export interface BadLine {
   line: number;
@@ -28,6 +28,8 @@ export interface ReplayCounts {
   notional: bigint;
   rejectsByReason: Record<string, number>;
   liquidations: LiquidationCounts;
+  /** The engine's clock at the end (the last `ts` a command carried; 0: none did). */
+  lastTs: number;
 }
 
 /** The `liquidations` of the replay summary, counted from the liquidator's events. */
@@ -44,6 +46,13 @@ export interface LiquidationCounts {
   badDebt: number;
   /** liquidation_adl events: positions (or parts) passed to the other side at the bankruptcy price. */
   adl: number;
+  /** liquidation_backstop events and the lots they moved: positions taken over by backstop offers. */
+  backstops: number;
+  backstopQty: number;
+  /** Entries into the pre-emptive stage (not counted as liquidations). */
+  preemptive: number;
+  /** Accounts still in liquidation (any stage but restored) when the replay ended. */
+  stillInLiquidation: number;
 }
 
 export interface ReplayOptions {
@@ -91,7 +100,20 @@ class EventCounter {
     volume: 0,
     notional: 0n,
     rejectsByReason: {},
-    liquidations: { triggered: 0, childOrders: 0, closedQty: 0, closedNotional: 0, penalties: 0, badDebt: 0, adl: 0 },
+    liquidations: {
+      triggered: 0,
+      childOrders: 0,
+      closedQty: 0,
+      closedNotional: 0,
+      penalties: 0,
+      badDebt: 0,
+      adl: 0,
+      backstops: 0,
+      backstopQty: 0,
+      preemptive: 0,
+      stillInLiquidation: 0,
+    },
+    lastTs: 0,
   };
   private notional = 0; // accumulated exactly while safe, flushed into the BigInt before it is not
   readonly listener: (e: EngineEvent) => void;
@@ -99,6 +121,7 @@ class EventCounter {
   constructor(onMalformed: (e: EngineEvent) => void, onEvent: ((e: EngineEvent) => void) | undefined) {
     const counts = this.counts;
     this.listener = (e) => {
+      counts.lastTs = e.ts;
       switch (e.type) {
         case "accepted":
           counts.accepted++;
@@ -136,6 +159,10 @@ class EventCounter {
         case "liquidation_adl":
           counts.liquidations.adl++;
           break;
+        case "liquidation_backstop":
+          counts.liquidations.backstops++;
+          counts.liquidations.backstopQty += e.qty;
+          break;
         default:
           break;
       }
@@ -147,7 +174,10 @@ class EventCounter {
   private readonly inLiquidation = new Set<string>();
 
   private countStage(account: string, stage: string): void {
-    if (stage === "restored") this.inLiquidation.delete(account);
+    if (stage === "preemptive") {
+      this.counts.liquidations.preemptive++;
+      this.inLiquidation.delete(account); // from a liquidation stage back to the watch before it
+    } else if (stage === "restored") this.inLiquidation.delete(account);
     else if (!this.inLiquidation.has(account)) {
       this.inLiquidation.add(account);
       this.counts.liquidations.triggered++;
@@ -157,6 +187,7 @@ class EventCounter {
   finish(): ReplayCounts {
     this.counts.notional += BigInt(this.notional);
     this.notional = 0;
+    this.counts.liquidations.stillInLiquidation = this.inLiquidation.size;
     return this.counts;
   }
 }
