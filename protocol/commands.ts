@@ -25,6 +25,7 @@ export interface LiquidationParams {
   penaltyGainSharePpm?: number;
   marketParticipationPpm?: number;
   backstopAfterNs?: number;
+  slippageWidenPpm?: number;
   /** The venue policies' parameters (liquidator/venue-params.ts), each used only in its mode. */
   hyperliquid?: HyperliquidParams;
   dydx?: DydxParams;

@@ -305,6 +305,7 @@ const LIQUIDATION_KEYS: readonly string[] = [
   "penaltyGainSharePpm",
   "marketParticipationPpm",
   "backstopAfterNs",
+  "slippageWidenPpm",
 ];
 
 /**
