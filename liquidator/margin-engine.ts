@@ -56,6 +56,8 @@ export class MarginEngine implements MarginHooks, StateSection {
   insuranceFund = 0;
   /** Net fees received from accounts (taker fees less maker rebates). */
   feesCollected = 0;
+  /** Soft slices deferred to the market-wide cap's next window (a statistic, not hashed). */
+  capDeferrals = 0;
   private events: EventStream | null = null;
   private books: readonly OrderBook[] = [];
   private readonly instruments: InstrumentMargin[] = [];
@@ -103,6 +105,10 @@ export class MarginEngine implements MarginHooks, StateSection {
     to.collateral += amount;
     this.recheck(from);
     this.recheck(to);
+  }
+
+  countCapDeferral(): void {
+    this.capDeferrals++;
   }
 
   /** Every instrument's backstop offers, by symbol, each cheapest first. */
@@ -442,6 +448,7 @@ export class MarginEngine implements MarginHooks, StateSection {
       caps: capWindows(this.instruments),
       backstops: backstopOffers(this.instruments),
       vols: volEstimates(this.instruments),
+      capDeferrals: this.capDeferrals,
       placeQueue: this.monitor.placeQueue.map((a: Account) => place.get(a) as number),
     };
   }
@@ -554,6 +561,7 @@ export class MarginEngine implements MarginHooks, StateSection {
     }
     this.insuranceFund = state.insuranceFund;
     this.feesCollected = state.feesCollected;
+    this.capDeferrals = state.capDeferrals;
     this.monitor.crossedCount = state.crossedCount;
     if (this.liquidator !== null) this.liquidator.childSeq = state.childSeq;
   }

@@ -197,6 +197,7 @@ describe("softliq replay", () => {
       backstops: 0,
       backstopQty: 0,
       preemptive: 0,
+      capDeferrals: 0,
       stillInLiquidation: 1, // bankrupt at the end, in mode off
     });
     const summary = JSON.parse(
