@@ -116,7 +116,9 @@ for (const n of sizes.length > 0 ? sizes : [10_000, 100_000]) {
 }
 if (process.argv.includes("--json")) process.stdout.write(`${JSON.stringify({ storm: rows })}\n`);
 else {
-  process.stdout.write("accounts  mode         oracle ms  µs/account  all served ms (ticks)  unrelated µs median / p99 / max\n");
+  process.stdout.write(
+    "accounts  mode         oracle ms  µs/account  all served ms (ticks)  unrelated µs median / p99 / max\n",
+  );
   for (const r of rows) {
     process.stdout.write(
       `${String(r.accounts).padStart(8)}  ${r.mode.padEnd(11)}  ${String(r.oracleMs).padStart(9)}  ` +

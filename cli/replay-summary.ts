@@ -1,6 +1,6 @@
 import type { FinalState, LiquidationCounts, ReplayOutcome } from "../worker/replay-flow.js";
 
-/** The replay summary: `--json` prints it as the last line of stdout (CONTRACT.md). */
+/** The replay summary: `--json` prints it as the last line of stdout (README, "Command line"). */
 export interface ReplaySummary {
   file: string;
   mode: string;

@@ -7,6 +7,7 @@ import { helpText, version } from "./help.js";
 import { IMPORT_USAGE, runImport } from "./import.js";
 import { RECOVER_USAGE, runRecover } from "./recover.js";
 import { REPLAY_USAGE, runReplay } from "./replay.js";
+import { runSchema, SCHEMA_USAGE } from "./schema.js";
 import { runSimulate, SIMULATE_USAGE } from "./simulate.js";
 
 const USAGE = `usage (softliq NAME --help for a command's flags, softliq --version):
@@ -16,7 +17,8 @@ const USAGE = `usage (softliq NAME --help for a command's flags, softliq --versi
   ${FIDELITY_USAGE}
   ${BENCH_USAGE}
   ${RECOVER_USAGE}
-  ${SIMULATE_USAGE}`;
+  ${SIMULATE_USAGE}
+  ${SCHEMA_USAGE}`;
 
 const usages: Record<string, string> = {
   replay: REPLAY_USAGE,
@@ -26,6 +28,7 @@ const usages: Record<string, string> = {
   bench: BENCH_USAGE,
   recover: RECOVER_USAGE,
   simulate: SIMULATE_USAGE,
+  schema: SCHEMA_USAGE,
 };
 
 const commands: Record<string, (argv: readonly string[]) => Promise<number>> = {
@@ -36,6 +39,7 @@ const commands: Record<string, (argv: readonly string[]) => Promise<number>> = {
   bench: runBench,
   recover: runRecover,
   simulate: runSimulate,
+  schema: runSchema,
 };
 
 async function main(argv: readonly string[]): Promise<number> {

@@ -1,6 +1,6 @@
 /**
  * Commands as users write them (plain objects, one JSONL line each) and the normalized record
- * the engine executes. See CONTRACT.md "Order-flow files".
+ * the engine executes: the README's "Commands and events" and the JSON Schema `softliq schema` prints.
  */
 export type OrderId = number | string;
 export type Side = "buy" | "sell";
