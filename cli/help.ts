@@ -94,6 +94,10 @@ export const HELP: Record<string, CommandHelp> = {
       ["--parallel P", "threads for --seeds"],
     ],
   },
+  demo: {
+    what: "Replays a flow (the bundled cascade by default) twice, with the soft liquidator and with hard liquidation, and shows side by side what each did to the accounts and the market. npm start runs it.",
+    flags: [["--json", "one JSON line: { file, soft, hard }"]],
+  },
   schema: {
     what: "Prints the JSON Schema (draft 2020-12) of the order-flow commands: each type, its fields, their ranges. The package ships it as softliq/commands.schema.json.",
     flags: [],

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { UsageError } from "./args.js";
 import { BENCH_USAGE, runBench } from "./bench.js";
+import { DEMO_USAGE, runDemo } from "./demo.js";
 import { FIDELITY_USAGE, runFidelity } from "./fidelity.js";
 import { GENERATE_USAGE, runGenerate } from "./generate.js";
 import { helpText, version } from "./help.js";
@@ -18,7 +19,8 @@ const USAGE = `usage (softliq NAME --help for a command's flags, softliq --versi
   ${BENCH_USAGE}
   ${RECOVER_USAGE}
   ${SIMULATE_USAGE}
-  ${SCHEMA_USAGE}`;
+  ${SCHEMA_USAGE}
+  ${DEMO_USAGE}`;
 
 const usages: Record<string, string> = {
   replay: REPLAY_USAGE,
@@ -29,6 +31,7 @@ const usages: Record<string, string> = {
   recover: RECOVER_USAGE,
   simulate: SIMULATE_USAGE,
   schema: SCHEMA_USAGE,
+  demo: DEMO_USAGE,
 };
 
 const commands: Record<string, (argv: readonly string[]) => Promise<number>> = {
@@ -40,6 +43,7 @@ const commands: Record<string, (argv: readonly string[]) => Promise<number>> = {
   recover: runRecover,
   simulate: runSimulate,
   schema: runSchema,
+  demo: runDemo,
 };
 
 async function main(argv: readonly string[]): Promise<number> {

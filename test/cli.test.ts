@@ -280,3 +280,21 @@ describe("softliq generate", () => {
     expect(hashOf(csv)).toBe(hashOf(jsonl));
   });
 });
+
+describe("softliq demo (npm start)", () => {
+  it("replays the bundled cascade with soft and with hard: the same commands, soft keeping more equity", () => {
+    const r = softliq(["demo", "--json"]);
+    expect(r.code).toBe(0);
+    const { soft, hard } = JSON.parse(r.stdout.trim()) as Record<string, Record<string, number | string>>;
+    expect(soft?.commands).toBe(hard?.commands);
+    expect(soft?.mode).toBe("soft");
+    expect(hard?.mode).toBe("hard");
+    expect(Number(soft?.entered)).toBeGreaterThan(0);
+    expect(Number(soft?.closedQty)).toBeLessThan(Number(hard?.closedQty));
+    expect(Number(soft?.equityLeft)).toBeGreaterThan(Number(hard?.equityLeft));
+    const text = softliq(["demo"]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^the bundled cascade \(samples\/cascade\.jsonl\): \d+ commands/);
+    expect(text.stdout).toContain("accounts that entered liquidation");
+  });
+});
