@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { EVENT_SCHEMA, type EventSpec } from "../protocol/event-schema.js";
 import { EngineEvent, eventToJson } from "../protocol/events.js";
-import { generateEventSources, ROOT } from "../tools/event-codegen.js";
+import { generateEventSources, ROOT } from "../tools/event-codegen/generate.js";
 import { replayFlow } from "../worker/replay-flow.js";
 
 function event(fields: Partial<EngineEvent>): EngineEvent {
