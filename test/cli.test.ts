@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateFlow } from "../bench/flow-generator.js";
-import { eventToJson } from "../protocol/event-json.js";
+import { eventToJson } from "../protocol/events.js";
 import { commandToJsonl } from "../protocol/flow-writer.js";
 import { replayFlow } from "../worker/replay-flow.js";
 

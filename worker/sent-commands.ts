@@ -1,6 +1,5 @@
 import type { CommandRecord, OrderId } from "../protocol/commands.js";
-import type { EngineEvent } from "../protocol/events.js";
-import type { SentSource } from "../protocol/wire/event-codec.js";
+import type { SentFields, SentSource } from "../protocol/wire/command-codec.js";
 
 /**
  * The client's copy of the fields of the commands in flight (sent, events not complete), by
@@ -19,6 +18,7 @@ export class SentCommands implements SentSource {
   private amounts = new Float64Array(1024);
   /** The command whose events are being received (the client's `done`). */
   current = 0;
+  private readonly fields: SentFields = { id: null, symbol: "", price: 0, qty: 0, account: null, amount: 0 };
 
   /** Keeps command `n`'s fields (`r` null: a rejected line, which is never accepted). `oldest`: the first still in flight. */
   push(n: number, r: CommandRecord | null, oldest: number): void {
@@ -41,27 +41,17 @@ export class SentCommands implements SentSource {
     this.amounts[i] = r.amount;
   }
 
-  fillAccepted(e: EngineEvent): void {
+  /** The fields of command `current`, in one reused record. */
+  sentFields(): SentFields {
     const i = this.current & this.mask;
-    e.id = this.ids[i] as OrderId | null;
-    e.symbol = this.symbols[i] as string;
-    e.account = this.accounts[i] as string | null;
-    e.price = this.prices[i] as number;
-    e.qty = this.qtys[i] as number;
-    e.amount = this.amounts[i] as number;
-  }
-
-  fillTaker(e: EngineEvent): void {
-    const i = this.current & this.mask;
-    e.takerId = this.ids[i] as OrderId;
-    e.takerAccount = this.accounts[i] as string | null;
-    e.symbol = this.symbols[i] as string;
-  }
-
-  fillCancelled(e: EngineEvent): void {
-    const i = this.current & this.mask;
-    e.id = this.ids[i] as OrderId | null;
-    e.symbol = this.symbols[i] as string;
+    const f = this.fields;
+    f.id = this.ids[i] as OrderId | null;
+    f.symbol = this.symbols[i] as string;
+    f.account = this.accounts[i] as string | null;
+    f.price = this.prices[i] as number;
+    f.qty = this.qtys[i] as number;
+    f.amount = this.amounts[i] as number;
+    return f;
   }
 
   /** Doubles the store, keeping commands oldest..n-1 at their places under the new mask. */

@@ -1,0 +1,263 @@
+/** wire/event-codec.generated.ts: one fixed record an event type. */
+import { ENUMS } from "../../protocol/event-schema.js";
+import { type EnumKind, type Event, type Field, fail, HEADER_KINDS, sinkMethod, TYPE_BITS } from "./table.js";
+import { HEADER, lit } from "./text.js";
+
+/** Header bits: kind 0–3, type 4–8 (TYPE_BITS), then these two, then each type's own small fields. */
+const COMMAND_DONE_BIT = 9;
+const AS_SENT_BIT = 10;
+const FIRST_FIELD_BIT = 11;
+
+interface Layout {
+  e: Event;
+  /** Fields in header bits: [field, shift, width]. */
+  bits: { f: Field; shift: number; width: number }[];
+  /** Fields in slots after seq and ts. */
+  slots: Field[];
+  /** The slots an "as sent" record keeps (empty when the event never travels so). */
+  asSent: Field[] | null;
+}
+
+function enumCodes(kind: EnumKind): readonly (string | null)[] {
+  const e = ENUMS[kind];
+  return e.nullable ? [null, ...e.values] : e.values;
+}
+
+function layout(e: Event): Layout {
+  const bits: Layout["bits"] = [];
+  let shift = FIRST_FIELD_BIT;
+  const slots: Field[] = [];
+  for (const f of e.all) {
+    if (!HEADER_KINDS.has(f.kind)) {
+      slots.push(f);
+      continue;
+    }
+    const width = f.kind === "bool" ? 1 : Math.ceil(Math.log2(enumCodes(f.kind as EnumKind).length));
+    bits.push({ f, shift, width });
+    shift += width;
+  }
+  if (shift > 31) fail(`${e.type}: ${shift} header bits, more than a header holds`);
+  const strings = slots.filter((f) => !["int", "intOrNull"].includes(f.kind)).length;
+  if (strings > 8) fail(`${e.type}: ${strings} strings in one record (the intern table reserves room for 8)`);
+  const asSent = slots.some((f) => f.sent !== undefined) ? slots.filter((f) => f.sent === undefined) : null;
+  return { e, bits, slots, asSent };
+}
+
+function writerName(e: Event): string {
+  return `write${e.name}`;
+}
+
+function slotsName(l: Layout): string {
+  return `${l.e.tag}_SLOTS`;
+}
+
+function asSentName(l: Layout): string {
+  return `${l.e.tag}_AS_SENT_SLOTS`;
+}
+
+function wireEncode(f: Field): string {
+  const v = `e.${f.prop}`;
+  switch (f.kind) {
+    case "int":
+    case "intOrNull":
+      return v;
+    case "text":
+      return `intern.code(sink, ${v})`;
+    case "symbol":
+      return `intern.symbolCode(sink, ${v})`;
+    case "textOrNull":
+      return `intern.codeOrNull(sink, ${v})`;
+    case "orderId":
+    case "idOrNull":
+      return `encodeId(sink, intern, ${v})`;
+    default:
+      return fail(`${f.key}: not a slot`);
+  }
+}
+
+function wireDecode(f: Field, slot: string): string {
+  switch (f.kind) {
+    case "int":
+    case "intOrNull":
+      return slot;
+    case "text":
+    case "symbol":
+      return `intern.get(${slot})`;
+    case "textOrNull":
+      return `intern.getOrNull(${slot})`;
+    case "orderId":
+      return `decodeId(intern, ${slot}) as OrderId`;
+    case "idOrNull":
+      return `decodeId(intern, ${slot})`;
+    default:
+      return fail(`${f.key}: not a slot`);
+  }
+}
+
+function headerExpression(l: Layout): string {
+  const parts = ["KIND_EVENT", `(${l.e.tag} << 4)`];
+  for (const { f, shift } of l.bits) {
+    const v = `e.${f.prop}`;
+    parts.push(f.kind === "bool" ? `(${v} ? 1 << ${shift} : 0)` : `(${f.kind}Code(${v}) << ${shift})`);
+  }
+  return parts.join(" | ");
+}
+
+/** Statements that intern a record's strings, reserve it and fill it; `at` is returned. */
+function emitWrite(fields: readonly Field[], slots: string, header: string, indent: string): string {
+  let out = "";
+  const codes = fields.filter((f) => !["int", "intOrNull"].includes(f.kind));
+  // Strings first: their intern records must precede the event's.
+  if (codes.length > 0) out += `${indent}intern.room(sink);\n`;
+  for (const f of codes) out += `${indent}const ${f.prop} = ${wireEncode(f)};\n`;
+  out += `${indent}const at = sink.reserve(${slots});\n${indent}const f = sink.f64;\n`;
+  out += `${indent}f[at] = ${header};\n${indent}f[at + 1] = e.seq;\n${indent}f[at + 2] = e.ts;\n`;
+  fields.forEach((f, i) => {
+    out += `${indent}f[at + ${i + 3}] = ${codes.includes(f) ? f.prop : `e.${f.prop}`};\n`;
+  });
+  return `${out}${indent}return at;\n`;
+}
+
+function emitDecode(fields: readonly Field[], indent: string): string {
+  return fields.map((f, i) => `${indent}e.${f.prop} = ${wireDecode(f, `f64[at + ${i + 3}] as number`)};\n`).join("");
+}
+
+function sentValue(f: Field): string {
+  const v = `s.${f.sent}`;
+  return f.kind === "orderId" ? `${v} as OrderId` : v;
+}
+
+function layoutDoc(ls: readonly Layout[]): string {
+  let out = "/**\n * Events on the wire: one fixed record an event type, strings interned.\n *\n";
+  out += ` *   slot 0: kind (bits 0–3) | type << 4 (${TYPE_BITS} bits) | COMMAND_DONE (bit ${COMMAND_DONE_BIT}) | AS_SENT (bit ${AS_SENT_BIT}) | fields:\n`;
+  for (const l of ls) {
+    const bits = l.bits.map((b) => `${b.f.prop} ${b.width === 1 ? b.shift : `${b.shift}–${b.shift + b.width - 1}`}`);
+    out += ` *   ${l.e.code} ${l.e.type}${bits.length > 0 ? ` (bits: ${bits.join(", ")})` : ""}\n`;
+    out += ` *       seq, ts, ${l.slots.map((f) => f.prop).join(", ")}\n`;
+    if (l.asSent !== null) {
+      out += ` *       as sent: seq, ts${l.asSent.map((f) => `, ${f.prop}`).join("")} (${l.slots
+        .filter((f) => f.sent !== undefined)
+        .map((f) => f.prop)
+        .join(", ")} are the command's)\n`;
+    }
+  }
+  out +=
+    ' *\n * "As sent": the event repeats fields of the client\'s command being executed, which the receiver\n' +
+    " * holds (a SentSource) and fills in.\n */\n";
+  return out;
+}
+
+export function wireFile(events: Event[]): string {
+  const ls = events.map(layout);
+  const used = new Set<EnumKind>();
+  for (const l of ls) for (const b of l.bits) if (b.f.kind !== "bool") used.add(b.f.kind as EnumKind);
+  let out = HEADER("the wire layout");
+  out += 'import type { CommandType, OrderId, Side } from "../commands.js";\n';
+  out += 'import type { EngineEvent, EventSink } from "../events.generated.js";\n';
+  out += 'import { decodeId, encodeId, type SentFields, type SentSource } from "./command-codec.js";\n';
+  out += 'import type { InternReader, InternWriter } from "./intern.js";\n';
+  out += 'import { type EventSlotSink, KIND_EVENT, type SlotSink } from "./records.js";\n\n';
+  out += layoutDoc(ls);
+  out += `export const COMMAND_DONE = 1 << ${COMMAND_DONE_BIT};\n`;
+  out += `export const AS_SENT = 1 << ${AS_SENT_BIT};\n\n`;
+  for (const l of ls) out += `const ${l.e.tag} = ${l.e.code};\n`;
+  out += "\n";
+  for (const l of ls) {
+    out += `const ${slotsName(l)} = ${3 + l.slots.length};\n`;
+    if (l.asSent !== null) out += `const ${asSentName(l)} = ${3 + l.asSent.length};\n`;
+  }
+  out += "\n";
+  for (const kind of ["side", "tif", "command"] as const) {
+    if (!used.has(kind)) continue;
+    const codes = enumCodes(kind);
+    const type = kind === "side" ? "Side" : kind === "tif" ? "string" : "CommandType | null";
+    out += `const ${kind.toUpperCase()}_BY_CODE: readonly (${type})[] = [${codes.map(lit).join(", ")}];\n\n`;
+    out += `function ${kind}Code(name: ${type}): number {\n  switch (name) {\n`;
+    codes.forEach((c, i) => {
+      if (i > 0) out += `    case ${lit(c)}:\n      return ${i};\n`;
+    });
+    out += "    default:\n      return 0;\n  }\n}\n\n";
+  }
+  out += "function sentOf(sent: SentSource | null): SentFields {\n";
+  out += '  if (sent === null) throw new Error("wire: an event as sent without the sent commands");\n';
+  out += "  return sent.sentFields();\n}\n\n";
+
+  // The writers: one function a type (the engine hands events over by type), and all of them.
+  for (const l of ls) {
+    out += `/** Writes a ${l.e.type} event as its record and returns the record's first slot. */\n`;
+    const sent = l.asSent === null ? "_sent" : "sent";
+    out += `export function ${writerName(l.e)}(sink: SlotSink, intern: InternWriter, e: EngineEvent, ${sent}: SentFields | null): number {\n`;
+    const h = headerExpression(l);
+    if (l.asSent !== null) {
+      out += `  const h = ${h};\n`;
+      const same = l.slots.filter((f) => f.sent !== undefined).map((f) => `e.${f.prop} === sent.${f.sent}`);
+      out += `  if (sent !== null && ${same.join(" && ")}) {\n`;
+      out += emitWrite(l.asSent, asSentName(l), "h | AS_SENT", "    ");
+      out += "  }\n";
+      out += emitWrite(l.slots, slotsName(l), "h", "  ");
+    } else {
+      out += emitWrite(l.slots, slotsName(l), h, "  ");
+    }
+    out += "}\n\n";
+  }
+  out += "/**\n * Writes each event type with its own function, remembering the last record written (its first\n";
+  out += " * slot, and the sink's flushes then) and leaving out what repeats `sent`, the fields of the client's\n";
+  out += " * command being executed (null: none).\n */\n";
+  out += "export class EventRecordWriter implements EventSink {\n";
+  out += "  protected sent: SentFields | null = null;\n  protected lastAt = -1;\n  protected lastFlushes = 0;\n\n";
+  out +=
+    "  constructor(\n    protected readonly sink: EventSlotSink,\n    protected readonly intern: InternWriter,\n  ) {}\n\n";
+  for (const l of ls) {
+    out += `  ${sinkMethod(l.e)}(e: EngineEvent): void {\n`;
+    out += `    this.lastAt = ${writerName(l.e)}(this.sink, this.intern, e, this.sent);\n`;
+    out += "    this.lastFlushes = this.sink.flushes;\n  }\n\n";
+  }
+  out += "}\n\n";
+  out += "/**\n * Writes `e` as its record and returns the record's first slot. `sent`: the fields of the client's\n";
+  out += ' * command being executed (null: none); an event that repeats them travels "as sent", without them.\n */\n';
+  out +=
+    "export function writeEvent(sink: SlotSink, intern: InternWriter, e: EngineEvent, sent: SentFields | null): number {\n";
+  out += "  switch (e.type) {\n";
+  for (const l of ls) out += `    case ${lit(l.e.type)}:\n      return ${writerName(l.e)}(sink, intern, e, sent);\n`;
+  out += "  }\n}\n\n";
+
+  // Sizes.
+  out += "/** Slots of the event record headed `h`. */\nexport function eventSlots(h: number): number {\n";
+  out += `  switch ((h >>> 4) & ${2 ** TYPE_BITS - 1}) {\n`;
+  for (const l of ls) {
+    out += `    case ${l.e.tag}:\n`;
+    out +=
+      l.asSent === null
+        ? `      return ${slotsName(l)};\n`
+        : `      return (h & AS_SENT) !== 0 ? ${asSentName(l)} : ${slotsName(l)};\n`;
+  }
+  out += `    default:\n      throw new Error(\`wire: corrupt event header \${h}\`);\n  }\n}\n\n`;
+
+  // The reader.
+  out += "/**\n * Fills `e` from the event record at `at`; returns the record's slot count. `sent` supplies the\n";
+  out += ' * fields an "as sent" record leaves out (the receiver\'s copy of the current command).\n */\n';
+  out +=
+    "export function decodeEvent(\n  f64: Float64Array,\n  at: number,\n  intern: InternReader,\n  e: EngineEvent,\n";
+  out += "  sent: SentSource | null = null,\n): number {\n";
+  out += "  const h = f64[at] as number;\n  e.seq = f64[at + 1] as number;\n  e.ts = f64[at + 2] as number;\n";
+  out += `  switch ((h >>> 4) & ${2 ** TYPE_BITS - 1}) {\n`;
+  for (const l of ls) {
+    out += `    case ${l.e.tag}:\n      e.type = ${lit(l.e.type)};\n`;
+    for (const { f, shift, width } of l.bits) {
+      out +=
+        f.kind === "bool"
+          ? `      e.${f.prop} = (h & (1 << ${shift})) !== 0;\n`
+          : `      e.${f.prop} = ${f.kind.toUpperCase()}_BY_CODE[(h >>> ${shift}) & ${2 ** width - 1}] as ${f.kind === "side" ? "Side" : f.kind === "tif" ? "string" : "CommandType | null"};\n`;
+    }
+    if (l.asSent !== null) {
+      out += "      if ((h & AS_SENT) !== 0) {\n        const s = sentOf(sent);\n";
+      for (const f of l.slots) if (f.sent !== undefined) out += `        e.${f.prop} = ${sentValue(f)};\n`;
+      out += emitDecode(l.asSent, "        ");
+      out += `        return ${asSentName(l)};\n      }\n`;
+    }
+    out += emitDecode(l.slots, "      ");
+    out += `      return ${slotsName(l)};\n`;
+  }
+  out += `    default:\n      throw new Error(\`wire: corrupt event header \${h}\`);\n  }\n}\n`;
+  return out;
+}
