@@ -44,8 +44,8 @@ export function requirement(
   const worst = Math.max(Math.abs(qty + buyQty), Math.abs(qty - sellQty));
   const im = inst.tiers.initial(worst * o);
   const loss = Math.max(0, buyNotional - o * buyQty) + Math.max(0, o * sellQty - sellNotional);
-  const fee = mulDivCeil(buyNotional + sellNotional, inst.reserveFeePpm, PPM);
-  return im + loss + fee;
+  const feePpm = inst.reserveFeePpm;
+  return feePpm === 0 ? im + loss : im + loss + mulDivCeil(buyNotional + sellNotional, feePpm, PPM);
 }
 
 function requirementOfPosition(p: Position): number {
