@@ -67,15 +67,6 @@ const LIQUIDATION_ADL_SLOTS = 8;
 
 const SIDE_BY_CODE: readonly Side[] = ["buy", "sell"];
 
-function sideCode(name: Side): number {
-  switch (name) {
-    case "sell":
-      return 1;
-    default:
-      return 0;
-  }
-}
-
 const TIF_BY_CODE: readonly string[] = ["", "GTC", "IOC", "FOK"];
 
 function tifCode(name: string): number {
@@ -129,9 +120,9 @@ function commandCode(name: CommandType | null): number {
   }
 }
 
-function sentOf(sent: SentSource | null): SentFields {
+function sentOf(sent: SentSource | null): SentSource {
   if (sent === null) throw new Error("wire: an event as sent without the sent commands");
-  return sent.sentFields();
+  return sent;
 }
 
 /** Writes a accepted event as its record and returns the record's first slot. */
@@ -145,7 +136,7 @@ export function writeAcceptedEvent(
     KIND_EVENT |
     (ACCEPTED << 4) |
     (commandCode(e.command) << 11) |
-    (sideCode(e.side) << 15) |
+    (e.side === "sell" ? 1 << 15 : 0) |
     (tifCode(e.tif) << 16) |
     (e.postOnly ? 1 << 18 : 0) |
     (e.reduceOnly ? 1 << 19 : 0);
@@ -206,7 +197,7 @@ export function writeRejectedEvent(
 
 /** Writes a fill event as its record and returns the record's first slot. */
 export function writeFillEvent(sink: SlotSink, intern: InternWriter, e: EngineEvent, sent: SentFields | null): number {
-  const h = KIND_EVENT | (FILL << 4) | (sideCode(e.side) << 11) | (e.liquidation ? 1 << 12 : 0);
+  const h = KIND_EVENT | (FILL << 4) | (e.side === "sell" ? 1 << 11 : 0) | (e.liquidation ? 1 << 12 : 0);
   if (sent !== null && e.symbol === sent.symbol && e.takerId === sent.id && e.takerAccount === sent.account) {
     intern.room(sink);
     const makerId = encodeId(sink, intern, e.makerId);
@@ -345,7 +336,7 @@ export function writeLiquidationOrderEvent(
   const id = encodeId(sink, intern, e.id);
   const at = sink.reserve(LIQUIDATION_ORDER_SLOTS);
   const f = sink.f64;
-  f[at] = KIND_EVENT | (LIQUIDATION_ORDER << 4) | (sideCode(e.side) << 11);
+  f[at] = KIND_EVENT | (LIQUIDATION_ORDER << 4) | (e.side === "sell" ? 1 << 11 : 0);
   f[at + 1] = e.seq;
   f[at + 2] = e.ts;
   f[at + 3] = account;
@@ -414,7 +405,7 @@ export function writeLiquidationAdlEvent(
   const symbol = intern.symbolCode(sink, e.symbol);
   const at = sink.reserve(LIQUIDATION_ADL_SLOTS);
   const f = sink.f64;
-  f[at] = KIND_EVENT | (LIQUIDATION_ADL << 4) | (sideCode(e.side) << 11);
+  f[at] = KIND_EVENT | (LIQUIDATION_ADL << 4) | (e.side === "sell" ? 1 << 11 : 0);
   f[at + 1] = e.seq;
   f[at + 2] = e.ts;
   f[at + 3] = account;
@@ -572,12 +563,12 @@ export function decodeEvent(
       e.reduceOnly = (h & (1 << 19)) !== 0;
       if ((h & AS_SENT) !== 0) {
         const s = sentOf(sent);
-        e.id = s.id;
-        e.symbol = s.symbol;
-        e.price = s.price;
-        e.qty = s.qty;
-        e.account = s.account;
-        e.amount = s.amount;
+        e.id = s.sentId();
+        e.symbol = s.sentSymbol();
+        e.price = s.sentPrice();
+        e.qty = s.sentQty();
+        e.account = s.sentAccount();
+        e.amount = s.sentAmount();
         return ACCEPTED_AS_SENT_SLOTS;
       }
       e.id = decodeId(intern, f64[at + 3] as number);
@@ -600,9 +591,9 @@ export function decodeEvent(
       e.liquidation = (h & (1 << 12)) !== 0;
       if ((h & AS_SENT) !== 0) {
         const s = sentOf(sent);
-        e.symbol = s.symbol;
-        e.takerId = s.id as OrderId;
-        e.takerAccount = s.account;
+        e.symbol = s.sentSymbol();
+        e.takerId = s.sentId() as OrderId;
+        e.takerAccount = s.sentAccount();
         e.price = f64[at + 3] as number;
         e.qty = f64[at + 4] as number;
         e.makerId = decodeId(intern, f64[at + 5] as number) as OrderId;
@@ -625,8 +616,8 @@ export function decodeEvent(
       e.type = "cancelled";
       if ((h & AS_SENT) !== 0) {
         const s = sentOf(sent);
-        e.id = s.id;
-        e.symbol = s.symbol;
+        e.id = s.sentId();
+        e.symbol = s.sentSymbol();
         e.remaining = f64[at + 3] as number;
         e.reason = intern.get(f64[at + 4] as number);
         return CANCELLED_AS_SENT_SLOTS;

@@ -98,7 +98,14 @@ function headerExpression(l: Layout): string {
   const parts = ["KIND_EVENT", `(${l.e.tag} << 4)`];
   for (const { f, shift } of l.bits) {
     const v = `e.${f.prop}`;
-    parts.push(f.kind === "bool" ? `(${v} ? 1 << ${shift} : 0)` : `(${f.kind}Code(${v}) << ${shift})`);
+    if (f.kind === "bool") parts.push(`(${v} ? 1 << ${shift} : 0)`);
+    else {
+      // Two names: one compare (the second is code 1); more: a switch (codeOf).
+      const codes = enumCodes(f.kind as EnumKind);
+      parts.push(
+        codes.length === 2 ? `(${v} === ${lit(codes[1])} ? 1 << ${shift} : 0)` : `(${f.kind}Code(${v}) << ${shift})`,
+      );
+    }
   }
   return parts.join(" | ");
 }
@@ -123,7 +130,8 @@ function emitDecode(fields: readonly Field[], indent: string): string {
 }
 
 function sentValue(f: Field): string {
-  const v = `s.${f.sent}`;
+  const name = f.sent as string;
+  const v = `s.sent${name[0]?.toUpperCase()}${name.slice(1)}()`;
   return f.kind === "orderId" ? `${v} as OrderId` : v;
 }
 
@@ -172,15 +180,16 @@ export function wireFile(events: Event[]): string {
     const codes = enumCodes(kind);
     const type = kind === "side" ? "Side" : kind === "tif" ? "string" : "CommandType | null";
     out += `const ${kind.toUpperCase()}_BY_CODE: readonly (${type})[] = [${codes.map(lit).join(", ")}];\n\n`;
+    if (codes.length === 2) continue;
     out += `function ${kind}Code(name: ${type}): number {\n  switch (name) {\n`;
     codes.forEach((c, i) => {
       if (i > 0) out += `    case ${lit(c)}:\n      return ${i};\n`;
     });
     out += "    default:\n      return 0;\n  }\n}\n\n";
   }
-  out += "function sentOf(sent: SentSource | null): SentFields {\n";
+  out += "function sentOf(sent: SentSource | null): SentSource {\n";
   out += '  if (sent === null) throw new Error("wire: an event as sent without the sent commands");\n';
-  out += "  return sent.sentFields();\n}\n\n";
+  out += "  return sent;\n}\n\n";
 
   // The writers: one function a type (the engine hands events over by type), and all of them.
   for (const l of ls) {
