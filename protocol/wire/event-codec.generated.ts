@@ -1,6 +1,6 @@
 // Generated from protocol/event-schema.ts by tools/event-codegen (the wire layout): do not edit.
 // Change the schema and run `npm run generate:events`.
-import type { CommandType, OrderId, Side } from "../commands.js";
+import type { CommandRecord, CommandType, OrderId, Side } from "../commands.js";
 import type { EngineEvent, EventSink } from "../events.generated.js";
 import { decodeId, encodeId, type SentFields, type SentSource } from "./command-codec.js";
 import type { InternReader, InternWriter } from "./intern.js";
@@ -171,6 +171,57 @@ export function writeAcceptedEvent(
   f[at + 6] = e.qty;
   f[at + 7] = account;
   f[at + 8] = e.amount;
+  return at;
+}
+
+/** Writes a accepted event (its seq and ts in `e`) from its command, as writeXEvent from the record. */
+export function writeAcceptedEventFromCommand(
+  sink: SlotSink,
+  intern: InternWriter,
+  e: EngineEvent,
+  cmd: CommandRecord,
+  sent: SentFields | null,
+): number {
+  const cmdId = cmd.hasId ? cmd.id : null;
+  const h =
+    KIND_EVENT |
+    (ACCEPTED << 4) |
+    (commandCode(cmd.type) << 11) |
+    (cmd.side << 15) |
+    ((cmd.tif + 1) << 16) |
+    (cmd.postOnly ? 1 << 18 : 0) |
+    (cmd.reduceOnly ? 1 << 19 : 0);
+  if (
+    sent !== null &&
+    cmdId === sent.id &&
+    cmd.symbol === sent.symbol &&
+    cmd.price === sent.price &&
+    cmd.qty === sent.qty &&
+    cmd.account === sent.account &&
+    cmd.amount === sent.amount
+  ) {
+    const at = sink.reserve(ACCEPTED_AS_SENT_SLOTS);
+    const f = sink.f64;
+    f[at] = h | AS_SENT;
+    f[at + 1] = e.seq;
+    f[at + 2] = e.ts;
+    return at;
+  }
+  intern.room(sink);
+  const id = encodeId(sink, intern, cmdId);
+  const symbol = intern.symbolCode(sink, cmd.symbol);
+  const account = intern.codeOrNull(sink, cmd.account);
+  const at = sink.reserve(ACCEPTED_SLOTS);
+  const f = sink.f64;
+  f[at] = h;
+  f[at + 1] = e.seq;
+  f[at + 2] = e.ts;
+  f[at + 3] = id;
+  f[at + 4] = symbol;
+  f[at + 5] = cmd.price;
+  f[at + 6] = cmd.qty;
+  f[at + 7] = account;
+  f[at + 8] = cmd.amount;
   return at;
 }
 
@@ -431,8 +482,11 @@ export class EventRecordWriter implements EventSink {
     protected readonly intern: InternWriter,
   ) {}
 
-  accepted(e: EngineEvent): void {
-    this.lastAt = writeAcceptedEvent(this.sink, this.intern, e, this.sent);
+  accepted(e: EngineEvent, cmd: CommandRecord | null): void {
+    this.lastAt =
+      cmd === null
+        ? writeAcceptedEvent(this.sink, this.intern, e, this.sent)
+        : writeAcceptedEventFromCommand(this.sink, this.intern, e, cmd, this.sent);
     this.lastFlushes = this.sink.flushes;
   }
 
