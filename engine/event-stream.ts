@@ -1,4 +1,4 @@
-import { type CommandRecord, type CommandType, type OrderId, SIDE_NAMES, TIF_NAMES } from "../protocol/commands.js";
+import { type CommandRecord, type CommandType, type OrderId, SIDE_NAMES } from "../protocol/commands.js";
 import { deliverEvent, EngineEvent, type EventSink } from "../protocol/events.js";
 import type { CancelReason } from "../protocol/reject-codes.js";
 import type { Order } from "./order.js";
@@ -30,21 +30,10 @@ export class EventStream {
     if (this.sink !== null) deliverEvent(this.sink, e);
   }
 
+  /** An acceptance is its command: the sink gets the record (and fills the event from it if it needs one). */
   accepted(cmd: CommandRecord): void {
     const e = this.begin();
-    e.type = "accepted";
-    e.command = cmd.type;
-    e.id = cmd.hasId ? cmd.id : null;
-    e.symbol = cmd.symbol;
-    e.side = SIDE_NAMES[cmd.side] as "buy" | "sell";
-    e.price = cmd.price;
-    e.qty = cmd.qty;
-    e.tif = TIF_NAMES[cmd.tif] as string;
-    e.account = cmd.account;
-    e.amount = cmd.amount;
-    e.postOnly = cmd.postOnly;
-    e.reduceOnly = cmd.reduceOnly;
-    if (this.sink !== null) this.sink.accepted(e);
+    if (this.sink !== null) this.sink.accepted(e, cmd);
   }
 
   /** `ts`: the rejected command's own time when it had a valid one, else the clock. */

@@ -76,6 +76,12 @@ export interface EventSpec {
    * a null value reads as that field's `nullAs`).
    */
   variants?: { by: string; cases: Readonly<Record<string, readonly FieldSpec[]>> };
+  /**
+   * The event is its command: each field is the CommandRecord's property of that name (`command`
+   * its `type`, an id null when it had none, names from the record's codes). The engine hands the
+   * sink the record itself, so the worker writes the event from it without filling an EngineEvent.
+   */
+  fromCommand?: true;
 }
 
 // An acceptance repeats its command's fields; all of them travel "as sent".
@@ -95,6 +101,7 @@ export const EVENT_SCHEMA: readonly EventSpec[] = [
   {
     type: "accepted",
     doc: "A command was applied; the fields are the command's own, as validated.",
+    fromCommand: true,
     fields: [
       {
         key: "command",

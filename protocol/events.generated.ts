@@ -1,6 +1,6 @@
 // Generated from protocol/event-schema.ts by tools/event-codegen (the record, the plain objects, the JSON line): do not edit.
 // Change the schema and run `npm run generate:events`.
-import type { CommandType, OrderId, Side } from "./commands.js";
+import { type CommandRecord, type CommandType, type OrderId, SIDE_NAMES, type Side, TIF_NAMES } from "./commands.js";
 import { idJson, nullableJson, quote } from "./json-text.js";
 
 /** Every event type, in the contract's order. */
@@ -79,7 +79,8 @@ export type EventListener = (event: EngineEvent) => void;
  * switching on the type cost the worker ~6% of its time, measured with bench/wire-cost.bench.ts).
  */
 export interface EventSink {
-  accepted(e: EngineEvent): void;
+  /** `cmd`: the command the event is (`e` holds only seq and ts), or null when `e` holds it all. */
+  accepted(e: EngineEvent, cmd: CommandRecord | null): void;
   rejected(e: EngineEvent): void;
   fill(e: EngineEvent): void;
   cancelled(e: EngineEvent): void;
@@ -92,11 +93,28 @@ export interface EventSink {
   liquidationBackstop(e: EngineEvent): void;
 }
 
+/** Fills a accepted event's fields from its command. */
+export function acceptedFromCommand(e: EngineEvent, cmd: CommandRecord): void {
+  e.type = "accepted";
+  e.command = cmd.type;
+  e.id = cmd.hasId ? cmd.id : null;
+  e.symbol = cmd.symbol;
+  e.side = SIDE_NAMES[cmd.side] as Side;
+  e.price = cmd.price;
+  e.qty = cmd.qty;
+  e.tif = TIF_NAMES[cmd.tif] as string;
+  e.account = cmd.account;
+  e.postOnly = cmd.postOnly;
+  e.reduceOnly = cmd.reduceOnly;
+  e.amount = cmd.amount;
+}
+
 /** The sink that hands every event to one listener. */
 export class ListenerSink implements EventSink {
   constructor(readonly listener: EventListener) {}
 
-  accepted(e: EngineEvent): void {
+  accepted(e: EngineEvent, cmd: CommandRecord | null): void {
+    if (cmd !== null) acceptedFromCommand(e, cmd);
     this.listener(e);
   }
 
@@ -141,11 +159,11 @@ export class ListenerSink implements EventSink {
   }
 }
 
-/** Hands `e` to the sink's method for its type. */
+/** Hands `e` (every field filled) to the sink's method for its type. */
 export function deliverEvent(sink: EventSink, e: EngineEvent): void {
   switch (e.type) {
     case "accepted":
-      sink.accepted(e);
+      sink.accepted(e, null);
       return;
     case "rejected":
       sink.rejected(e);

@@ -1,5 +1,5 @@
 import type { CommandRecord, OrderId } from "../protocol/commands.js";
-import type { SentFields, SentSource } from "../protocol/wire/command-codec.js";
+import type { SentSource } from "../protocol/wire/command-codec.js";
 
 /**
  * The client's copy of the fields of the commands in flight (sent, events not complete), by
@@ -18,7 +18,6 @@ export class SentCommands implements SentSource {
   private amounts = new Float64Array(1024);
   /** The command whose events are being received (the client's `done`). */
   current = 0;
-  private readonly fields: SentFields = { id: null, symbol: "", price: 0, qty: 0, account: null, amount: 0 };
 
   /** Keeps command `n`'s fields (`r` null: a rejected line, which is never accepted). `oldest`: the first still in flight. */
   push(n: number, r: CommandRecord | null, oldest: number): void {
@@ -41,17 +40,29 @@ export class SentCommands implements SentSource {
     this.amounts[i] = r.amount;
   }
 
-  /** The fields of command `current`, in one reused record. */
-  sentFields(): SentFields {
-    const i = this.current & this.mask;
-    const f = this.fields;
-    f.id = this.ids[i] as OrderId | null;
-    f.symbol = this.symbols[i] as string;
-    f.account = this.accounts[i] as string | null;
-    f.price = this.prices[i] as number;
-    f.qty = this.qtys[i] as number;
-    f.amount = this.amounts[i] as number;
-    return f;
+  // The fields of command `current`.
+  sentId(): OrderId | null {
+    return this.ids[this.current & this.mask] as OrderId | null;
+  }
+
+  sentSymbol(): string {
+    return this.symbols[this.current & this.mask] as string;
+  }
+
+  sentAccount(): string | null {
+    return this.accounts[this.current & this.mask] as string | null;
+  }
+
+  sentPrice(): number {
+    return this.prices[this.current & this.mask] as number;
+  }
+
+  sentQty(): number {
+    return this.qtys[this.current & this.mask] as number;
+  }
+
+  sentAmount(): number {
+    return this.amounts[this.current & this.mask] as number;
   }
 
   /** Doubles the store, keeping commands oldest..n-1 at their places under the new mask. */

@@ -151,9 +151,17 @@ export interface SentFields {
   amount: number;
 }
 
-/** The receiver's copy of the command whose events are being received. */
+/**
+ * The receiver's copy of the command whose events are being received, field by field (an "as
+ * sent" event reads two to six of them, straight into the event).
+ */
 export interface SentSource {
-  sentFields(): SentFields;
+  sentId(): OrderId | null;
+  sentSymbol(): string;
+  sentPrice(): number;
+  sentQty(): number;
+  sentAccount(): string | null;
+  sentAmount(): number;
 }
 
 /**

@@ -1,6 +1,6 @@
 // Generated from protocol/event-schema.ts by tools/event-codegen (the wire layout): do not edit.
 // Change the schema and run `npm run generate:events`.
-import type { CommandType, OrderId, Side } from "../commands.js";
+import type { CommandRecord, CommandType, OrderId, Side } from "../commands.js";
 import type { EngineEvent, EventSink } from "../events.generated.js";
 import { decodeId, encodeId, type SentFields, type SentSource } from "./command-codec.js";
 import type { InternReader, InternWriter } from "./intern.js";
@@ -71,15 +71,6 @@ const LIQUIDATION_BACKSTOP_SLOTS = 8;
 
 const SIDE_BY_CODE: readonly Side[] = ["buy", "sell"];
 
-function sideCode(name: Side): number {
-  switch (name) {
-    case "sell":
-      return 1;
-    default:
-      return 0;
-  }
-}
-
 const TIF_BY_CODE: readonly string[] = ["", "GTC", "IOC", "FOK"];
 
 function tifCode(name: string): number {
@@ -136,9 +127,9 @@ function commandCode(name: CommandType | null): number {
   }
 }
 
-function sentOf(sent: SentSource | null): SentFields {
+function sentOf(sent: SentSource | null): SentSource {
   if (sent === null) throw new Error("wire: an event as sent without the sent commands");
-  return sent.sentFields();
+  return sent;
 }
 
 /** Writes a accepted event as its record and returns the record's first slot. */
@@ -152,7 +143,7 @@ export function writeAcceptedEvent(
     KIND_EVENT |
     (ACCEPTED << 4) |
     (commandCode(e.command) << 11) |
-    (sideCode(e.side) << 15) |
+    (e.side === "sell" ? 1 << 15 : 0) |
     (tifCode(e.tif) << 16) |
     (e.postOnly ? 1 << 18 : 0) |
     (e.reduceOnly ? 1 << 19 : 0);
@@ -190,6 +181,57 @@ export function writeAcceptedEvent(
   return at;
 }
 
+/** Writes a accepted event (its seq and ts in `e`) from its command, as writeXEvent from the record. */
+export function writeAcceptedEventFromCommand(
+  sink: SlotSink,
+  intern: InternWriter,
+  e: EngineEvent,
+  cmd: CommandRecord,
+  sent: SentFields | null,
+): number {
+  const cmdId = cmd.hasId ? cmd.id : null;
+  const h =
+    KIND_EVENT |
+    (ACCEPTED << 4) |
+    (commandCode(cmd.type) << 11) |
+    (cmd.side << 15) |
+    ((cmd.tif + 1) << 16) |
+    (cmd.postOnly ? 1 << 18 : 0) |
+    (cmd.reduceOnly ? 1 << 19 : 0);
+  if (
+    sent !== null &&
+    cmdId === sent.id &&
+    cmd.symbol === sent.symbol &&
+    cmd.price === sent.price &&
+    cmd.qty === sent.qty &&
+    cmd.account === sent.account &&
+    cmd.amount === sent.amount
+  ) {
+    const at = sink.reserve(ACCEPTED_AS_SENT_SLOTS);
+    const f = sink.f64;
+    f[at] = h | AS_SENT;
+    f[at + 1] = e.seq;
+    f[at + 2] = e.ts;
+    return at;
+  }
+  intern.room(sink);
+  const id = encodeId(sink, intern, cmdId);
+  const symbol = intern.symbolCode(sink, cmd.symbol);
+  const account = intern.codeOrNull(sink, cmd.account);
+  const at = sink.reserve(ACCEPTED_SLOTS);
+  const f = sink.f64;
+  f[at] = h;
+  f[at + 1] = e.seq;
+  f[at + 2] = e.ts;
+  f[at + 3] = id;
+  f[at + 4] = symbol;
+  f[at + 5] = cmd.price;
+  f[at + 6] = cmd.qty;
+  f[at + 7] = account;
+  f[at + 8] = cmd.amount;
+  return at;
+}
+
 /** Writes a rejected event as its record and returns the record's first slot. */
 export function writeRejectedEvent(
   sink: SlotSink,
@@ -213,7 +255,7 @@ export function writeRejectedEvent(
 
 /** Writes a fill event as its record and returns the record's first slot. */
 export function writeFillEvent(sink: SlotSink, intern: InternWriter, e: EngineEvent, sent: SentFields | null): number {
-  const h = KIND_EVENT | (FILL << 4) | (sideCode(e.side) << 11) | (e.liquidation ? 1 << 12 : 0);
+  const h = KIND_EVENT | (FILL << 4) | (e.side === "sell" ? 1 << 11 : 0) | (e.liquidation ? 1 << 12 : 0);
   if (sent !== null && e.symbol === sent.symbol && e.takerId === sent.id && e.takerAccount === sent.account) {
     intern.room(sink);
     const makerId = encodeId(sink, intern, e.makerId);
@@ -352,7 +394,7 @@ export function writeLiquidationOrderEvent(
   const id = encodeId(sink, intern, e.id);
   const at = sink.reserve(LIQUIDATION_ORDER_SLOTS);
   const f = sink.f64;
-  f[at] = KIND_EVENT | (LIQUIDATION_ORDER << 4) | (sideCode(e.side) << 11);
+  f[at] = KIND_EVENT | (LIQUIDATION_ORDER << 4) | (e.side === "sell" ? 1 << 11 : 0);
   f[at + 1] = e.seq;
   f[at + 2] = e.ts;
   f[at + 3] = account;
@@ -421,7 +463,7 @@ export function writeLiquidationAdlEvent(
   const symbol = intern.symbolCode(sink, e.symbol);
   const at = sink.reserve(LIQUIDATION_ADL_SLOTS);
   const f = sink.f64;
-  f[at] = KIND_EVENT | (LIQUIDATION_ADL << 4) | (sideCode(e.side) << 11);
+  f[at] = KIND_EVENT | (LIQUIDATION_ADL << 4) | (e.side === "sell" ? 1 << 11 : 0);
   f[at + 1] = e.seq;
   f[at + 2] = e.ts;
   f[at + 3] = account;
@@ -445,7 +487,7 @@ export function writeLiquidationBackstopEvent(
   const symbol = intern.symbolCode(sink, e.symbol);
   const at = sink.reserve(LIQUIDATION_BACKSTOP_SLOTS);
   const f = sink.f64;
-  f[at] = KIND_EVENT | (LIQUIDATION_BACKSTOP << 4) | (sideCode(e.side) << 11);
+  f[at] = KIND_EVENT | (LIQUIDATION_BACKSTOP << 4) | (e.side === "sell" ? 1 << 11 : 0);
   f[at + 1] = e.seq;
   f[at + 2] = e.ts;
   f[at + 3] = account;
@@ -471,8 +513,11 @@ export class EventRecordWriter implements EventSink {
     protected readonly intern: InternWriter,
   ) {}
 
-  accepted(e: EngineEvent): void {
-    this.lastAt = writeAcceptedEvent(this.sink, this.intern, e, this.sent);
+  accepted(e: EngineEvent, cmd: CommandRecord | null): void {
+    this.lastAt =
+      cmd === null
+        ? writeAcceptedEvent(this.sink, this.intern, e, this.sent)
+        : writeAcceptedEventFromCommand(this.sink, this.intern, e, cmd, this.sent);
     this.lastFlushes = this.sink.flushes;
   }
 
@@ -612,12 +657,12 @@ export function decodeEvent(
       e.reduceOnly = (h & (1 << 19)) !== 0;
       if ((h & AS_SENT) !== 0) {
         const s = sentOf(sent);
-        e.id = s.id;
-        e.symbol = s.symbol;
-        e.price = s.price;
-        e.qty = s.qty;
-        e.account = s.account;
-        e.amount = s.amount;
+        e.id = s.sentId();
+        e.symbol = s.sentSymbol();
+        e.price = s.sentPrice();
+        e.qty = s.sentQty();
+        e.account = s.sentAccount();
+        e.amount = s.sentAmount();
         return ACCEPTED_AS_SENT_SLOTS;
       }
       e.id = decodeId(intern, f64[at + 3] as number);
@@ -640,9 +685,9 @@ export function decodeEvent(
       e.liquidation = (h & (1 << 12)) !== 0;
       if ((h & AS_SENT) !== 0) {
         const s = sentOf(sent);
-        e.symbol = s.symbol;
-        e.takerId = s.id as OrderId;
-        e.takerAccount = s.account;
+        e.symbol = s.sentSymbol();
+        e.takerId = s.sentId() as OrderId;
+        e.takerAccount = s.sentAccount();
         e.price = f64[at + 3] as number;
         e.qty = f64[at + 4] as number;
         e.makerId = decodeId(intern, f64[at + 5] as number) as OrderId;
@@ -665,8 +710,8 @@ export function decodeEvent(
       e.type = "cancelled";
       if ((h & AS_SENT) !== 0) {
         const s = sentOf(sent);
-        e.id = s.id;
-        e.symbol = s.symbol;
+        e.id = s.sentId();
+        e.symbol = s.sentSymbol();
         e.remaining = f64[at + 3] as number;
         e.reason = intern.get(f64[at + 4] as number);
         return CANCELLED_AS_SENT_SLOTS;

@@ -1,7 +1,7 @@
 /** events.generated.ts: the record, the sink interface, the plain objects, the JSON line. */
 import { ENUMS, type FieldKind } from "../../protocol/event-schema.js";
 import { type Piece, pieces } from "./line.js";
-import { type Event, type Field, fail, type Shape, sinkMethod } from "./table.js";
+import { type Event, type Field, fail, fromCommand, type Shape, sinkMethod } from "./table.js";
 import { condition, docComment, HEADER, lit, tpl, valueOrNullAs } from "./text.js";
 
 function recordType(kind: FieldKind): string {
@@ -270,21 +270,42 @@ function emitSink(events: Event[]): string {
   out += " * consumer may keep one small function a type (the worker's wire writer does: one listener\n";
   out += " * switching on the type cost the worker ~6% of its time, measured with bench/wire-cost.bench.ts).\n */\n";
   out += "export interface EventSink {\n";
-  for (const e of events) out += `  ${sinkMethod(e)}(e: EngineEvent): void;\n`;
+  for (const e of events) {
+    if (e.fromCommand) {
+      out += `  /** \`cmd\`: the command the event is (\`e\` holds only seq and ts), or null when \`e\` holds it all. */\n`;
+      out += `  ${sinkMethod(e)}(e: EngineEvent, cmd: CommandRecord | null): void;\n`;
+    } else out += `  ${sinkMethod(e)}(e: EngineEvent): void;\n`;
+  }
   out += "}\n\n";
+  for (const e of events) {
+    if (!e.fromCommand) continue;
+    out += `/** Fills a ${e.type} event's fields from its command. */\n`;
+    out += `export function ${sinkMethod(e)}FromCommand(e: EngineEvent, cmd: CommandRecord): void {\n`;
+    out += `  e.type = ${lit(e.type)};\n`;
+    for (const f of e.all) out += `  e.${f.prop} = ${fromCommand(f)};\n`;
+    out += "}\n\n";
+  }
   out += "/** The sink that hands every event to one listener. */\nexport class ListenerSink implements EventSink {\n";
   out += "  constructor(readonly listener: EventListener) {}\n\n";
-  for (const e of events) out += `  ${sinkMethod(e)}(e: EngineEvent): void {\n    this.listener(e);\n  }\n\n`;
+  for (const e of events) {
+    if (e.fromCommand) {
+      out += `  ${sinkMethod(e)}(e: EngineEvent, cmd: CommandRecord | null): void {\n`;
+      out += `    if (cmd !== null) ${sinkMethod(e)}FromCommand(e, cmd);\n    this.listener(e);\n  }\n\n`;
+    } else out += `  ${sinkMethod(e)}(e: EngineEvent): void {\n    this.listener(e);\n  }\n\n`;
+  }
   out += "}\n\n";
-  out += "/** Hands `e` to the sink's method for its type. */\n";
+  out += "/** Hands `e` (every field filled) to the sink's method for its type. */\n";
   out += "export function deliverEvent(sink: EventSink, e: EngineEvent): void {\n  switch (e.type) {\n";
-  for (const e of events) out += `    case ${lit(e.type)}:\n      sink.${sinkMethod(e)}(e);\n      return;\n`;
+  for (const e of events) {
+    out += `    case ${lit(e.type)}:\n      sink.${sinkMethod(e)}(e${e.fromCommand ? ", null" : ""});\n      return;\n`;
+  }
   return `${out}  }\n}\n`;
 }
 
 export function eventsFile(events: Event[], record: Field[]): string {
   let out = HEADER("the record, the plain objects, the JSON line");
-  out += 'import type { CommandType, OrderId, Side } from "./commands.js";\n';
+  const names = events.some((e) => e.fromCommand) ? "type CommandRecord, SIDE_NAMES, TIF_NAMES, " : "";
+  out += `import { ${names}type CommandType, type OrderId, type Side } from "./commands.js";\n`;
   out += 'import { idJson, nullableJson, quote } from "./json-text.js";\n\n';
   out += emitRecord(events, record);
   out += "\n";

@@ -28,6 +28,8 @@ export interface Event {
   shapes: Shape[];
   /** Every field any shape has, by record property, in order of first use. */
   all: Field[];
+  /** The event is its command (EventSpec.fromCommand): its sink method also takes the CommandRecord. */
+  fromCommand: boolean;
 }
 
 export const HEAD: readonly Field[] = [
@@ -102,7 +104,8 @@ function resolveEvent(spec: EventSpec, code: number): Event {
   }
   const all = union(shapes.map((s) => s.fields));
   const tag = snake(pascal(spec.type));
-  return { type: spec.type, doc: spec.doc, name: `${pascal(spec.type)}Event`, tag, code, by, shapes, all };
+  const fromCommand = spec.fromCommand === true;
+  return { type: spec.type, doc: spec.doc, name: `${pascal(spec.type)}Event`, tag, code, by, shapes, all, fromCommand };
 }
 
 export function resolveSchema(schema: readonly EventSpec[]): { events: Event[]; record: Field[] } {
@@ -129,4 +132,20 @@ export function resolveSchema(schema: readonly EventSpec[]): { events: Event[]; 
 /** The EventSink method of an event type: liquidation_stage → liquidationStage. */
 export function sinkMethod(e: Event): string {
   return e.type.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+/** The CommandRecord expression a field of a `fromCommand` event takes its record value from. */
+export function fromCommand(f: Field): string {
+  switch (f.kind) {
+    case "command":
+      return "cmd.type";
+    case "idOrNull":
+      return `(cmd.hasId ? cmd.${f.prop} : null)`;
+    case "side":
+      return `(SIDE_NAMES[cmd.${f.prop}] as Side)`;
+    case "tif":
+      return `(TIF_NAMES[cmd.${f.prop}] as string)`;
+    default:
+      return `cmd.${f.prop}`;
+  }
 }

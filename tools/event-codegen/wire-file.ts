@@ -1,4 +1,5 @@
 /** wire/event-codec.generated.ts: one fixed record an event type. */
+import { SIDE_NAMES, TIF_NAMES } from "../../protocol/commands.js";
 import { ENUMS } from "../../protocol/event-schema.js";
 import { type EnumKind, type Event, type Field, fail, HEADER_KINDS, sinkMethod, TYPE_BITS } from "./table.js";
 import { HEADER, lit } from "./text.js";
@@ -47,6 +48,10 @@ function writerName(e: Event): string {
   return `write${e.name}`;
 }
 
+function commandWriterName(e: Event): string {
+  return `write${e.name}FromCommand`;
+}
+
 function slotsName(l: Layout): string {
   return `${l.e.tag}_SLOTS`;
 }
@@ -55,8 +60,21 @@ function asSentName(l: Layout): string {
   return `${l.e.tag}_AS_SENT_SLOTS`;
 }
 
-function wireEncode(f: Field): string {
-  const v = `e.${f.prop}`;
+/** Where a writer reads a field: the event record, or (an event that is its command) the CommandRecord. */
+type Source = "record" | "command";
+
+/** The value of `f` in the writer reading `from` (a command's id is read once, into a local). */
+function read(f: Field, from: Source): string {
+  if (from === "record") return `e.${f.prop}`;
+  return f.kind === "idOrNull" ? commandLocal(f) : `cmd.${f.prop}`;
+}
+
+function commandLocal(f: Field): string {
+  return `cmd${f.prop[0]?.toUpperCase()}${f.prop.slice(1)}`;
+}
+
+function wireEncode(f: Field, from: Source): string {
+  const v = read(f, from);
   switch (f.kind) {
     case "int":
     case "intOrNull":
@@ -94,26 +112,47 @@ function wireDecode(f: Field, slot: string): string {
   }
 }
 
-function headerExpression(l: Layout): string {
+/** A CommandRecord code (SideCode, TifCode) as the wire's code for the same name: code + offset. */
+function commandCodeOffset(kind: "side" | "tif"): number {
+  const names = kind === "side" ? SIDE_NAMES : TIF_NAMES;
+  const codes = enumCodes(kind);
+  const offset = codes.indexOf(names[0] as string);
+  if (names.some((n, i) => codes[i + offset] !== n))
+    fail(`the ${kind} names of commands.ts and of ENUMS differ in order`);
+  return offset;
+}
+
+function headerExpression(l: Layout, from: Source): string {
   const parts = ["KIND_EVENT", `(${l.e.tag} << 4)`];
   for (const { f, shift } of l.bits) {
-    const v = `e.${f.prop}`;
-    parts.push(f.kind === "bool" ? `(${v} ? 1 << ${shift} : 0)` : `(${f.kind}Code(${v}) << ${shift})`);
+    const v = read(f, from);
+    if (f.kind === "bool") parts.push(`(${v} ? 1 << ${shift} : 0)`);
+    else if (from === "command" && f.kind === "command") parts.push(`(commandCode(cmd.type) << ${shift})`);
+    else if (from === "command" && (f.kind === "side" || f.kind === "tif")) {
+      const offset = commandCodeOffset(f.kind);
+      parts.push(offset === 0 ? `(${v} << ${shift})` : `((${v} + ${offset}) << ${shift})`);
+    } else {
+      // Two names: one compare (the second is code 1); more: a switch (codeOf).
+      const codes = enumCodes(f.kind as EnumKind);
+      parts.push(
+        codes.length === 2 ? `(${v} === ${lit(codes[1])} ? 1 << ${shift} : 0)` : `(${f.kind}Code(${v}) << ${shift})`,
+      );
+    }
   }
   return parts.join(" | ");
 }
 
 /** Statements that intern a record's strings, reserve it and fill it; `at` is returned. */
-function emitWrite(fields: readonly Field[], slots: string, header: string, indent: string): string {
+function emitWrite(fields: readonly Field[], slots: string, header: string, indent: string, from: Source): string {
   let out = "";
   const codes = fields.filter((f) => !["int", "intOrNull"].includes(f.kind));
   // Strings first: their intern records must precede the event's.
   if (codes.length > 0) out += `${indent}intern.room(sink);\n`;
-  for (const f of codes) out += `${indent}const ${f.prop} = ${wireEncode(f)};\n`;
+  for (const f of codes) out += `${indent}const ${f.prop} = ${wireEncode(f, from)};\n`;
   out += `${indent}const at = sink.reserve(${slots});\n${indent}const f = sink.f64;\n`;
   out += `${indent}f[at] = ${header};\n${indent}f[at + 1] = e.seq;\n${indent}f[at + 2] = e.ts;\n`;
   fields.forEach((f, i) => {
-    out += `${indent}f[at + ${i + 3}] = ${codes.includes(f) ? f.prop : `e.${f.prop}`};\n`;
+    out += `${indent}f[at + ${i + 3}] = ${codes.includes(f) ? f.prop : read(f, from)};\n`;
   });
   return `${out}${indent}return at;\n`;
 }
@@ -123,7 +162,8 @@ function emitDecode(fields: readonly Field[], indent: string): string {
 }
 
 function sentValue(f: Field): string {
-  const v = `s.${f.sent}`;
+  const name = f.sent as string;
+  const v = `s.sent${name[0]?.toUpperCase()}${name.slice(1)}()`;
   return f.kind === "orderId" ? `${v} as OrderId` : v;
 }
 
@@ -152,7 +192,7 @@ export function wireFile(events: Event[]): string {
   const used = new Set<EnumKind>();
   for (const l of ls) for (const b of l.bits) if (b.f.kind !== "bool") used.add(b.f.kind as EnumKind);
   let out = HEADER("the wire layout");
-  out += 'import type { CommandType, OrderId, Side } from "../commands.js";\n';
+  out += 'import type { CommandRecord, CommandType, OrderId, Side } from "../commands.js";\n';
   out += 'import type { EngineEvent, EventSink } from "../events.generated.js";\n';
   out += 'import { decodeId, encodeId, type SentFields, type SentSource } from "./command-codec.js";\n';
   out += 'import type { InternReader, InternWriter } from "./intern.js";\n';
@@ -172,33 +212,48 @@ export function wireFile(events: Event[]): string {
     const codes = enumCodes(kind);
     const type = kind === "side" ? "Side" : kind === "tif" ? "string" : "CommandType | null";
     out += `const ${kind.toUpperCase()}_BY_CODE: readonly (${type})[] = [${codes.map(lit).join(", ")}];\n\n`;
+    if (codes.length === 2) continue;
     out += `function ${kind}Code(name: ${type}): number {\n  switch (name) {\n`;
     codes.forEach((c, i) => {
       if (i > 0) out += `    case ${lit(c)}:\n      return ${i};\n`;
     });
     out += "    default:\n      return 0;\n  }\n}\n\n";
   }
-  out += "function sentOf(sent: SentSource | null): SentFields {\n";
+  out += "function sentOf(sent: SentSource | null): SentSource {\n";
   out += '  if (sent === null) throw new Error("wire: an event as sent without the sent commands");\n';
-  out += "  return sent.sentFields();\n}\n\n";
+  out += "  return sent;\n}\n\n";
 
-  // The writers: one function a type (the engine hands events over by type), and all of them.
-  for (const l of ls) {
-    out += `/** Writes a ${l.e.type} event as its record and returns the record's first slot. */\n`;
+  // The writers: one function a type (the engine hands events over by type), one more for an event
+  // that is its command (from the CommandRecord), and all of them.
+  const writer = (l: Layout, from: Source): string => {
     const sent = l.asSent === null ? "_sent" : "sent";
-    out += `export function ${writerName(l.e)}(sink: SlotSink, intern: InternWriter, e: EngineEvent, ${sent}: SentFields | null): number {\n`;
-    const h = headerExpression(l);
-    if (l.asSent !== null) {
-      out += `  const h = ${h};\n`;
-      const same = l.slots.filter((f) => f.sent !== undefined).map((f) => `e.${f.prop} === sent.${f.sent}`);
-      out += `  if (sent !== null && ${same.join(" && ")}) {\n`;
-      out += emitWrite(l.asSent, asSentName(l), "h | AS_SENT", "    ");
-      out += "  }\n";
-      out += emitWrite(l.slots, slotsName(l), "h", "  ");
-    } else {
-      out += emitWrite(l.slots, slotsName(l), h, "  ");
+    const name = from === "record" ? writerName(l.e) : commandWriterName(l.e);
+    const cmd = from === "record" ? "" : " cmd: CommandRecord,";
+    let w =
+      from === "record"
+        ? `/** Writes a ${l.e.type} event as its record and returns the record's first slot. */\n`
+        : `/** Writes a ${l.e.type} event (its seq and ts in \`e\`) from its command, as writeXEvent from the record. */\n`;
+    w += `export function ${name}(sink: SlotSink, intern: InternWriter, e: EngineEvent,${cmd} ${sent}: SentFields | null): number {\n`;
+    if (from === "command") {
+      for (const f of l.slots)
+        if (f.kind === "idOrNull") w += `  const ${commandLocal(f)} = cmd.hasId ? cmd.${f.prop} : null;\n`;
     }
-    out += "}\n\n";
+    const h = headerExpression(l, from);
+    if (l.asSent !== null) {
+      w += `  const h = ${h};\n`;
+      const same = l.slots.filter((f) => f.sent !== undefined).map((f) => `${read(f, from)} === sent.${f.sent}`);
+      w += `  if (sent !== null && ${same.join(" && ")}) {\n`;
+      w += emitWrite(l.asSent, asSentName(l), "h | AS_SENT", "    ", from);
+      w += "  }\n";
+      w += emitWrite(l.slots, slotsName(l), "h", "  ", from);
+    } else {
+      w += emitWrite(l.slots, slotsName(l), h, "  ", from);
+    }
+    return `${w}}\n\n`;
+  };
+  for (const l of ls) {
+    out += writer(l, "record");
+    if (l.e.fromCommand) out += writer(l, "command");
   }
   out += "/**\n * Writes each event type with its own function, remembering the last record written (its first\n";
   out += " * slot, and the sink's flushes then) and leaving out what repeats `sent`, the fields of the client's\n";
@@ -208,8 +263,15 @@ export function wireFile(events: Event[]): string {
   out +=
     "  constructor(\n    protected readonly sink: EventSlotSink,\n    protected readonly intern: InternWriter,\n  ) {}\n\n";
   for (const l of ls) {
-    out += `  ${sinkMethod(l.e)}(e: EngineEvent): void {\n`;
-    out += `    this.lastAt = ${writerName(l.e)}(this.sink, this.intern, e, this.sent);\n`;
+    if (l.e.fromCommand) {
+      out += `  ${sinkMethod(l.e)}(e: EngineEvent, cmd: CommandRecord | null): void {\n`;
+      out += "    this.lastAt =\n      cmd === null\n";
+      out += `        ? ${writerName(l.e)}(this.sink, this.intern, e, this.sent)\n`;
+      out += `        : ${commandWriterName(l.e)}(this.sink, this.intern, e, cmd, this.sent);\n`;
+    } else {
+      out += `  ${sinkMethod(l.e)}(e: EngineEvent): void {\n`;
+      out += `    this.lastAt = ${writerName(l.e)}(this.sink, this.intern, e, this.sent);\n`;
+    }
     out += "    this.lastFlushes = this.sink.flushes;\n  }\n\n";
   }
   out += "}\n\n";
