@@ -41,7 +41,8 @@ describe("the command schema", () => {
       fc.property(commandLike, ({ type, fields }) => {
         // The library ignores fields a type does not have; a file rejects them (UNKNOWN_FIELD), as the schema does.
         const fieldsOf = COMMAND_FIELDS as Record<string, readonly string[]>;
-        const allowed = Object.hasOwn(fieldsOf, String(type)) ? (fieldsOf[String(type)] as readonly string[]) : [];
+        const known = typeof type === "string" && Object.hasOwn(fieldsOf, type);
+        const allowed = known ? (fieldsOf[type] as readonly string[]) : [];
         const command: Record<string, unknown> = { type };
         for (const [k, v] of Object.entries(fields)) if (allowed.includes(k) && k !== "type") command[k] = v;
         if (readCommand(command, record) !== null) return;
