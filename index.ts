@@ -23,7 +23,6 @@ export type { MarginState } from "./liquidator/margin-state.js";
 export { DEFAULT_TIERS, QUOTE_UNITS_PER_USDT } from "./liquidator/margin-tiers.js";
 export { penaltyRoom, slicePenalty } from "./liquidator/penalty.js";
 export * from "./protocol/commands.js";
-export { eventToJson } from "./protocol/event-json.js";
 export * from "./protocol/events.js";
 export * from "./protocol/reject-codes.js";
 export { findUnknownField, normalizeOrderId, readCommand } from "./protocol/validate.js";

@@ -104,15 +104,24 @@ export const HELP: Record<string, CommandHelp> = {
       ["--parallel P", "threads for --seeds"],
     ],
   },
+  demo: {
+    what: "Replays a flow (the bundled cascade by default) twice, with the soft liquidator and with hard liquidation, and shows side by side what each did to the accounts and the market. npm start runs it.",
+    flags: [["--json", "one JSON line: { file, soft, hard }"]],
+  },
+  schema: {
+    what: "Prints the JSON Schema (draft 2020-12) of the order-flow commands: each type, its fields, their ranges. The package ships it as softliq/commands.schema.json.",
+    flags: [],
+  },
 };
 
 /** The help of one subcommand: synopsis, what it does, its flags. */
 export function helpText(name: string, usage: string): string {
   const h = HELP[name];
   if (h === undefined) return `${usage}\n`;
-  const width = Math.max(...h.flags.map(([f]) => f.length));
+  const width = Math.max(0, ...h.flags.map(([f]) => f.length));
   const flags = h.flags.map(([f, meaning]) => `  ${f.padEnd(width)}  ${meaning}`).join("\n");
-  return `usage: ${usage}\n\n${h.what}\n\n${flags}\n${h.exits === undefined ? "" : `\n${h.exits}\n`}`;
+  const flagText = flags === "" ? "" : `\n${flags}\n`;
+  return `usage: ${usage}\n\n${h.what}\n${flagText}${h.exits === undefined ? "" : `\n${h.exits}\n`}`;
 }
 
 /** The package's version, read from its package.json (two folders above dist/cli). */

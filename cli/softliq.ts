@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { UsageError } from "./args.js";
 import { BENCH_USAGE, runBench } from "./bench.js";
+import { DEMO_USAGE, runDemo } from "./demo.js";
 import { describeFailure, EXIT_INTERNAL } from "./exit-codes.js";
 import { FIDELITY_USAGE, runFidelity } from "./fidelity.js";
 import { GENERATE_USAGE, runGenerate } from "./generate.js";
@@ -8,6 +9,7 @@ import { helpText, version } from "./help.js";
 import { IMPORT_USAGE, runImport } from "./import.js";
 import { RECOVER_USAGE, runRecover } from "./recover.js";
 import { REPLAY_USAGE, runReplay } from "./replay.js";
+import { runSchema, SCHEMA_USAGE } from "./schema.js";
 import { runSimulate, SIMULATE_USAGE } from "./simulate.js";
 
 const USAGE = `usage (softliq NAME --help for a command's flags, softliq --version):
@@ -17,7 +19,9 @@ const USAGE = `usage (softliq NAME --help for a command's flags, softliq --versi
   ${FIDELITY_USAGE}
   ${BENCH_USAGE}
   ${RECOVER_USAGE}
-  ${SIMULATE_USAGE}`;
+  ${SIMULATE_USAGE}
+  ${SCHEMA_USAGE}
+  ${DEMO_USAGE}`;
 
 const usages: Record<string, string> = {
   replay: REPLAY_USAGE,
@@ -27,6 +31,8 @@ const usages: Record<string, string> = {
   bench: BENCH_USAGE,
   recover: RECOVER_USAGE,
   simulate: SIMULATE_USAGE,
+  schema: SCHEMA_USAGE,
+  demo: DEMO_USAGE,
 };
 
 const commands: Record<string, (argv: readonly string[]) => Promise<number>> = {
@@ -37,6 +43,8 @@ const commands: Record<string, (argv: readonly string[]) => Promise<number>> = {
   bench: runBench,
   recover: runRecover,
   simulate: runSimulate,
+  schema: runSchema,
+  demo: runDemo,
 };
 
 async function main(argv: readonly string[]): Promise<number> {

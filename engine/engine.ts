@@ -12,7 +12,7 @@ import {
   type Side,
   type SideCode,
 } from "../protocol/commands.js";
-import type { EventFieldSink, EventListener } from "../protocol/events.js";
+import { type EventListener, type EventSink, ListenerSink } from "../protocol/events.js";
 import { setOwnEntry } from "../protocol/own-entry.js";
 import type { RejectCode } from "../protocol/reject-codes.js";
 import { isSafeProduct, MAX_SAFE, mulDivCeil, mulDivFloor, PPM } from "../protocol/units.js";
@@ -79,7 +79,7 @@ export class Engine {
   private rejectedCurrent = false;
 
   constructor(options: EngineOptions = {}) {
-    this.out.listener = options.onEvent ?? null;
+    this.out.sink = options.onEvent === undefined ? null : new ListenerSink(options.onEvent);
     this.margin = options.margin ?? null;
     this.margin?.attach({
       events: this.out,
@@ -91,15 +91,12 @@ export class Engine {
 
   /** Replaces the event listener (null: events are numbered but go nowhere). */
   setListener(listener: EventListener | null): void {
-    this.out.listener = listener;
+    this.out.sink = listener === null ? null : new ListenerSink(listener);
   }
 
-  /**
-   * Sends events to `sink` as their fields instead of to the listener (null: back to the
-   * listener). The worker uses it to write events to the wire without filling an EngineEvent.
-   */
-  setFieldSink(sink: EventFieldSink | null): void {
-    this.out.fieldSink = sink;
+  /** Hands events to `sink` by type (the worker's wire writer: one function an event type). */
+  setSink(sink: EventSink | null): void {
+    this.out.sink = sink;
   }
 
   /** The last event's sequence number. */

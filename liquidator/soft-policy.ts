@@ -30,6 +30,8 @@ import { shockedBreach } from "./preemptive.js";
 export interface SoftHost extends ReduceOnlyRooms, BackstopHost {
   /** Whether a partial close at the live book can restore the account (else it is UNRESTORABLE). */
   setRestorable(a: Account, restorable: boolean): void;
+  /** A slice waited for the market-wide cap's next window (a counter for the reports). */
+  countCapDeferral(): void;
 }
 
 export class SoftPolicy implements LiquidationPolicy {
@@ -95,6 +97,7 @@ export class SoftPolicy implements LiquidationPolicy {
       if (window !== null) {
         most = Math.min(most, capAvailable(p, window));
         if (most === 0) {
+          this.host.countCapDeferral();
           p.nextSliceAt = window.end; // the market's share is spent: the next window
           continue;
         }

@@ -295,7 +295,7 @@ export function validateTiers(value: unknown): MarginTier[] | null {
   return tiers;
 }
 
-const LIQUIDATION_KEYS: readonly string[] = [
+export const LIQUIDATION_KEYS: readonly string[] = [
   "targetHealthPpm",
   "maxSlippagePpm",
   "participationPpm",
@@ -305,6 +305,7 @@ const LIQUIDATION_KEYS: readonly string[] = [
   "penaltyGainSharePpm",
   "marketParticipationPpm",
   "backstopAfterNs",
+  "slippageWidenPpm",
 ];
 
 /**
@@ -312,9 +313,9 @@ const LIQUIDATION_KEYS: readonly string[] = [
  * a ppm factor up to 100× (dYdX's spread-to-MMR ratio is 150% in its sample genesis), "time" ns
  * and "amount" quote units (any safe integer ≥ 0).
  */
-type VenueField = "ppm" | "ratio" | "time" | "amount" | "span" | "count";
-type Block = "hyperliquid" | "dydx" | "drift" | "preemptive";
-const VENUE_FIELDS: Readonly<Record<Block, Readonly<Record<string, VenueField>>>> = {
+export type VenueField = "ppm" | "ratio" | "time" | "amount" | "span" | "count";
+export type Block = "hyperliquid" | "dydx" | "drift" | "preemptive";
+export const VENUE_FIELDS: Readonly<Record<Block, Readonly<Record<string, VenueField>>>> = {
   // "span": a time of at least 1 ns; "count": a whole number 1–1,000.
   preemptive: { horizonNs: "span", sigmas: "count", halfLifeNs: "span" },
   hyperliquid: { partialNotional: "amount", partialPpm: "ppm", cooldownNs: "time", backstopHealthPpm: "ppm" },

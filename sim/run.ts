@@ -189,7 +189,7 @@ function open(s: Scenario, apply: (c: Command) => void): void {
     type: "instrument",
     symbol: SYMBOL,
     tiers: [{ maxNotional: MAX_SAFE, imrPpm: s.imrPpm, mmrPpm: s.mmrPpm }],
-    liquidation: { sliceIntervalNs: s.stepNs },
+    liquidation: { sliceIntervalNs: s.stepNs, ...s.liquidation },
   });
   apply({ type: "oracle", symbol: SYMBOL, price: s.startPrice });
   let total = 0;

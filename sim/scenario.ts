@@ -4,6 +4,7 @@
  * the seed, so a scenario and a seed give the same run, event for event.
  */
 
+import type { LiquidationParams } from "../protocol/commands.js";
 import { PPM } from "../protocol/units.js";
 import { SeededRandom } from "./random.js";
 
@@ -30,6 +31,8 @@ export interface Scenario {
   name: string;
   startPrice: number;
   steps: number;
+  /** More liquidation parameters for the instrument (experiments, the sweep); none by default. */
+  liquidation?: LiquidationParams;
   /** Engine time per step (ns); the soft liquidator's slice interval is one step. */
   stepNs: number;
   /** The exogenous (fair) price at each step: what the rest of the world trades at. */

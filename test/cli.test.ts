@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateFlow } from "../bench/flow-generator.js";
-import { eventToJson } from "../protocol/event-json.js";
+import { eventToJson } from "../protocol/events.js";
 import { commandToJsonl } from "../protocol/flow-writer.js";
 import { replayFlow } from "../worker/replay-flow.js";
 
@@ -197,6 +197,7 @@ describe("softliq replay", () => {
       backstops: 0,
       backstopQty: 0,
       preemptive: 0,
+      capDeferrals: 0,
       stillInLiquidation: 1, // bankrupt at the end, in mode off
     });
     const summary = JSON.parse(
@@ -277,5 +278,23 @@ describe("softliq generate", () => {
     const hashOf = (path: string) =>
       JSON.parse(softliq(["replay", path, "--json"]).stdout.trim().split("\n").at(-1) ?? "").stateHash;
     expect(hashOf(csv)).toBe(hashOf(jsonl));
+  });
+});
+
+describe("softliq demo (npm start)", () => {
+  it("replays the bundled cascade with soft and with hard: the same commands, soft keeping more equity", () => {
+    const r = softliq(["demo", "--json"]);
+    expect(r.code).toBe(0);
+    const { soft, hard } = JSON.parse(r.stdout.trim()) as Record<string, Record<string, number | string>>;
+    expect(soft?.commands).toBe(hard?.commands);
+    expect(soft?.mode).toBe("soft");
+    expect(hard?.mode).toBe("hard");
+    expect(Number(soft?.entered)).toBeGreaterThan(0);
+    expect(Number(soft?.closedQty)).toBeLessThan(Number(hard?.closedQty));
+    expect(Number(soft?.equityLeft)).toBeGreaterThan(Number(hard?.equityLeft));
+    const text = softliq(["demo"]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^the bundled cascade \(samples\/cascade\.jsonl\): \d+ commands/);
+    expect(text.stdout).toContain("accounts that entered liquidation");
   });
 });

@@ -47,6 +47,7 @@ describe("golden replay of the bundled sample", () => {
       backstops: 0,
       backstopQty: 0,
       preemptive: 0,
+      capDeferrals: 0,
       stillInLiquidation: 0,
     });
     expect(result.engine.stateHash()).toBe("be0b79827dd36b74922138485c9185277b1a3602d4ba082476171848e0050925");

@@ -9,8 +9,7 @@ import { healthPpmOf } from "../liquidator/money.js";
 import { slicePenalty } from "../liquidator/penalty.js";
 import { equityOf, maintenanceOf } from "../liquidator/pre-trade-risk.js";
 import type { Command, LiquidationParams } from "../protocol/commands.js";
-import { eventToJson } from "../protocol/event-json.js";
-import { type EventObject, eventToObject } from "../protocol/events.js";
+import { type EventObject, eventToJson, eventToObject } from "../protocol/events.js";
 import { marginedFlow, PREAMBLE } from "./margin-flows.js";
 import { type Margined, marginedEngine } from "./margin-helpers.js";
 

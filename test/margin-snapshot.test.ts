@@ -4,7 +4,7 @@ import { type EngineState, exportState, restoreState } from "../engine/state-sna
 import { Engine } from "../exchange.js";
 import type { MarginState } from "../liquidator/margin-state.js";
 import type { Command } from "../protocol/commands.js";
-import { eventToJson } from "../protocol/event-json.js";
+import { eventToJson } from "../protocol/events.js";
 import { marginedFlow, PREAMBLE } from "./margin-flows.js";
 
 /** An engine that records its events as JSON lines. */

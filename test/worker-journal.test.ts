@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { generateFlow } from "../bench/flow-generator.js";
 import { exportState, restoreState } from "../engine/state-snapshot.js";
 import { Engine } from "../exchange.js";
-import { eventToJson } from "../protocol/event-json.js";
+import { eventToJson } from "../protocol/events.js";
 import { crc32, crc32Tables } from "../protocol/wire/crc32.js";
 import { EngineClient } from "../worker/engine-client.js";
 import { listSegments } from "../worker/journal.js";

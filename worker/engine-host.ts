@@ -121,7 +121,7 @@ export class EngineHost {
         if (isMalformedReject(reason)) this.halted = true;
       };
     }
-    this.engine.setFieldSink(this.events);
+    this.engine.setSink(this.events);
     const at = sink.reserve(2);
     sink.f64[at] = KIND_READY;
     sink.f64[at + 1] = this.index;
