@@ -9,6 +9,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import Denque from "denque";
+import { EventListenerError } from "../engine/listener-guard.js";
 import type { LiquidationMode } from "../liquidator/liquidation-params.js";
 import { type Command, CommandRecord, type CommandType, type OrderId } from "../protocol/commands.js";
 import { EngineEvent, type EventListener, type EventObject, eventToObject } from "../protocol/events.js";
@@ -111,6 +112,8 @@ type FaultKind = "throw" | "exit" | "after-journal";
 interface Waiter {
   first: number;
   last: number;
+  /** A listener threw on one of these commands' events: the promise rejects with it. */
+  listenerFailure: EventListenerError | null;
   results: EventObject[][];
   current: EventObject[];
   single: boolean;
@@ -167,6 +170,8 @@ export class EngineClient {
   private lastSeq = 0;
   private submittedAtCrash = 0;
   private lastError: Error | null = null;
+  /** A listener threw on an event of a command without a promise: the next drain() rejects with it. */
+  private listenerFailure: EventListenerError | null = null;
   private failure: EngineWorkerError | null = null;
   private restarts = 0;
   private lost = 0;
@@ -269,7 +274,7 @@ export class EngineClient {
     this.assertOpen();
     const first = this.submitted;
     const last = first + commands.length - 1;
-    const waiter: Waiter = { first, last, results: [], current: [], single, resolve, reject };
+    const waiter: Waiter = { first, last, listenerFailure: null, results: [], current: [], single, resolve, reject };
     this.waiters.push(waiter);
     try {
       for (const command of commands) this.enqueue(command);
@@ -333,6 +338,11 @@ export class EngineClient {
   }
 
   private lostCheck(): Promise<void> {
+    const listener = this.listenerFailure;
+    if (listener !== null) {
+      this.listenerFailure = null;
+      return Promise.reject(listener);
+    }
     if (this.lost === 0) return Promise.resolve();
     const n = this.lost;
     this.lost = 0;
@@ -745,7 +755,13 @@ export class EngineClient {
     if (e.seq <= this.lastSeq) return;
     this.lastSeq = e.seq;
     const listeners = this.listeners;
-    for (let i = 0; i < listeners.length; i++) (listeners[i] as EventListener)(e);
+    for (let i = 0; i < listeners.length; i++) {
+      try {
+        (listeners[i] as EventListener)(e);
+      } catch (err) {
+        this.listenerThrew(e, err);
+      }
+    }
     if (this.waiters.length > 0) {
       const w = this.waiters.peekFront() as Waiter;
       if (w.first <= this.done) w.current.push(eventToObject(e));
@@ -757,6 +773,17 @@ export class EngineClient {
         if (it.push(object)) this.paused = true;
       }
     }
+  }
+
+  /**
+   * A listener's throw must not stop the pump (every later call would hang): the error goes to the
+   * promise of the command whose event it was, or to the next drain() for a command sent without one.
+   */
+  private listenerThrew(e: EngineEvent, err: unknown): void {
+    const failure = new EventListenerError(e.seq, e.type, err);
+    const w = this.waiters.length > 0 ? (this.waiters.peekFront() as Waiter) : null;
+    if (w !== null && w.first <= this.done) w.listenerFailure ??= failure;
+    else this.listenerFailure ??= failure;
   }
 
   private commandDone(index: number, skipped: boolean): void {
@@ -773,7 +800,8 @@ export class EngineClient {
         w.current = [];
         if (n >= w.last) {
           this.waiters.shift();
-          w.resolve(w.single ? (w.results[0] as EventObject[]) : w.results);
+          if (w.listenerFailure !== null) w.reject(w.listenerFailure);
+          else w.resolve(w.single ? (w.results[0] as EventObject[]) : w.results);
         }
       }
     }
