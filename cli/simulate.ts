@@ -13,7 +13,7 @@ import type { SimulateTaskInput } from "../sim/sweep-task.js";
 import { builtModuleUrl } from "../worker/module-url.js";
 import { TaskPool } from "../worker/pool.js";
 import { intFlag, parseArgs, stringFlag, UsageError } from "./args.js";
-import { EXIT_OK } from "./replay.js";
+import { EXIT_OK } from "./exit-codes.js";
 
 export const SIMULATE_USAGE = `softliq simulate [--scenario ${SCENARIOS.join("|")}] [--mode soft|hard|both] [--seed N] [--json] [--svg OUT.svg] [--flow OUT.jsonl]
                  [--seeds N [--parallel P]]`;

@@ -2,6 +2,7 @@
 import { UsageError } from "./args.js";
 import { BENCH_USAGE, runBench } from "./bench.js";
 import { DEMO_USAGE, runDemo } from "./demo.js";
+import { describeFailure, EXIT_INTERNAL } from "./exit-codes.js";
 import { FIDELITY_USAGE, runFidelity } from "./fidelity.js";
 import { GENERATE_USAGE, runGenerate } from "./generate.js";
 import { helpText, version } from "./help.js";
@@ -90,9 +91,15 @@ main(process.argv.slice(2)).then(
   },
   (err: unknown) => {
     if ((err as NodeJS.ErrnoException).code === "EPIPE") return; // an output pipe closed early
+    const failure = describeFailure(err);
+    if (failure !== null) {
+      process.stderr.write(`softliq: ${failure.message}\n`);
+      process.exitCode = failure.code;
+      return;
+    }
     process.stderr.write(
       `softliq: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
     );
-    process.exitCode = 70;
+    process.exitCode = EXIT_INTERNAL;
   },
 );
