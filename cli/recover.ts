@@ -6,6 +6,7 @@ import { recover } from "../worker/recovery.js";
 import { listSnapshots } from "../worker/snapshot-store.js";
 import { parseArgs, stringFlag, UsageError } from "./args.js";
 import { EXIT_OK, EXIT_UNREADABLE } from "./exit-codes.js";
+import { checkOutputFile } from "./output-check.js";
 
 export const RECOVER_USAGE = "softliq recover DIR [--book OUT.json] [--json]";
 
@@ -17,6 +18,7 @@ export const RECOVER_USAGE = "softliq recover DIR [--book OUT.json] [--json]";
  */
 export async function runRecover(argv: readonly string[]): Promise<number> {
   const args = parseArgs(argv, ["book"], ["json"]);
+  checkOutputFile(stringFlag(args, "book"));
   const dir = args.positionals[0];
   if (dir === undefined || args.positionals.length > 1) throw new UsageError("recover takes one journal DIR");
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {

@@ -11,6 +11,7 @@ import { TaskPool } from "../worker/pool.js";
 import { type BadLine, type FinalState, finalStateOf, replayFlow, replayFlowInWorker } from "../worker/replay-flow.js";
 import { intFlag, type ParsedArgs, parseArgs, stringFlag, UsageError } from "./args.js";
 import { EXIT_OK, EXIT_STRICT, EXIT_UNREADABLE } from "./exit-codes.js";
+import { checkOutputFiles } from "./output-check.js";
 import { openSource } from "./replay-source.js";
 import { formatSummary, summarize } from "./replay-summary.js";
 import type { ReplayTaskInput, ReplayTaskOutput } from "./replay-task.js";
@@ -64,6 +65,7 @@ function clientOptions(args: ParsedArgs): EngineClientOptions | null {
 async function runSingle(args: ParsedArgs, file: string, mode: LiquidationMode): Promise<number> {
   const json = args.flags.has("json");
   const client = clientOptions(args);
+  checkOutputFiles(stringFlag(args, "events"), stringFlag(args, "book"), stringFlag(args, "accounts"));
 
   const opened = await openSource(file);
   if (typeof opened === "string") {

@@ -298,3 +298,51 @@ describe("softliq demo (npm start)", () => {
     expect(text.stdout).toContain("accounts that entered liquidation");
   });
 });
+
+describe("outputs are checked before the run", () => {
+  const cascade = join(ROOT, "samples", "cascade.jsonl");
+  const cases: [string, string[], string][] = [
+    [
+      "replay --book into a missing directory",
+      ["replay", cascade, "--events", "ok.jsonl", "--book", "no/such/b.json"],
+      "no/such/b.json: no such file or directory (ENOENT)",
+    ],
+    [
+      "replay --accounts onto a directory",
+      ["replay", cascade, "--events", "ok.jsonl", "--accounts", "."],
+      ".: illegal operation on a directory (EISDIR)",
+    ],
+    [
+      "replay --events under a file",
+      ["replay", cascade, "--events", "flow-file/e.jsonl"],
+      "flow-file/e.jsonl: not a directory (ENOTDIR)",
+    ],
+    [
+      "simulate --svg into a missing directory",
+      ["simulate", "--flow", "ok.jsonl", "--svg", "no/such/x.svg"],
+      "no/such/x.svg: no such file or directory (ENOENT)",
+    ],
+    [
+      "generate -o into a missing directory",
+      ["generate", "--commands", "10", "-o", "no/such/g.jsonl"],
+      "no/such/g.jsonl: no such file or directory (ENOENT)",
+    ],
+    [
+      "recover --book into a missing directory",
+      ["recover", "no-journal", "--book", "no/such/b.json"],
+      "no/such/b.json: no such file or directory (ENOENT)",
+    ],
+  ];
+  for (const [name, args, message] of cases) {
+    it(`${name}: one line, exit 73, nothing else written`, () => {
+      rmSync(join(dir, "ok.jsonl"), { force: true });
+      file("flow-file", "");
+      const ran = softliq(args);
+      expect(ran.code).toBe(73);
+      expect(ran.stderr).toBe(`softliq: cannot write ${message}\n`);
+      expect(ran.stdout).toBe("");
+      // The other output of the same command line was not begun: the run never started.
+      expect(() => readFileSync(join(dir, "ok.jsonl"))).toThrow();
+    });
+  }
+});
