@@ -202,15 +202,20 @@ describe("the liquidation mode and the segment chain are in the journal itself",
   }
   const hardHash = (commands: readonly unknown[]): string => hashIn("hard", commands);
 
+  /** Journals the breach flow into `dir` with a client in `liquidation` mode, in two batches. */
+  async function journalBreach(dir: string, liquidation: LiquidationMode, snapshotEvery: number): Promise<void> {
+    const client = new EngineClient({ journal: { dir, fsync: "batch", snapshotEvery }, liquidation });
+    await client.start();
+    await client.submitBatch(breach.slice(0, 4));
+    await client.submitBatch(breach.slice(4));
+    await client.close();
+  }
+
   it("records every liquidation mode in the segment headers and snapshots, venue policies included", async () => {
     for (const liquidation of LIQUIDATION_MODES) {
       const { dir, remove } = tempDir(`mode-${liquidation}`);
       try {
-        const client = new EngineClient({ journal: { dir, fsync: "batch", snapshotEvery: 3 }, liquidation });
-        await client.start();
-        await client.submitBatch(breach.slice(0, 4));
-        await client.submitBatch(breach.slice(4));
-        await client.close();
+        await journalBreach(dir, liquidation, 3);
         const report = recover(dir);
         expect(report.liquidation).toBe(liquidation);
         expect(report.snapshotIndex).not.toBeNull();
@@ -226,10 +231,7 @@ describe("the liquidation mode and the segment chain are in the journal itself",
   it("recovers a hard-mode journal in hard mode without any mode file", async () => {
     const { dir, remove } = tempDir("mode-file");
     try {
-      const client = new EngineClient({ journal: { dir, fsync: "batch", snapshotEvery: 3 }, liquidation: "hard" });
-      await client.start();
-      await client.submitBatch(breach);
-      await client.close();
+      await journalBreach(dir, "hard", 3);
       rmSync(join(dir, "liquidation-mode"), { force: true });
       expect(existsSync(join(dir, "liquidation-mode"))).toBe(false);
       const report = recover(dir);
@@ -245,10 +247,7 @@ describe("the liquidation mode and the segment chain are in the journal itself",
   it("still reads a format-2 journal, its mode from the side file", async () => {
     const { dir, remove } = tempDir("format-2");
     try {
-      const client = new EngineClient({ journal: { dir, fsync: "batch", snapshotEvery: 0 }, liquidation: "hard" });
-      await client.start();
-      await client.submitBatch(breach);
-      await client.close();
+      await journalBreach(dir, "hard", 0);
       // Rewrite it as the old software wrote it: an 8-byte header, no seal, the mode beside it.
       const segment = listSegments(dir)[0] as { path: string };
       const bytes = readFileSync(segment.path);
