@@ -187,10 +187,13 @@ function readFields(input: unknown, out: CommandRecord): RejectCode | null {
   }
 }
 
-/** A backstop offer: an account, a symbol, a discount in ppm and a notional (0 withdraws the offer). */
+/**
+ * A backstop offer: an account, a symbol, a discount in ppm and a notional (0 withdraws the offer).
+ * The symbol is required (the contract's field table): an offer of capital names its market.
+ */
 function readBackstop(c: Record<string, unknown>, out: CommandRecord): RejectCode | null {
   if (!readAccount(c.account, out) || out.account === null) return "INVALID_ACCOUNT";
-  if (!readSymbol(c.symbol, out)) return "INVALID_SYMBOL";
+  if (c.symbol === undefined || !readSymbol(c.symbol, out)) return "INVALID_SYMBOL";
   const discount = c.discountPpm;
   if (!isNonNegativeSafeInteger(discount) || discount > PPM) return "INVALID_DISCOUNT";
   out.discountPpm = discount + 0;
