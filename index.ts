@@ -1,7 +1,9 @@
 /**
  * softliq's library surface: `Engine` runs on the calling thread, synchronously; `EngineClient`
  * runs the same engine in a worker thread (same commands, same events, optional journal); both
- * take `liquidation: "soft" | "hard" | "off"`. `runSide` plays a cascade scenario in one mode.
+ * take `liquidation` (soft by default; hard, off, or a venue's rules: hyperliquid, dydx, drift).
+ * `apply`/`submit` take the typed `Command` union, `applyInput`/`submitInput` anything (validated).
+ * `runSide` plays a cascade scenario in one mode.
  */
 
 export type { BookDepth, DepthLevel, RestingOrderView } from "./engine/engine.js";
@@ -25,6 +27,7 @@ export { DEFAULT_TIERS, QUOTE_UNITS_PER_USDT } from "./liquidator/margin-tiers.j
 export { penaltyRoom, slicePenalty } from "./liquidator/penalty.js";
 export * from "./protocol/commands.js";
 export * from "./protocol/events.js";
+export * from "./protocol/liquidation-stages.js";
 export * from "./protocol/reject-codes.js";
 export { findUnknownField, normalizeOrderId, readCommand } from "./protocol/validate.js";
 export type { SidePath, SideResult } from "./sim/run.js";
@@ -32,8 +35,10 @@ export { runSide } from "./sim/run.js";
 export type { Scenario } from "./sim/scenario.js";
 export { buildScenario, SCENARIOS } from "./sim/scenario.js";
 export type { EngineClientOptions, JournalOptions, StateSummary } from "./worker/engine-client.js";
-export { EngineClient, EngineWorkerError } from "./worker/engine-client.js";
+export { EngineClient, EngineClientStateError, EngineWorkerError } from "./worker/engine-client.js";
 export type { FsyncPolicy } from "./worker/journal.js";
+export { JournalWriteError, RecoveryError } from "./worker/journal.js";
+export { JournalInUseError } from "./worker/journal-lock.js";
 export { TaskPool } from "./worker/pool.js";
 export type { RecoveryReport } from "./worker/recovery.js";
 export { recover } from "./worker/recovery.js";

@@ -280,5 +280,5 @@ function applyLine(engine: Engine, text: string, line: number): void {
     engine.rejectLine("UNKNOWN_FIELD", line);
     return;
   }
-  engine.apply(parsed, line);
+  engine.applyInput(parsed, line);
 }

@@ -34,7 +34,9 @@ export async function runSimulate(argv: readonly string[]): Promise<number> {
       throw new UsageError("--svg and --flow draw one run: not with --seeds");
     const count = intFlag(args, "seeds", 1);
     if (count < 1) throw new UsageError("--seeds must be at least 1");
-    return sweep(name, seed, count, modes, intFlag(args, "parallel", availableParallelism()), args.flags.has("json"));
+    const threads = intFlag(args, "parallel", availableParallelism());
+    if (threads < 1) throw new UsageError("--parallel must be at least 1");
+    return sweep(name, seed, count, modes, threads, args.flags.has("json"));
   }
   const results: Record<string, SideResult> = {};
   const paths: Record<string, SidePath> = {};

@@ -1,5 +1,6 @@
 import {
   BUY,
+  type Command,
   CommandRecord,
   type CommandType,
   DEFAULT_SYMBOL,
@@ -126,8 +127,19 @@ export class Engine {
     return this.orders.size;
   }
 
-  /** Validates and applies one command. `line` is its line in a source file (0: none). */
-  apply(input: unknown, line = 0): void {
+  /**
+   * Validates and applies one command. The type holds callers to the contract's shapes (a typo
+   * such as `type: "limt"` does not compile); the engine checks every field all the same.
+   */
+  apply(command: Command, line = 0): void {
+    this.applyInput(command, line);
+  }
+
+  /**
+   * Validates and applies input of any shape, as read from a file or the network: whatever it is,
+   * it is applied or rejected with a stable reason code. `line` is its line in a source file (0: none).
+   */
+  applyInput(input: unknown, line = 0): void {
     const cmd = this.cmd;
     const code = readCommand(input, cmd);
     cmd.line = line;

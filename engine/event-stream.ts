@@ -1,6 +1,6 @@
 import { type CommandRecord, type CommandType, type OrderId, SIDE_NAMES } from "../protocol/commands.js";
 import { deliverEvent, EngineEvent, type EventSink } from "../protocol/events.js";
-import type { CancelReason } from "../protocol/reject-codes.js";
+import type { CancelReason, ModifyReason, RejectCode } from "../protocol/reject-codes.js";
 import type { Order } from "./order.js";
 import type { Taker } from "./taker.js";
 
@@ -37,7 +37,7 @@ export class EventStream {
   }
 
   /** `ts`: the rejected command's own time when it had a valid one, else the clock. */
-  rejected(command: CommandType | null, id: OrderId | null, reason: string, line: number, ts: number): void {
+  rejected(command: CommandType | null, id: OrderId | null, reason: RejectCode, line: number, ts: number): void {
     const e = this.begin();
     e.ts = ts;
     e.type = "rejected";
@@ -76,7 +76,14 @@ export class EventStream {
   }
 
   /** `reason` is empty for a user's modify, else why the engine changed the order (REDUCE_ONLY). */
-  modified(order: Order, symbol: string, prevPrice: number, prevQty: number, priorityKept: boolean, reason = ""): void {
+  modified(
+    order: Order,
+    symbol: string,
+    prevPrice: number,
+    prevQty: number,
+    priorityKept: boolean,
+    reason: ModifyReason | "" = "",
+  ): void {
     this.modifiedOrder(order.id, symbol, order.price, order.open, prevPrice, prevQty, priorityKept, reason);
   }
 
@@ -88,7 +95,7 @@ export class EventStream {
     prevPrice: number,
     prevQty: number,
     priorityKept: boolean,
-    reason: string,
+    reason: ModifyReason | "",
   ): void {
     const e = this.begin();
     e.type = "modified";

@@ -1,5 +1,5 @@
 import { BUY, EXPIRE_BOTH, EXPIRE_MAKER, type InstrumentSpec, type SideCode } from "../protocol/commands.js";
-import type { CancelReason } from "../protocol/reject-codes.js";
+import type { CancelReason, ModifyReason } from "../protocol/reject-codes.js";
 import { BookSide } from "./book-side.js";
 import type { EventStream } from "./event-stream.js";
 import type { MarginHooks } from "./margin-hooks.js";
@@ -177,7 +177,7 @@ export class OrderBook {
   }
 
   /** Lowers a resting order's open quantity by `qty`, keeping its place in the queue. */
-  shrink(order: Order, qty: number, reason = ""): void {
+  shrink(order: Order, qty: number, reason: ModifyReason | "" = ""): void {
     const prevQty = order.open;
     this.sideOf(order.side).reduce(order, qty);
     if (this.margin !== null && order.account !== null) this.margin.onOrderReduced(this, order, qty);

@@ -5,6 +5,7 @@
  * older `onBreach` interface, to observe the changes.
  */
 import type { EventStream } from "../engine/event-stream.js";
+import type { LiquidationStage } from "../protocol/liquidation-stages.js";
 import { type Account, BANKRUPT, HEALTHY, IN_BREACH, PREEMPTIVE, STAGE2, type Stage, UNRESTORABLE } from "./account.js";
 import { healthPpmOf } from "./money.js";
 
@@ -17,7 +18,7 @@ export interface BreachHandler {
 }
 
 /** The stage names of `liquidation_stage` events: the stage entered. */
-export function stageName(stage: Stage): string {
+export function stageName(stage: Stage): LiquidationStage {
   switch (stage) {
     case IN_BREACH:
       return "breach";

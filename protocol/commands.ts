@@ -144,7 +144,7 @@ export interface OracleCommand extends Timed {
 export interface BackstopCommand extends Timed {
   type: "backstop";
   account: string | number;
-  symbol?: string;
+  symbol: string;
   discountPpm: number;
   maxNotional: number;
 }

@@ -65,7 +65,21 @@ export interface FieldSpec {
   sent?: CommandField;
   /** What the record's property holds (on its first use). */
   doc?: string;
+  /**
+   * A text field's values as a TypeScript union (a reason code, a stage name): the plain object's
+   * type; the record's property holds the union of its fields' types, or "".
+   */
+  textType?: TextType;
 }
+
+/** The named unions text fields may carry, and the module (beside the generated files) each comes from. */
+export const TEXT_TYPES = {
+  RejectCode: "./reject-codes.js",
+  CancelReason: "./reject-codes.js",
+  ModifyReason: "./reject-codes.js",
+  LiquidationStage: "./liquidation-stages.js",
+} as const;
+export type TextType = keyof typeof TEXT_TYPES;
 
 export interface EventSpec {
   type: string;
@@ -142,7 +156,7 @@ export const EVENT_SCHEMA: readonly EventSpec[] = [
     fields: [
       { key: "command", kind: "command", when: "nonNull" },
       { key: "id", kind: "idOrNull", when: "nonNull" },
-      { key: "reason", kind: "text" },
+      { key: "reason", kind: "text", textType: "RejectCode" },
       { key: "line", kind: "int", when: "positive" },
     ],
   },
@@ -170,7 +184,7 @@ export const EVENT_SCHEMA: readonly EventSpec[] = [
       { key: "id", kind: "idOrNull", nullAs: 0, sent: "id" },
       { key: "symbol", kind: "symbol", sent: "symbol" },
       { key: "remaining", kind: "int", doc: "cancelled: the open quantity removed." },
-      { key: "reason", kind: "text" },
+      { key: "reason", kind: "text", textType: "CancelReason" },
     ],
   },
   {
@@ -184,7 +198,7 @@ export const EVENT_SCHEMA: readonly EventSpec[] = [
       { key: "prevPrice", kind: "int" },
       { key: "prevQty", kind: "int" },
       { key: "priorityKept", kind: "bool" },
-      { key: "reason", kind: "text", when: "nonEmpty" },
+      { key: "reason", kind: "text", when: "nonEmpty", textType: "ModifyReason" },
     ],
   },
   {
@@ -192,7 +206,12 @@ export const EVENT_SCHEMA: readonly EventSpec[] = [
     doc: 'An account\'s liquidation stage changed: "breach" (health below 100%), "bankrupt" (equity below zero) or "restored" (health back at 100% or more; healthPpm null when no position is left).',
     fields: [
       liquidatedAccount,
-      { key: "stage", kind: "text", doc: "liquidation_stage: the stage entered (breach, bankrupt, restored, …)." },
+      {
+        key: "stage",
+        kind: "text",
+        textType: "LiquidationStage",
+        doc: "liquidation_stage: the stage entered (breach, stage2, bankrupt, unrestorable, preemptive, restored).",
+      },
       {
         key: "healthPpm",
         kind: "intOrNull",

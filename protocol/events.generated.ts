@@ -2,6 +2,8 @@
 // Change the schema and run `npm run generate:events`.
 import { type CommandRecord, type CommandType, type OrderId, SIDE_NAMES, type Side, TIF_NAMES } from "./commands.js";
 import { idJson, nullableJson, quote } from "./json-text.js";
+import type { LiquidationStage } from "./liquidation-stages.js";
+import type { CancelReason, ModifyReason, RejectCode } from "./reject-codes.js";
 
 /** Every event type, in the contract's order. */
 export type EventType =
@@ -37,7 +39,7 @@ export class EngineEvent {
   postOnly = false;
   reduceOnly = false;
   amount = 0;
-  reason = "";
+  reason: RejectCode | CancelReason | ModifyReason | "" = "";
   line = 0;
   makerId: OrderId = 0;
   takerId: OrderId = 0;
@@ -51,8 +53,8 @@ export class EngineEvent {
   prevPrice = 0;
   prevQty = 0;
   priorityKept = false;
-  /** liquidation_stage: the stage entered (breach, bankrupt, restored, …). */
-  stage = "";
+  /** liquidation_stage: the stage entered (breach, stage2, bankrupt, unrestorable, preemptive, restored). */
+  stage: LiquidationStage | "" = "";
   /** liquidation_*: the account's health (equity / maintenance margin, ppm) at the event; NaN: no position (null in JSON). */
   healthPpm = 0;
   equity = 0;
@@ -223,7 +225,7 @@ export interface RejectedEvent {
   type: "rejected";
   command?: CommandType;
   id?: OrderId;
-  reason: string;
+  reason: RejectCode;
   line?: number;
 }
 
@@ -253,7 +255,7 @@ export interface CancelledEvent {
   id: OrderId;
   symbol: string;
   remaining: number;
-  reason: string;
+  reason: CancelReason;
 }
 
 /** An order's price or quantity changed; `reason` only when the engine, not the user, changed it (REDUCE_ONLY). */
@@ -268,7 +270,7 @@ export interface ModifiedEvent {
   prevPrice: number;
   prevQty: number;
   priorityKept: boolean;
-  reason?: string;
+  reason?: ModifyReason;
 }
 
 /** An account's liquidation stage changed: "breach" (health below 100%), "bankrupt" (equity below zero) or "restored" (health back at 100% or more; healthPpm null when no position is left). */
@@ -277,7 +279,7 @@ export interface LiquidationStageEvent {
   ts: number;
   type: "liquidation_stage";
   account: string;
-  stage: string;
+  stage: LiquidationStage;
   healthPpm: number | null;
   equity: number;
   maintenanceMargin: number;
@@ -413,7 +415,7 @@ export function eventToObject(e: EngineEvent): EventObject {
       const o = { seq: e.seq, ts: e.ts, type: "rejected" } as RejectedEvent;
       if (e.command !== null) o.command = e.command;
       if (e.id !== null) o.id = e.id;
-      o.reason = e.reason;
+      o.reason = e.reason as RejectCode;
       if (e.line > 0) o.line = e.line;
       return o;
     }
@@ -442,7 +444,7 @@ export function eventToObject(e: EngineEvent): EventObject {
         id: e.id ?? 0,
         symbol: e.symbol,
         remaining: e.remaining,
-        reason: e.reason,
+        reason: e.reason as CancelReason,
       };
     case "modified": {
       const o: ModifiedEvent = {
@@ -457,7 +459,7 @@ export function eventToObject(e: EngineEvent): EventObject {
         prevQty: e.prevQty,
         priorityKept: e.priorityKept,
       };
-      if (e.reason !== "") o.reason = e.reason;
+      if (e.reason !== "") o.reason = e.reason as ModifyReason;
       return o;
     }
     case "liquidation_stage":
@@ -466,7 +468,7 @@ export function eventToObject(e: EngineEvent): EventObject {
         ts: e.ts,
         type: "liquidation_stage",
         account: e.account ?? "",
-        stage: e.stage,
+        stage: e.stage as LiquidationStage,
         healthPpm: Number.isNaN(e.healthPpm) ? null : e.healthPpm,
         equity: e.equity,
         maintenanceMargin: e.maintenanceMargin,

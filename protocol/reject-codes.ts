@@ -67,3 +67,6 @@ export type CancelReason =
   | "PROTECTION_BOUND" // a market order's rest: the next price lies beyond protectionPpm
   | "REDUCE_ONLY" // a reduce-only order with nothing left to reduce
   | "LIQUIDATION"; // an order that would increase a position of an account entering liquidation
+
+/** Reasons carried by `modified` events when the engine, not the user, changed the order. */
+export type ModifyReason = "REDUCE_ONLY"; // a reduce-only order cut to the position it may still reduce

@@ -64,6 +64,17 @@ describe("softliq --help and --version", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toBe("softliq simulate: unknown option --bogus (softliq simulate --help)\n");
   });
+
+  it("refuses --parallel 0 alike in replay and simulate", () => {
+    for (const argv of [
+      ["replay", "samples/sample.jsonl", "--parallel", "0"],
+      ["simulate", "--seeds", "2", "--parallel", "0"],
+    ]) {
+      const r = softliq(argv);
+      expect(r.code, argv.join(" ")).toBe(2);
+      expect(r.stderr).toBe(`softliq ${argv[0]}: --parallel must be at least 1 (softliq ${argv[0]} --help)\n`);
+    }
+  });
 });
 
 describe("softliq replay", () => {

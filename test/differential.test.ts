@@ -160,7 +160,7 @@ function firstDifference(commands: readonly unknown[], every: number): string | 
   const ref = new ReferenceEngine();
   for (let i = 0; i < commands.length; i++) {
     const from = events.length;
-    engine.apply(commands[i], i + 1);
+    engine.applyInput(commands[i], i + 1);
     const expected = JSON.stringify(ref.apply(commands[i], i + 1));
     const actual = JSON.stringify(events.slice(from));
     const where = `command ${i + 1} ${JSON.stringify(commands[i])}`;

@@ -8,6 +8,7 @@ import { Engine } from "../exchange.js";
 import type { Command } from "../protocol/commands.js";
 import { EventBytesEncoder, MAX_EVENT_BYTES, MAX_STRING_CHARS } from "../protocol/event-bytes.js";
 import { EngineEvent, eventToJson, eventToObject } from "../protocol/events.js";
+import type { CancelReason } from "../protocol/reject-codes.js";
 import { BufferedOutput } from "../worker/output-file.js";
 import { sampleEvents } from "./event-samples.js";
 import { marginedFlowSample } from "./margin-flows.js";
@@ -45,7 +46,7 @@ class Checker {
 
   run(commands: Iterable<unknown>): this {
     const engine = new Engine({ onEvent: (e) => this.check(e) });
-    for (const c of commands) engine.apply(c);
+    for (const c of commands) engine.applyInput(c);
     return this;
   }
 }
@@ -193,7 +194,7 @@ describe("JSONL events as bytes", () => {
       for (const e of sampleEvents(n, "s")) expect(encoder.encode(e, buf, 0), `${e.type} ${e.command} ${n}`).toBe(-1);
     }
     const long = "x".repeat(MAX_STRING_CHARS + 1);
-    expect(encoder.encode(event({ type: "cancelled", reason: long }), buf, 0)).toBe(-1);
+    expect(encoder.encode(event({ type: "cancelled", reason: long as CancelReason }), buf, 0)).toBe(-1);
     expect(encoder.encode(event({ type: "accepted", command: "limit", tif: "GTD" }), buf, 0)).toBe(-1);
     expect(encoder.encode(event({ type: "fill", side: "up" as "buy" }), buf, 0)).toBe(-1);
     expect(encoder.encode(event({ type: "rejected", command: "bogus" as "tick" }), buf, 0)).toBe(-1);

@@ -24,7 +24,7 @@ export function run(engine: Engine, events: EventObject[], ...commands: Command[
 /** Applies anything (valid or not) and returns its events. */
 export function applyRaw(engine: Engine, events: EventObject[], input: unknown, line = 0): EventObject[] {
   const from = events.length;
-  engine.apply(input, line);
+  engine.applyInput(input, line);
   return events.slice(from);
 }
 

@@ -99,7 +99,7 @@ describe("apply never throws on user input", () => {
       const engine = new Engine({ onEvent: (e) => events.push(eventToObject(e)) });
       engine.apply({ type: "limit", id: 1, side: "sell", price: 100, qty: 5 });
       const before = engine.stateHash();
-      expect(() => engine.apply(make(name), 3), name).not.toThrow();
+      expect(() => engine.applyInput(make(name), 3), name).not.toThrow();
       expect(events.at(-1), name).toMatchObject({ type: "rejected", reason: "MALFORMED_LINE", line: 3 });
       expect(engine.stateHash(), name).toBe(before);
     }
@@ -109,16 +109,16 @@ describe("apply never throws on user input", () => {
     const engine = new Engine();
     const seen: unknown[] = [];
     engine.setListener((e) => seen.push(eventToObject(e)));
-    engine.apply(make("a Proxy of an array of tiers whose iterator throws"));
-    engine.apply(make("liquidation parameters whose keys throw"));
+    engine.applyInput(make("a Proxy of an array of tiers whose iterator throws"));
+    engine.applyInput(make("liquidation parameters whose keys throw"));
     expect(seen.map((e) => (e as { reason?: string }).reason)).toEqual(["MALFORMED_LINE", "MALFORMED_LINE"]);
   });
 
   it("reads each property once: a getter cannot pass validation with one value and deliver another", () => {
     const events: unknown[] = [];
     const engine = new Engine({ onEvent: (e) => events.push(eventToObject(e)) });
-    engine.apply(make("a getter that gives a valid price, then a fraction"));
-    engine.apply(make("a getter that gives a valid qty, then a string"));
+    engine.applyInput(make("a getter that gives a valid price, then a fraction"));
+    engine.applyInput(make("a getter that gives a valid qty, then a string"));
     expect(events).toMatchObject([
       { type: "accepted", id: 8, price: 100 },
       { type: "accepted", id: 9, qty: 3 },
@@ -131,7 +131,7 @@ describe("apply never throws on user input", () => {
     const events: { type: string; reason?: string }[] = [];
     const engine = new Engine({ onEvent: (e) => events.push(eventToObject(e) as { type: string }) });
     for (const name of NAMES.slice(NAMES.indexOf("a frozen command")))
-      expect(() => engine.apply(make(name))).not.toThrow();
+      expect(() => engine.applyInput(make(name))).not.toThrow();
     expect(events.map((e) => e.reason ?? e.type)).toEqual([
       "accepted",
       "accepted",
@@ -149,7 +149,7 @@ describe("EngineClient with hostile commands", () => {
     const client = new EngineClient();
     await client.start();
     try {
-      const bad = await client.submit(make("a throwing getter") as Record<string, unknown>);
+      const bad = await client.submitInput(make("a throwing getter") as Record<string, unknown>);
       expect(bad).toMatchObject([{ type: "rejected", reason: "MALFORMED_LINE" }]);
       const next = await client.submit({ type: "limit", id: 1, side: "sell", price: 100, qty: 5 });
       expect(next).toMatchObject([{ type: "accepted", id: 1 }]);
@@ -179,14 +179,14 @@ describe("EngineClient with hostile commands", () => {
           async (picks, batched) => {
             // Each run starts from an empty book: cancel what the last left resting.
             const reset = Array.from({ length: 40 }, (_, i) => ({ type: "cancel", id: i + 1 }));
-            await client.submitBatch(reset);
+            await client.submitBatchInput(reset);
             const build = (): unknown[] =>
               picks.map((p) => (typeof p === "string" ? make(p) : { type: "limit", qty: 1, ...p }));
             const ref = referenceRun([...reset, ...build()]);
             const commands = build() as Record<string, unknown>[];
             const settled = batched
-              ? [await client.submitBatch(commands)].flat()
-              : await Promise.all(commands.map((c) => client.submit(c)));
+              ? [await client.submitBatchInput(commands)].flat()
+              : await Promise.all(commands.map((c) => client.submitInput(c)));
             const got = settled.map((events) => events.map((e) => JSON.stringify({ ...e, seq: 0 })));
             const want = ref.perCommand
               .slice(reset.length)

@@ -105,7 +105,7 @@ function checkFlow(commands: readonly unknown[], fullCheckEvery: number): void {
   const conservation = new ConservationCheck(engine);
   let seen = 0;
   for (let i = 0; i < commands.length; i++) {
-    engine.apply(commands[i]);
+    engine.applyInput(commands[i]);
     for (; seen < events.length; seen++) conservation.onEvent(events[seen] as EventObject);
     const internal = validateInternalState(engine);
     if (internal.length > 0) throw new Error(`after command ${i + 1}: ${internal.join("; ")}`);

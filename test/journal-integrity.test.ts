@@ -26,7 +26,7 @@ async function journal(
 ): Promise<void> {
   const client = new EngineClient({ journal: { dir, fsync: "batch", snapshotEvery } });
   await client.start();
-  for (let i = 0; i < commands.length; i += perFrame) await client.submitBatch(commands.slice(i, i + perFrame));
+  for (let i = 0; i < commands.length; i += perFrame) await client.submitBatchInput(commands.slice(i, i + perFrame));
   await client.close();
 }
 
@@ -197,7 +197,7 @@ describe("the liquidation mode and the segment chain are in the journal itself",
 
   function hashIn(liquidation: LiquidationMode, commands: readonly unknown[]): string {
     const engine = new Engine({ liquidation });
-    for (const c of commands) engine.apply(c);
+    for (const c of commands) engine.applyInput(c);
     return engine.stateHash();
   }
   const hardHash = (commands: readonly unknown[]): string => hashIn("hard", commands);
@@ -206,8 +206,8 @@ describe("the liquidation mode and the segment chain are in the journal itself",
   async function journalBreach(dir: string, liquidation: LiquidationMode, snapshotEvery: number): Promise<void> {
     const client = new EngineClient({ journal: { dir, fsync: "batch", snapshotEvery }, liquidation });
     await client.start();
-    await client.submitBatch(breach.slice(0, 4));
-    await client.submitBatch(breach.slice(4));
+    await client.submitBatchInput(breach.slice(0, 4));
+    await client.submitBatchInput(breach.slice(4));
     await client.close();
   }
 

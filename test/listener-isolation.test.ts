@@ -28,7 +28,7 @@ describe("a listener that throws cannot cut a command in half", () => {
     const thrownAt: number[] = [];
     for (const c of CASCADE) {
       try {
-        engine.apply(c);
+        engine.applyInput(c);
       } catch (err) {
         expect(err).toBeInstanceOf(EventListenerError);
         const e = err as EventListenerError;
@@ -50,13 +50,13 @@ describe("a listener that throws cannot cut a command in half", () => {
     await client.start();
     try {
       const results = await Promise.allSettled(
-        CASCADE.slice(0, 3000).map((c) => client.submit(c as Record<string, unknown>)),
+        CASCADE.slice(0, 3000).map((c) => client.submitInput(c as Record<string, unknown>)),
       );
       const rejected = results.filter((r) => r.status === "rejected");
       expect(rejected.length).toBeGreaterThan(10);
       for (const r of rejected) expect((r as PromiseRejectedResult).reason).toBeInstanceOf(EventListenerError);
       // Commands sent without a promise: the next drain() reports the listener, the one after is clean.
-      for (const c of CASCADE.slice(3000)) client.enqueue(c);
+      for (const c of CASCADE.slice(3000)) client.enqueueInput(c);
       await expect(client.drain()).rejects.toBeInstanceOf(EventListenerError);
       await expect(client.drain()).resolves.toBeUndefined();
       expect(seen).toEqual(reference.all);

@@ -277,7 +277,7 @@ describe("the at-risk index", () => {
       { type: "limit", id: 2, side: "buy", price: 100, qty: 10, account: "a" },
       { type: "oracle", price: 99 },
     ]) {
-      engine.apply(c);
+      engine.applyInput(c);
     }
     expect(events.at(-1)).toBe(
       '{"seq":7,"ts":0,"type":"liquidation_stage","account":"a","stage":"stage2","healthPpm":0,"equity":0,"maintenanceMargin":4}',

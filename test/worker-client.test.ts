@@ -8,7 +8,7 @@ import { type AnyCommand, referenceRun } from "./worker-helpers.js";
 async function streamThrough(client: EngineClient, commands: readonly unknown[]): Promise<string[]> {
   const events: string[] = [];
   client.onEvent((e) => events.push(eventToJson(e)));
-  for (const c of commands) if (!client.enqueue(c)) await client.ready();
+  for (const c of commands) if (!client.enqueueInput(c)) await client.ready();
   await client.drain();
   return events;
 }
@@ -80,7 +80,7 @@ describe("EngineClient (engine in a worker thread)", () => {
     const ref = referenceRun(commands);
     const client = new EngineClient();
     await client.start();
-    const got = await client.submitBatch(commands as AnyCommand[]);
+    const got = await client.submitBatchInput(commands as AnyCommand[]);
     const snap = await client.snapshot();
     await client.close();
     expect(got.map((events) => events.map((e) => JSON.stringify(e)))).toEqual(ref.perCommand);

@@ -25,7 +25,7 @@ export function referenceRun(commands: readonly unknown[]): {
   });
   for (const c of commands) {
     current = [];
-    engine.apply(c);
+    engine.applyInput(c);
     perCommand.push(current);
   }
   return { perCommand, all, stateHash: engine.stateHash(), seq: engine.seq, accounts: engine.accounts() };

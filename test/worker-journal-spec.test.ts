@@ -17,7 +17,7 @@ describe("an instrument spec split from its command by a snapshot's segment rota
       ];
       const client = new EngineClient({ journal: { dir, fsync: "batch", snapshotEvery: 2 }, maxBatch: 4 });
       await client.start();
-      const live = await client.submitBatch(flow);
+      const live = await client.submitBatchInput(flow);
       await client.close();
       const ref = referenceRun(flow);
       expect(live.map((evs) => evs.map((e) => JSON.stringify(e)))).toEqual(ref.perCommand);

@@ -16,7 +16,7 @@ import { referenceRun, tempDir } from "./worker-helpers.js";
 async function journalFlow(dir: string, commands: readonly unknown[], snapshotEvery: number): Promise<void> {
   const client = new EngineClient({ journal: { dir, fsync: "batch", snapshotEvery }, maxBatch: 64 });
   await client.start();
-  for (const c of commands) if (!client.enqueue(c)) await client.ready();
+  for (const c of commands) if (!client.enqueueInput(c)) await client.ready();
   await client.drain();
   await client.close();
 }
@@ -205,14 +205,14 @@ describe("journal and snapshots", () => {
     try {
       const client = new EngineClient({ journal: { dir, fsync: "batch", snapshotEvery: 0 }, liquidation: "hard" });
       await client.start();
-      await client.submitBatch(flow);
+      await client.submitBatchInput(flow);
       const hash = (await client.snapshot()).stateHash;
       await client.close();
       const hard = new Engine({ liquidation: "hard" });
-      for (const c of flow) hard.apply(c);
+      for (const c of flow) hard.applyInput(c);
       expect(hash).toBe(hard.stateHash());
       const soft = new Engine({ liquidation: "soft" });
-      for (const c of flow) soft.apply(c);
+      for (const c of flow) soft.applyInput(c);
       expect(soft.stateHash()).not.toBe(hash);
       expect(recover(dir).engine.stateHash()).toBe(hash); // the recorded mode, whatever the default
       expect(() => recover(dir, { liquidation: "off" })).toThrow(RecoveryError);

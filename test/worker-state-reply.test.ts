@@ -7,7 +7,7 @@ describe("the state query's reply on a wide book", () => {
     await client.start();
     const flow = [];
     for (let i = 1; i <= 100_000; i++) flow.push({ type: "limit", id: i, side: "buy", price: 1_000_000 + i, qty: 1 });
-    await client.submitBatch(flow);
+    await client.submitBatchInput(flow);
     const summary = await client.snapshot().catch((e: Error) => e);
     await client.close().catch(() => {});
     expect(summary).not.toBeInstanceOf(Error);
@@ -21,7 +21,7 @@ describe("the state query's reply on a wide book", () => {
       await client.start();
       const flow = [];
       for (let i = 1; i <= 300; i++) flow.push({ type: "limit", id: i, side: "sell", price: 500 + i, qty: 2 });
-      for (const c of flow) if (!client.enqueue(c)) await client.ready();
+      for (const c of flow) if (!client.enqueueInput(c)) await client.ready();
       const summary = (await client.snapshot()) as { liveOrders: number; seq: number; book: unknown };
       // Every event the state reflects was delivered before the reply.
       expect(seen.length).toBe(summary.seq);

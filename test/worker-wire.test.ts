@@ -129,7 +129,7 @@ describe("wire codecs", () => {
     });
     for (const c of commands) {
       encodeCommand(commandBuffer, commandIntern, record, readCommand(c, record));
-      source.apply(c);
+      source.applyInput(c);
     }
 
     // Commands decoded on the far side drive a second engine to the same events and state.
@@ -298,7 +298,7 @@ function throughHost(commands: readonly unknown[]): {
 function inProcessJson(commands: readonly unknown[]): string[] {
   const expected: string[] = [];
   const local = new Engine({ onEvent: (e) => expected.push(eventToJson(e)) });
-  for (const c of commands) local.apply(c);
+  for (const c of commands) local.applyInput(c);
   return expected;
 }
 

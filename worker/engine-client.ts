@@ -107,6 +107,19 @@ export class EngineWorkerError extends Error {
   applied = 0;
 }
 
+/**
+ * A call the client's state does not allow: `start()` twice, a command before `start()` or after
+ * `close()`. `state` is the client's state at the call (new, starting, running, closing, closed).
+ */
+export class EngineClientStateError extends Error {
+  constructor(
+    message: string,
+    readonly state: string,
+  ) {
+    super(message);
+  }
+}
+
 type FaultKind = "throw" | "exit" | "after-journal";
 
 interface Waiter {
@@ -199,16 +212,20 @@ export class EngineClient {
       this.journal = null;
     } else {
       const fsync = typeof j.fsync === "string" ? parseFsyncPolicy(j.fsync) : (j.fsync ?? { kind: "batch" as const });
-      if (fsync === null) throw new Error(`journal fsync policy must be batch, off or N ms, got ${String(j.fsync)}`);
+      if (fsync === null) {
+        throw new RangeError(`journal fsync policy must be batch, off or N ms, got ${String(j.fsync)}`);
+      }
       this.journal = { dir: j.dir, fsync, snapshotEvery: j.snapshotEvery ?? 100_000, fresh: j.fresh === true };
-      if (options.stopOnMalformed === true) throw new Error("stopOnMalformed cannot be combined with a journal");
+      if (options.stopOnMalformed === true) throw new RangeError("stopOnMalformed cannot be combined with a journal");
     }
     if (options.onEvent !== undefined) this.listeners.push(options.onEvent);
   }
 
   /** Starts the worker (recovering from the journal when there is one). */
   start(): Promise<void> {
-    if (this.state !== "new") return Promise.reject(new Error(`EngineClient.start: already ${this.state}`));
+    if (this.state !== "new") {
+      return Promise.reject(new EngineClientStateError(`EngineClient.start: already ${this.state}`, this.state));
+    }
     if (this.journal !== null) {
       try {
         this.lock = this.takeJournal(this.journal.dir, this.journal.fresh);
@@ -243,7 +260,12 @@ export class EngineClient {
   // ——— commands ———
 
   /** Applies one command; resolves with its events. */
-  submit(command: Command | Record<string, unknown>): Promise<EventObject[]> {
+  submit(command: Command): Promise<EventObject[]> {
+    return this.submitInput(command);
+  }
+
+  /** `submit` for input of any shape (read from a file or the network): applied or rejected with a reason code. */
+  submitInput(command: unknown): Promise<EventObject[]> {
     return new Promise<EventObject[]>((resolve, reject) => {
       this.sendWithWaiter([command], true, resolve as Waiter["resolve"], reject);
     });
@@ -253,7 +275,12 @@ export class EngineClient {
    * Applies commands in order, contiguously (nothing else interleaves); resolves with each
    * command's events. What does not fit in the ring queues in memory: the batch is already there.
    */
-  submitBatch(commands: readonly (Command | Record<string, unknown>)[]): Promise<EventObject[][]> {
+  submitBatch(commands: readonly Command[]): Promise<EventObject[][]> {
+    return this.submitBatchInput(commands);
+  }
+
+  /** `submitBatch` for input of any shape: each applied or rejected with a reason code. */
+  submitBatchInput(commands: readonly unknown[]): Promise<EventObject[][]> {
     if (commands.length === 0) return Promise.resolve([]);
     return new Promise<EventObject[][]>((resolve, reject) => {
       this.sendWithWaiter(commands, false, resolve as Waiter["resolve"], reject);
@@ -277,7 +304,7 @@ export class EngineClient {
     const waiter: Waiter = { first, last, listenerFailure: null, results: [], current: [], single, resolve, reject };
     this.waiters.push(waiter);
     try {
-      for (const command of commands) this.enqueue(command);
+      for (const command of commands) this.enqueueInput(command);
     } catch (err) {
       this.truncateWaiter(waiter);
       throw err;
@@ -296,7 +323,12 @@ export class EngineClient {
    * Sends a command without a promise of its own (events reach the listeners): the fast path for
    * feeds. Returns false when the ring is full and records queue: await `ready()` before more.
    */
-  enqueue(input: unknown, line = 0): boolean {
+  enqueue(command: Command, line = 0): boolean {
+    return this.enqueueInput(command, line);
+  }
+
+  /** `enqueue` for input of any shape, as read from a file: applied or rejected with a reason code. */
+  enqueueInput(input: unknown, line = 0): boolean {
     this.assertOpen();
     const code = readCommand(input, this.record);
     this.record.line = line;
@@ -438,8 +470,10 @@ export class EngineClient {
 
   private assertOpen(): void {
     if (this.failure !== null) throw this.failure;
-    if (this.state === "new") throw new Error("EngineClient: call start() first");
-    if (this.state === "closing" || this.state === "closed") throw new Error("EngineClient: closed");
+    if (this.state === "new") throw new EngineClientStateError("EngineClient: call start() first", this.state);
+    if (this.state === "closing" || this.state === "closed") {
+      throw new EngineClientStateError("EngineClient: closed", this.state);
+    }
   }
 
   private requireChannel(): CommandChannel {

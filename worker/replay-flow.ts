@@ -226,7 +226,7 @@ export async function replayFlow(
     command(input, line) {
       counts.commands++;
       pendingDetail = "";
-      engine.apply(input, line);
+      engine.applyInput(input, line);
       return noteBad();
     },
     malformed(reason: RejectCode, line, detail, command, id) {
@@ -276,7 +276,7 @@ export async function replayFlowInWorker(
   try {
     await readFlow(source, format, {
       command(input, line) {
-        if (!client.enqueue(input, line)) congested = true;
+        if (!client.enqueueInput(input, line)) congested = true;
         return stoppedAt === null;
       },
       malformed(reason: RejectCode, line, detail, command, id) {

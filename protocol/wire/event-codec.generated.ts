@@ -676,7 +676,7 @@ export function decodeEvent(
       e.type = "rejected";
       e.command = COMMAND_BY_CODE[(h >>> 11) & 15] as CommandType | null;
       e.id = decodeId(intern, f64[at + 3] as number);
-      e.reason = intern.get(f64[at + 4] as number);
+      e.reason = intern.get(f64[at + 4] as number) as EngineEvent["reason"];
       e.line = f64[at + 5] as number;
       return REJECTED_SLOTS;
     case FILL:
@@ -713,13 +713,13 @@ export function decodeEvent(
         e.id = s.sentId();
         e.symbol = s.sentSymbol();
         e.remaining = f64[at + 3] as number;
-        e.reason = intern.get(f64[at + 4] as number);
+        e.reason = intern.get(f64[at + 4] as number) as EngineEvent["reason"];
         return CANCELLED_AS_SENT_SLOTS;
       }
       e.id = decodeId(intern, f64[at + 3] as number);
       e.symbol = intern.get(f64[at + 4] as number);
       e.remaining = f64[at + 5] as number;
-      e.reason = intern.get(f64[at + 6] as number);
+      e.reason = intern.get(f64[at + 6] as number) as EngineEvent["reason"];
       return CANCELLED_SLOTS;
     case MODIFIED:
       e.type = "modified";
@@ -730,12 +730,12 @@ export function decodeEvent(
       e.qty = f64[at + 6] as number;
       e.prevPrice = f64[at + 7] as number;
       e.prevQty = f64[at + 8] as number;
-      e.reason = intern.get(f64[at + 9] as number);
+      e.reason = intern.get(f64[at + 9] as number) as EngineEvent["reason"];
       return MODIFIED_SLOTS;
     case LIQUIDATION_STAGE:
       e.type = "liquidation_stage";
       e.account = intern.getOrNull(f64[at + 3] as number);
-      e.stage = intern.get(f64[at + 4] as number);
+      e.stage = intern.get(f64[at + 4] as number) as EngineEvent["stage"];
       e.healthPpm = f64[at + 5] as number;
       e.equity = f64[at + 6] as number;
       e.maintenanceMargin = f64[at + 7] as number;

@@ -1,5 +1,5 @@
 /** events.generated.ts: the record, the sink interface, the plain objects, the JSON line. */
-import { ENUMS, type FieldKind } from "../../protocol/event-schema.js";
+import { ENUMS, type FieldKind, TEXT_TYPES } from "../../protocol/event-schema.js";
 import { type Piece, pieces } from "./line.js";
 import { type Event, type Field, fail, fromCommand, type Shape, sinkMethod } from "./table.js";
 import { condition, docComment, HEADER, lit, tpl, valueOrNullAs } from "./text.js";
@@ -51,6 +51,7 @@ function recordDefault(kind: FieldKind): string {
 
 function objectType(f: Field): string {
   if (f.when === "true") return "true";
+  if (f.textType !== undefined) return f.textType;
   const always = f.nullAs !== undefined || f.when !== undefined;
   switch (f.kind) {
     case "intOrNull":
@@ -76,6 +77,12 @@ function emitRecord(events: Event[], record: Field[]): string {
   out += "export class EngineEvent {\n";
   for (const f of record) {
     if (f.doc !== undefined) out += docComment(f.doc, "  ");
+    const textTypes = f.textTypes ?? [];
+    if (textTypes.length > 0) {
+      out += `  ${f.prop}: ${[...textTypes, '""'].join(" | ")} = "";\n`;
+      if (f.prop === "ts") out += `  type: EventType = ${lit(events[0]?.type)};\n`;
+      continue;
+    }
     const inferred = ["int", "intOrNull", "bool", "text", "symbol", "tif"].includes(f.kind);
     out += inferred
       ? `  ${f.prop} = ${recordDefault(f.kind)};\n`
@@ -141,6 +148,8 @@ function objectValue(f: Field): string {
   const v = `e.${f.prop}`;
   if (f.when === "true") return "true";
   if (f.kind === "intOrNull") return `Number.isNaN(${v}) ? null : ${v}`;
+  // The record's property holds every event's union: the type of this event's field is narrower.
+  if (f.textType !== undefined) return `${v} as ${f.textType}`;
   return f.nullAs === undefined ? v : `${v} ?? ${lit(f.nullAs)}`;
 }
 
@@ -302,11 +311,30 @@ function emitSink(events: Event[]): string {
   return `${out}  }\n}\n`;
 }
 
+/** `import type` lines for the text types the record uses, one per module. */
+function textTypeImports(record: readonly Field[]): string {
+  const byModule = new Map<string, string[]>();
+  for (const f of record) {
+    for (const t of f.textTypes ?? []) {
+      const list = byModule.get(TEXT_TYPES[t]) ?? [];
+      if (!list.includes(t)) list.push(t);
+      byModule.set(TEXT_TYPES[t], list);
+    }
+  }
+  let out = "";
+  for (const [module, types] of [...byModule].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    out += `import type { ${types.sort().join(", ")} } from ${lit(module)};\n`;
+  }
+  return out;
+}
+
 export function eventsFile(events: Event[], record: Field[]): string {
   let out = HEADER("the record, the plain objects, the JSON line");
   const names = events.some((e) => e.fromCommand) ? "type CommandRecord, SIDE_NAMES, TIF_NAMES, " : "";
   out += `import { ${names}type CommandType, type OrderId, type Side } from "./commands.js";\n`;
-  out += 'import { idJson, nullableJson, quote } from "./json-text.js";\n\n';
+  out += 'import { idJson, nullableJson, quote } from "./json-text.js";\n';
+  out += textTypeImports(record);
+  out += "\n";
   out += emitRecord(events, record);
   out += "\n";
   out += emitSink(events);

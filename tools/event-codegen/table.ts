@@ -1,11 +1,13 @@
 /** The event table (protocol/event-schema.ts), checked and resolved into what the emitters read. */
-import { ENUMS, type EventSpec, type FieldKind, type FieldSpec } from "../../protocol/event-schema.js";
+import { ENUMS, type EventSpec, type FieldKind, type FieldSpec, type TextType } from "../../protocol/event-schema.js";
 
 export type EnumKind = keyof typeof ENUMS;
 
 export interface Field extends FieldSpec {
   /** The record's property. */
   prop: string;
+  /** On a record field: the text types of every field it holds (FieldSpec.textType), first use first. */
+  textTypes?: TextType[];
 }
 
 export interface Shape {
@@ -58,6 +60,7 @@ function resolve(f: FieldSpec): Field {
   if (f.when === "true" && f.kind !== "bool") fail(`${where}: when "true" is for bool fields`);
   if (f.when === "nonNull" && !NULLABLE.has(f.kind)) fail(`${where}: when "nonNull" on a kind that is never null`);
   if (f.when === "nonEmpty" && f.kind !== "text") fail(`${where}: when "nonEmpty" is for text fields`);
+  if (f.textType !== undefined && f.kind !== "text") fail(`${where}: a textType is for text fields`);
   if (f.when === "positive" && f.kind !== "int") fail(`${where}: when "positive" is for int fields`);
   if (f.nullAs !== undefined && (!NULLABLE.has(f.kind) || f.when !== undefined)) {
     fail(`${where}: nullAs is for an always written field of a nullable kind`);
@@ -120,13 +123,29 @@ export function resolveSchema(schema: readonly EventSpec[]): { events: Event[]; 
   const record: Field[] = [...HEAD];
   for (const e of events) {
     for (const f of e.all) {
-      const known = record.find((r) => r.prop === f.prop);
-      if (known === undefined) record.push(f);
-      else if (known.kind !== f.kind) fail(`${e.type}.${f.key}: record field ${f.prop} is ${known.kind} elsewhere`);
-      else if (known.doc === undefined && f.doc !== undefined) record[record.indexOf(known)] = { ...known, doc: f.doc };
+      const at = record.findIndex((r) => r.prop === f.prop);
+      const known = record[at];
+      if (known === undefined) {
+        record.push({ ...f, textTypes: f.textType === undefined ? [] : [f.textType] });
+        continue;
+      }
+      if (known.kind !== f.kind) fail(`${e.type}.${f.key}: record field ${f.prop} is ${known.kind} elsewhere`);
+      const textTypes = [...(known.textTypes ?? [])];
+      if (f.textType !== undefined && !textTypes.includes(f.textType)) textTypes.push(f.textType);
+      record[at] = { ...known, doc: known.doc ?? f.doc, textTypes };
+    }
+  }
+  for (const r of record) {
+    if ((r.textTypes?.length ?? 0) > 0 && hasUntypedText(events, r.prop)) {
+      fail(`record field ${r.prop}: typed in some events, a plain string in others`);
     }
   }
   return { events, record };
+}
+
+/** Whether some event's field of this record property is text without a textType. */
+function hasUntypedText(events: readonly Event[], prop: string): boolean {
+  return events.some((e) => e.all.some((f) => f.prop === prop && f.kind === "text" && f.textType === undefined));
 }
 
 /** The EventSink method of an event type: liquidation_stage → liquidationStage. */

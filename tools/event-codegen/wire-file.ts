@@ -100,7 +100,8 @@ function wireDecode(f: Field, slot: string): string {
       return slot;
     case "text":
     case "symbol":
-      return `intern.get(${slot})`;
+      // A typed text (a reason, a stage) was one of its union's names when the engine wrote it.
+      return f.textType === undefined ? `intern.get(${slot})` : `intern.get(${slot}) as EngineEvent["${f.prop}"]`;
     case "textOrNull":
       return `intern.getOrNull(${slot})`;
     case "orderId":
