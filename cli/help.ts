@@ -30,6 +30,11 @@ export const HELP: Record<string, CommandHelp> = {
       ["--book OUT.json", "write the final book, best level first"],
       ["--accounts OUT.json", "write every account (collateral, equity, health, positions) and the insurance fund"],
       [
+        "--liquidations OUT.json",
+        "write what the liquidator did to each account it touched: stages, child orders, lots and notional closed, penalties, bad debt, ADL and backstops",
+      ],
+      ["--account A", "print account A: its money and positions at the end and its liquidation record, stage by stage"],
+      [
         "--mode soft|hard|hyperliquid|dydx|drift|off",
         "the liquidation policy (default soft; the venue modes emulate those venues' published rules)",
       ],
@@ -84,6 +89,12 @@ export const HELP: Record<string, CommandHelp> = {
     what: "Rebuilds the engine state from a journal directory (latest valid snapshot, then the commands after it) and prints its summary. It only reads: a torn last record is reported and left for the next writer; damage is refused.",
     flags: [
       ["--book OUT.json", "write the recovered book"],
+      ["--accounts OUT.json", "write every recovered account and the insurance fund (as replay --accounts)"],
+      [
+        "--liquidations OUT.json",
+        "write the liquidator's record per account over the replayed commands (all of them without a snapshot, the tail after one)",
+      ],
+      ["--account A", "print recovered account A and its liquidation record"],
       ["--json", "end with one JSON summary line"],
     ],
     exits: RECOVER_EXITS,

@@ -1,14 +1,17 @@
 import { existsSync, statSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
+import { LiquidationLedger } from "../liquidator/liquidation-ledger.js";
 import { listSegments } from "../worker/journal.js";
 import { type JournalLock, lockJournal } from "../worker/journal-lock.js";
 import { recover } from "../worker/recovery.js";
 import { listSnapshots } from "../worker/snapshot-store.js";
+import { accountDetail, formatAccount, formatLiquidatedAccounts, liquidationsDocument } from "./account-report.js";
 import { parseArgs, stringFlag, UsageError } from "./args.js";
 import { EXIT_OK, EXIT_UNREADABLE } from "./exit-codes.js";
-import { checkOutputFile } from "./output-check.js";
+import { checkOutputFiles } from "./output-check.js";
 
-export const RECOVER_USAGE = "softliq recover DIR [--book OUT.json] [--json]";
+export const RECOVER_USAGE =
+  "softliq recover DIR [--book OUT.json] [--accounts OUT.json] [--liquidations OUT.json] [--account A] [--json]";
 
 /**
  * `softliq recover DIR`: rebuilds the engine state a journal directory holds (newest valid
@@ -17,8 +20,11 @@ export const RECOVER_USAGE = "softliq recover DIR [--book OUT.json] [--json]";
  * so it refuses a directory with a live writer (exit 75), and a writer cannot start meanwhile.
  */
 export async function runRecover(argv: readonly string[]): Promise<number> {
-  const args = parseArgs(argv, ["book"], ["json"]);
-  checkOutputFile(stringFlag(args, "book"));
+  const args = parseArgs(argv, ["book", "accounts", "liquidations", "account"], ["json"]);
+  const bookPath = stringFlag(args, "book");
+  const accountsPath = stringFlag(args, "accounts");
+  const liquidationsPath = stringFlag(args, "liquidations");
+  checkOutputFiles(bookPath, accountsPath, liquidationsPath);
   const dir = args.positionals[0];
   if (dir === undefined || args.positionals.length > 1) throw new UsageError("recover takes one journal DIR");
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
@@ -31,9 +37,11 @@ export async function runRecover(argv: readonly string[]): Promise<number> {
   }
   const started = process.hrtime.bigint();
   const lock = readersLock(dir);
+  const ledger = new LiquidationLedger();
   let report: ReturnType<typeof recover>;
   try {
-    report = recover(dir);
+    // What the liquidator did in the commands replayed after the snapshot (before it: in its state only).
+    report = recover(dir, { onEvent: (e) => ledger.observe(e), deliverFrom: 0 });
   } finally {
     lock?.release();
   }
@@ -54,10 +62,14 @@ export async function runRecover(argv: readonly string[]): Promise<number> {
     stateHash: engine.stateHash(),
     elapsedMs: Math.round(elapsedMs * 1000) / 1000,
   };
-  const bookPath = stringFlag(args, "book");
   if (bookPath !== undefined) await writeFile(bookPath, `${JSON.stringify(engine.bookSnapshot())}\n`);
+  const accounts = engine.accounts();
+  if (accountsPath !== undefined) await writeFile(accountsPath, `${JSON.stringify(accounts)}\n`);
+  if (liquidationsPath !== undefined) await writeFile(liquidationsPath, liquidationsDocument(ledger));
+  const accountName = stringFlag(args, "account");
+  const detail = accountName === undefined ? null : accountDetail(accountName, accounts, ledger);
   if (args.flags.has("json")) {
-    process.stdout.write(`${JSON.stringify(summary)}\n`);
+    process.stdout.write(`${JSON.stringify(detail === null ? summary : { ...summary, account: detail })}\n`);
     return EXIT_OK;
   }
   const out = process.stdout;
@@ -72,6 +84,12 @@ export async function runRecover(argv: readonly string[]): Promise<number> {
   out.write(`  commands in the journal ${summary.journalLength}, last event seq ${summary.seq}\n`);
   out.write(`  live orders ${summary.liveOrders}\n`);
   out.write(`  state hash ${summary.stateHash}\n`);
+  if (summary.snapshotIndex !== null && (ledger.size > 0 || detail !== null)) {
+    out.write(
+      `  (the liquidator's record below covers the ${summary.replayed} commands replayed after the snapshot)\n`,
+    );
+  }
+  out.write(detail === null ? formatLiquidatedAccounts(ledger, "--liquidations") : formatAccount(detail));
   return EXIT_OK;
 }
 

@@ -1,4 +1,5 @@
 import type { FinalState, LiquidationCounts, ReplayOutcome } from "../worker/replay-flow.js";
+import type { AccountDetail } from "./account-report.js";
 
 /** The replay summary: `--json` prints it as the last line of stdout (README, "Command line"). */
 export interface ReplaySummary {
@@ -20,6 +21,8 @@ export interface ReplaySummary {
   elapsedMs: number;
   commandsPerSec: number;
   stoppedAtLine?: number;
+  /** With --account A: that account now and what the liquidator did to it. */
+  account?: AccountDetail;
 }
 
 export function summarize(

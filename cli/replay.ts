@@ -9,6 +9,7 @@ import { builtModuleUrl } from "../worker/module-url.js";
 import { BufferedOutput } from "../worker/output-file.js";
 import { TaskPool } from "../worker/pool.js";
 import { type BadLine, type FinalState, finalStateOf, replayFlow, replayFlowInWorker } from "../worker/replay-flow.js";
+import { accountDetail, formatAccount, formatLiquidatedAccounts, liquidationsDocument } from "./account-report.js";
 import { intFlag, type ParsedArgs, parseArgs, stringFlag, UsageError } from "./args.js";
 import { EXIT_OK, EXIT_STRICT, EXIT_UNREADABLE } from "./exit-codes.js";
 import { checkOutputFiles } from "./output-check.js";
@@ -18,12 +19,25 @@ import type { ReplayTaskInput, ReplayTaskOutput } from "./replay-task.js";
 
 export const REPLAY_USAGE =
   "softliq replay FILE|- [FILE…] [--events OUT.jsonl] [--book OUT.json] [--accounts OUT.json] [--mode soft|hard|hyperliquid|dydx|drift|off] [--in-process] [--json] [--strict]\n" +
+  "                 [--liquidations OUT.json] [--account A]\n" +
   "                 [--journal DIR [--fsync batch|off|Nms] [--snapshot-every N]] [--transport ring|message] [--parallel N]";
 
 /** Bad lines printed before the rest are only counted. */
 const MAX_REPORTED_BAD_LINES = 20;
 
-const VALUED = ["events", "book", "accounts", "mode", "journal", "fsync", "snapshot-every", "transport", "parallel"];
+const VALUED = [
+  "events",
+  "book",
+  "accounts",
+  "liquidations",
+  "account",
+  "mode",
+  "journal",
+  "fsync",
+  "snapshot-every",
+  "transport",
+  "parallel",
+];
 const BOOLEANS = ["in-process", "json", "strict"];
 
 export async function runReplay(argv: readonly string[]): Promise<number> {
@@ -65,7 +79,13 @@ function clientOptions(args: ParsedArgs): EngineClientOptions | null {
 async function runSingle(args: ParsedArgs, file: string, mode: LiquidationMode): Promise<number> {
   const json = args.flags.has("json");
   const client = clientOptions(args);
-  checkOutputFiles(stringFlag(args, "events"), stringFlag(args, "book"), stringFlag(args, "accounts"));
+  const liquidationsPath = stringFlag(args, "liquidations");
+  checkOutputFiles(
+    stringFlag(args, "events"),
+    stringFlag(args, "book"),
+    stringFlag(args, "accounts"),
+    liquidationsPath,
+  );
 
   const opened = await openSource(file);
   if (typeof opened === "string") {
@@ -127,7 +147,18 @@ async function runSingle(args: ParsedArgs, file: string, mode: LiquidationMode):
   const accountsPath = stringFlag(args, "accounts");
   if (accountsPath !== undefined) await writeFile(accountsPath, `${JSON.stringify(final.accounts)}\n`);
 
-  process.stdout.write(formatSummary(summarize(file, mode, result, final, elapsedMs), json));
+  if (liquidationsPath !== undefined) await writeFile(liquidationsPath, liquidationsDocument(result.ledger));
+
+  const summary = summarize(file, mode, result, final, elapsedMs);
+  const accountName = stringFlag(args, "account");
+  const detail = accountName === undefined ? null : accountDetail(accountName, final.accounts, result.ledger);
+  if (json) process.stdout.write(formatSummary(detail === null ? summary : { ...summary, account: detail }, true));
+  else {
+    process.stdout.write(formatSummary(summary, false));
+    process.stdout.write(
+      detail === null ? formatLiquidatedAccounts(result.ledger, "--liquidations") : formatAccount(detail),
+    );
+  }
   if (result.stoppedAt !== null) {
     process.stderr.write(`softliq: --strict: stopped at line ${result.stoppedAt.line} (${result.stoppedAt.reason})\n`);
     return EXIT_STRICT;
@@ -140,7 +171,17 @@ async function runSingle(args: ParsedArgs, file: string, mode: LiquidationMode):
  * order given). Exit: 2 when a file could not be read, else 1 when --strict stopped one, else 0.
  */
 async function runParallel(args: ParsedArgs, files: readonly string[], mode: LiquidationMode): Promise<number> {
-  for (const flag of ["events", "book", "accounts", "journal", "fsync", "snapshot-every", "transport"]) {
+  for (const flag of [
+    "events",
+    "book",
+    "accounts",
+    "liquidations",
+    "account",
+    "journal",
+    "fsync",
+    "snapshot-every",
+    "transport",
+  ]) {
     if (args.flags.has(flag)) throw new UsageError(`--${flag} takes a single FILE`);
   }
   if (files.includes("-")) throw new UsageError("stdin (-) cannot be replayed in parallel");

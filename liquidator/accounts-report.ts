@@ -1,6 +1,9 @@
 /** The `--accounts` document of the contract: every account's money and positions, and the insurance fund. */
+
+import type { LiquidationStage } from "../protocol/liquidation-stages.js";
 import { setOwnEntry } from "../protocol/own-entry.js";
-import type { Account } from "./account.js";
+import { type Account, HEALTHY } from "./account.js";
+import { stageName } from "./breach-handler.js";
 import type { MarginEngine } from "./margin-engine.js";
 import { healthPpmOf } from "./money.js";
 import { equityOf, maintenanceOf } from "./pre-trade-risk.js";
@@ -17,6 +20,8 @@ export interface AccountReport {
   /** equity / maintenance margin in ppm (rounded down); null without a position. */
   healthPpm: number | null;
   positions: Record<string, PositionReport>;
+  /** Beyond the contract's fields, only while the account is in liquidation or pre-emptive: its stage now. */
+  stage?: LiquidationStage;
 }
 
 export interface AccountsReport {
@@ -37,7 +42,14 @@ export function accountReport(a: Account): AccountReport {
   const held = a.positions.filter((p) => p.qty !== 0);
   held.sort((x, y) => (x.instrument.symbol < y.instrument.symbol ? -1 : 1));
   for (const p of held) setOwnEntry(positions, p.instrument.symbol, { qty: p.qty, entryNotional: p.entryNotional });
-  return { collateral: a.collateral, equity, healthPpm: mm === 0 ? null : healthPpmOf(equity, mm), positions };
+  const report: AccountReport = {
+    collateral: a.collateral,
+    equity,
+    healthPpm: mm === 0 ? null : healthPpmOf(equity, mm),
+    positions,
+  };
+  if (a.stage !== HEALTHY) report.stage = stageName(a.stage);
+  return report;
 }
 
 /** Accounts by name (sorted), each with its positions by symbol (sorted). */

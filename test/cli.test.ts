@@ -267,6 +267,114 @@ describe("softliq replay", () => {
   });
 });
 
+describe("the per-account liquidation report", () => {
+  const stagesFlow = [
+    { type: "instrument", symbol: "X", tiers: [{ maxNotional: 1_000_000, imrPpm: 200_000, mmrPpm: 100_000 }] },
+    { type: "oracle", price: 100, ts: 1 },
+    { type: "deposit", account: "a", amount: 200 },
+    { type: "limit", id: 1, side: "sell", price: 100, qty: 20 },
+    { type: "limit", id: 2, side: "buy", price: 100, qty: 10, account: "a" },
+    { type: "oracle", price: 88, ts: 2 }, // breach
+    { type: "oracle", price: 79, ts: 3 }, // bankrupt, the same stay
+    { type: "oracle", price: 90, ts: 4 }, // restored
+    { type: "oracle", price: 70, ts: 5 }, // bankrupt again
+  ];
+
+  it("records each account's stages, stays and lowest health (mode off: no orders)", async () => {
+    const path = file("ledger-stages.jsonl", stagesFlow.map((c) => JSON.stringify(c)).join("\n"));
+    const { ledger } = await replayFlow(createReadStream(path), "jsonl", { liquidation: "off" });
+    const a = ledger.account("a");
+    expect(a).toMatchObject({ liquidations: 2, stage: "bankrupt", childOrders: 0, closedQty: 0 });
+    expect(a?.stages.map((c) => [c.ts, c.stage])).toEqual([
+      [2, "breach"],
+      [3, "bankrupt"],
+      [4, "restored"],
+      [5, "bankrupt"],
+    ]);
+    expect(a?.lowestHealthPpm).toBe(Math.min(...(a?.stages.map((c) => c.healthPpm ?? Infinity) ?? [])));
+    expect(ledger.account("nobody")).toBeNull();
+  });
+
+  it.each(["soft", "hard", "hyperliquid", "dydx", "drift"] as const)(
+    "adds up to the summary's totals and agrees with the final state (%s, the bundled cascade)",
+    async (mode) => {
+      const r = await replayFlow(createReadStream(join(ROOT, "samples/cascade.jsonl")), "jsonl", { liquidation: mode });
+      const rows = Object.values(r.ledger.report());
+      const sum = (f: (a: (typeof rows)[number]) => number) => rows.reduce((t, a) => t + f(a), 0);
+      expect(rows.length).toBeGreaterThan(0);
+      expect(sum((a) => a.childOrders)).toBe(r.liquidations.childOrders);
+      expect(sum((a) => a.closedQty)).toBe(r.liquidations.closedQty);
+      expect(sum((a) => a.closedNotional)).toBe(r.liquidations.closedNotional);
+      expect(sum((a) => a.penalties)).toBe(r.liquidations.penalties);
+      expect(sum((a) => a.badDebt)).toBe(r.liquidations.badDebt);
+      expect(sum((a) => a.liquidations)).toBe(r.liquidations.triggered);
+      expect(sum((a) => a.adlQty)).toBe(sum((a) => a.adlTakenQty));
+      expect(sum((a) => a.backstopQty)).toBe(r.liquidations.backstopQty);
+      const accounts = r.engine.accounts().accounts;
+      for (const [name, a] of Object.entries(r.ledger.report())) {
+        const sym = Object.values(a.bySymbol);
+        expect(sym.reduce((t, s) => t + s.closedQty, 0)).toBe(a.closedQty);
+        // Out of liquidation in the ledger exactly when the final state says so.
+        const now = accounts[name]?.stage;
+        expect(now ?? "restored", name).toBe(a.stage === "preemptive" ? (now ?? "restored") : a.stage);
+      }
+    },
+  );
+
+  it("replay --liquidations, --account and recover give the same record; recover --accounts the same state", async () => {
+    const cascade = join(ROOT, "samples/cascade.jsonl");
+    const liquidations = join(dir, "liq.json");
+    const accountsPath = join(dir, "acc.json");
+    const replayed = softliq(["replay", cascade, "--liquidations", liquidations, "--accounts", accountsPath]);
+    expect(replayed.code).toBe(0);
+    expect(replayed.stdout).toMatch(/accounts the liquidator touched: 30 \(most closed first\)/);
+    expect(replayed.stdout).toMatch(/… 20 more: --liquidations OUT\.json lists every one/);
+    const inProcess = await replayFlow(createReadStream(cascade), "jsonl", { liquidation: "soft" });
+    const doc = JSON.parse(readFileSync(liquidations, "utf8"));
+    expect(doc).toEqual({ accounts: JSON.parse(JSON.stringify(inProcess.ledger.report())) });
+    const [top] = inProcess.ledger.ranked();
+    const name = top?.[0] as string;
+
+    const one = softliq(["replay", cascade, "--account", name, "--json"]);
+    const summary = JSON.parse(one.stdout.trim().split("\n").at(-1) as string);
+    expect(summary.account).toEqual({
+      name,
+      state: JSON.parse(readFileSync(accountsPath, "utf8")).accounts[name],
+      liquidation: doc.accounts[name],
+    });
+    const text = softliq(["replay", cascade, "--account", name]).stdout;
+    expect(text).toMatch(new RegExp(`^account ${name}$`, "m"));
+    expect(text).toMatch(/^ {2}ts \d+: breach \(health \d+\.\d%\)$/m);
+
+    const journal = join(dir, "liq-journal");
+    expect(softliq(["replay", cascade, "--journal", journal]).code).toBe(0);
+    const recoveredAccounts = join(dir, "rec-acc.json");
+    const recoveredLiquidations = join(dir, "rec-liq.json");
+    const rec = softliq([
+      "recover",
+      journal,
+      "--accounts",
+      recoveredAccounts,
+      "--liquidations",
+      recoveredLiquidations,
+      "--account",
+      name,
+      "--json",
+    ]);
+    expect(rec.code).toBe(0);
+    expect(readFileSync(recoveredAccounts, "utf8")).toBe(readFileSync(accountsPath, "utf8"));
+    expect(JSON.parse(readFileSync(recoveredLiquidations, "utf8"))).toEqual(doc);
+    expect(JSON.parse(rec.stdout.trim().split("\n").at(-1) as string).account).toEqual(summary.account);
+
+    // From a snapshot, the record is the replayed tail's, and the text says so.
+    const snapshotted = join(dir, "liq-journal-snap");
+    expect(softliq(["replay", cascade, "--journal", snapshotted, "--snapshot-every", "20000"]).code).toBe(0);
+    const tail = softliq(["recover", snapshotted, "--account", name]);
+    expect(tail.stdout).toMatch(/the liquidator's record below covers the \d+ commands replayed after the snapshot/);
+    expect(softliq(["replay", cascade, cascade, "--account", name]).code).toBe(2);
+  }, 60_000);
+});
+
 describe("softliq generate", () => {
   it("writes the same file for the same seed, and the flow the library generates", () => {
     const a = join(dir, "a.jsonl");

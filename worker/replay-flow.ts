@@ -5,6 +5,7 @@
  */
 import type { Readable } from "node:stream";
 import { Engine } from "../exchange.js";
+import { LiquidationLedger } from "../liquidator/liquidation-ledger.js";
 import type { LiquidationMode } from "../liquidator/liquidation-params.js";
 import type { EngineEvent } from "../protocol/events.js";
 import { type FlowFormat, readFlow } from "../protocol/flow-reader.js";
@@ -79,6 +80,8 @@ export interface FinalState {
 }
 
 export interface ReplayOutcome extends ReplayCounts {
+  /** What the liquidator did to each account it touched. */
+  ledger: LiquidationLedger;
   /** Set when --strict stopped the replay. */
   stoppedAt: BadLine | null;
   badLines: number;
@@ -119,10 +122,12 @@ class EventCounter {
     lastTs: 0,
   };
   private notional = 0; // accumulated exactly while safe, flushed into the BigInt before it is not
+  readonly ledger = new LiquidationLedger();
   readonly listener: (e: EngineEvent) => void;
 
   constructor(onMalformed: (e: EngineEvent) => void, onEvent: ((e: EngineEvent) => void) | undefined) {
     const counts = this.counts;
+    const ledger = this.ledger;
     this.listener = (e) => {
       counts.lastTs = e.ts;
       switch (e.type) {
@@ -147,24 +152,30 @@ class EventCounter {
         }
         case "liquidation_stage":
           this.countStage(e.account as string, e.stage);
+          ledger.observe(e);
           break;
         case "liquidation_order":
           counts.liquidations.childOrders++;
+          ledger.observe(e);
           break;
         case "liquidation_reduced":
           counts.liquidations.closedQty += e.qty;
           counts.liquidations.closedNotional += e.notional;
           counts.liquidations.penalties += e.penalty;
+          ledger.observe(e);
           break;
         case "liquidation_insurance":
           counts.liquidations.badDebt += e.badDebt;
+          ledger.observe(e);
           break;
         case "liquidation_adl":
           counts.liquidations.adl++;
+          ledger.observe(e);
           break;
         case "liquidation_backstop":
           counts.liquidations.backstops++;
           counts.liquidations.backstopQty += e.qty;
+          ledger.observe(e);
           break;
         default:
           break;
@@ -237,7 +248,7 @@ export async function replayFlow(
     },
     progress: options.onProgress,
   });
-  return { ...counter.finish(), engine, stoppedAt, badLines };
+  return { ...counter.finish(), ledger: counter.ledger, engine, stoppedAt, badLines };
 }
 
 /**
@@ -300,6 +311,7 @@ export async function replayFlowInWorker(
     counts.commands = submitted - skipped;
     return {
       ...counts,
+      ledger: counter.ledger,
       stoppedAt,
       badLines,
       final: {
