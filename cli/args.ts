@@ -7,18 +7,32 @@ import { parseArgs as parseArgv } from "node:util";
 
 export interface ParsedArgs {
   positionals: string[];
+  /** The flags given, by long name. */
   flags: Map<string, string | true>;
+  /** What a flag not given stands for (the command's declared defaults). */
+  defaults: Map<string, string>;
 }
 
 export class UsageError extends Error {}
 
+/** A flag by its long name, with its one-letter form if it has one. */
+export type FlagName = string | { name: string; short?: string };
+
 type OptionSpec = { type: "string" | "boolean"; short?: string };
 
-export function parseArgs(argv: readonly string[], valued: readonly string[], booleans: readonly string[]): ParsedArgs {
+export function parseArgs(
+  argv: readonly string[],
+  valued: readonly FlagName[],
+  booleans: readonly FlagName[],
+  defaults: ReadonlyMap<string, string> = new Map(),
+): ParsedArgs {
   const options: Record<string, OptionSpec> = {};
-  for (const name of valued) options[name] = name.length === 1 ? { type: "string", short: name } : { type: "string" };
-  for (const name of booleans)
-    options[name] = name.length === 1 ? { type: "boolean", short: name } : { type: "boolean" };
+  const add = (flag: FlagName, type: OptionSpec["type"]): void => {
+    const { name, short } = typeof flag === "string" ? { name: flag, short: undefined } : flag;
+    options[name] = { type, ...(short !== undefined ? { short } : name.length === 1 ? { short: name } : {}) };
+  };
+  for (const f of valued) add(f, "string");
+  for (const f of booleans) add(f, "boolean");
   let parsed: ReturnType<typeof parseArgv>;
   try {
     parsed = parseArgv({ args: [...argv], options, strict: true, allowPositionals: true });
@@ -30,7 +44,7 @@ export function parseArgs(argv: readonly string[], valued: readonly string[], bo
     if (typeof value === "string") flags.set(name, value);
     else if (value === true) flags.set(name, true);
   }
-  return { positionals: parsed.positionals, flags };
+  return { positionals: parsed.positionals, flags, defaults: new Map(defaults) };
 }
 
 /** node:util's parse errors, said the way the rest of the CLI says them. */
@@ -51,12 +65,14 @@ function usageErrorOf(err: unknown, argv: readonly string[]): Error {
   return err instanceof Error ? err : new Error(message);
 }
 
+/** The flag's value as given, else its declared default, else undefined. */
 export function stringFlag(args: ParsedArgs, name: string): string | undefined {
   const v = args.flags.get(name);
-  return typeof v === "string" ? v : undefined;
+  return typeof v === "string" ? v : args.defaults.get(name);
 }
 
-export function intFlag(args: ParsedArgs, name: string, fallback: number): number {
+/** A non-negative integer flag: as given, else its declared default, else `fallback`. */
+export function intFlag(args: ParsedArgs, name: string, fallback = 0): number {
   const v = stringFlag(args, name);
   if (v === undefined) return fallback;
   const n = Number(v);

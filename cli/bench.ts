@@ -2,16 +2,26 @@ import type { BenchContext } from "../bench/context.js";
 import { machineInfo, machineLine } from "../bench/machine.js";
 import { type BenchReport, suiteToMarkdown } from "../bench/report.js";
 import { SUITES } from "../bench/suites/index.js";
-import { parseArgs, stringFlag, UsageError } from "./args.js";
+import { type ParsedArgs, stringFlag, UsageError } from "./args.js";
+import type { CommandSpec } from "./command-spec.js";
 
-export const BENCH_USAGE = "softliq bench [--json] [--quick] [--suite NAME[,NAME…]]";
+export const BENCH_COMMAND: CommandSpec = {
+  name: "bench",
+  usage: "softliq bench [--json] [--quick] [--suite NAME[,NAME…]]",
+  what: "Runs the benchmark suites (tinybench and a latency harness) and prints a markdown report.",
+  flags: [
+    { flag: "--suite NAME[,NAME…]", help: "only these suites" },
+    { flag: "--quick", help: "fewer rounds (a smoke run, not figures to quote)" },
+    { flag: "--json", help: "one JSON report instead of markdown" },
+  ],
+  run: runBench,
+};
 
 /**
  * `softliq bench`: runs the benchmark suites and prints a markdown report (or, with --json, one
  * JSON object as the last line of stdout). Progress goes to stderr.
  */
-export async function runBench(argv: readonly string[]): Promise<number> {
-  const args = parseArgs(argv, ["suite"], ["json", "quick"]);
+async function runBench(args: ParsedArgs): Promise<number> {
   if (args.positionals.length > 0) throw new UsageError(`bench takes no FILE (got ${args.positionals[0]})`);
   const known = SUITES.map((s) => s.name);
   const requested = stringFlag(args, "suite");

@@ -11,10 +11,17 @@ import type { EngineEvent } from "../protocol/events.js";
 import { formatOf } from "../protocol/flow-reader.js";
 import { PPM } from "../protocol/units.js";
 import { finalStateOf, replayFlow } from "../worker/replay-flow.js";
-import { parseArgs, UsageError } from "./args.js";
+import { type ParsedArgs, UsageError } from "./args.js";
+import type { CommandSpec } from "./command-spec.js";
 import { openSource } from "./replay-source.js";
 
-export const DEMO_USAGE = "softliq demo [FILE] [--json]";
+export const DEMO_COMMAND: CommandSpec = {
+  name: "demo",
+  usage: "softliq demo [FILE] [--json]",
+  what: "Replays a flow (the bundled cascade by default) twice, with the soft liquidator and with hard liquidation, and shows side by side what each did to the accounts and the market. npm start runs it.",
+  flags: [{ flag: "--json", help: "one JSON line: { file, soft, hard }" }],
+  run: runDemo,
+};
 
 const BUNDLED = fileURLToPath(new URL("../../samples/cascade.jsonl", import.meta.url));
 
@@ -93,8 +100,7 @@ const ROWS: [label: string, key: keyof Side][] = [
   ["insurance fund at the end", "insuranceFund"],
 ];
 
-export async function runDemo(argv: readonly string[]): Promise<number> {
-  const args = parseArgs(argv, [], ["json"]);
+async function runDemo(args: ParsedArgs): Promise<number> {
   if (args.positionals.length > 1) throw new UsageError("demo takes at most one flow file");
   const path = args.positionals[0] ?? BUNDLED;
   const soft = await play(path, "soft");

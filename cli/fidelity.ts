@@ -3,13 +3,22 @@ import { createReadStream } from "node:fs";
 import { open, stat } from "node:fs/promises";
 import cliProgress from "cli-progress";
 import { closeLobster, LOBSTER_DAY_COMMENT, openLobster } from "../protocol/lobster/sources.js";
-import { intFlag, parseArgs, UsageError } from "./args.js";
+import { intFlag, type ParsedArgs, UsageError } from "./args.js";
+import type { CommandSpec } from "./command-spec.js";
 import { type FidelityReport, measureFidelity } from "./lobster-fidelity.js";
 
-export const FIDELITY_USAGE = "softliq fidelity OUT.jsonl FILE.zip | MESSAGE.csv ORDERBOOK.csv [--examples N] [--json]";
+export const FIDELITY_COMMAND: CommandSpec = {
+  name: "fidelity",
+  usage: "softliq fidelity OUT.jsonl FILE.zip | MESSAGE.csv ORDERBOOK.csv [--examples N] [--json]",
+  what: "Replays an imported LOBSTER flow and compares the engine's book with LOBSTER's order book file, level by level.",
+  flags: [
+    { flag: "--examples N", help: "print up to N differing snapshots", default: "5" },
+    { flag: "--json", help: "end with one JSON report line" },
+  ],
+  run: runFidelity,
+};
 
-export async function runFidelity(argv: readonly string[]): Promise<number> {
-  const args = parseArgs(argv, ["examples"], ["json"]);
+async function runFidelity(args: ParsedArgs): Promise<number> {
   const [flowPath, ...lobsterPaths] = args.positionals;
   if (flowPath === undefined || lobsterPaths.length === 0 || lobsterPaths.length > 2) {
     throw new UsageError("fidelity takes the imported flow, then FILE.zip or MESSAGE.csv ORDERBOOK.csv");
@@ -49,7 +58,7 @@ export async function runFidelity(argv: readonly string[]): Promise<number> {
       flow: createReadStream(flowPath, { highWaterMark: 1 << 16 }),
       messages: source.messages,
       orderbook: source.orderbook,
-      maxExamples: intFlag(args, "examples", 5),
+      maxExamples: intFlag(args, "examples"),
       onProgress: (bytes) => bar?.update(bytes),
     });
   } catch (err) {

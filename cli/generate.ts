@@ -3,19 +3,31 @@ import { createWriteStream } from "node:fs";
 import { FlowGenerator } from "../bench/flow-generator.js";
 import { formatOf } from "../protocol/flow-reader.js";
 import { commandToCsv, commandToJsonl, csvHeader } from "../protocol/flow-writer.js";
-import { intFlag, parseArgs, stringFlag, UsageError } from "./args.js";
+import { intFlag, type ParsedArgs, stringFlag, UsageError } from "./args.js";
+import type { CommandSpec } from "./command-spec.js";
 import { checkOutputFile } from "./output-check.js";
 
-export const GENERATE_USAGE = "softliq generate --commands N --seed S -o FILE(.jsonl|.csv) [--symbol SYM]";
+export const GENERATE_COMMAND: CommandSpec = {
+  name: "generate",
+  usage: "softliq generate --commands N --seed S -o FILE(.jsonl|.csv) [--symbol SYM] [--no-ts]",
+  what: "Writes a seeded synthetic order flow (the benchmarks' flow) as JSONL or CSV.",
+  flags: [
+    { flag: "--commands N", help: "how many commands", default: "100000" },
+    { flag: "--seed S", help: "the seed: the same seed gives the same file", default: "1" },
+    { flag: "-o, --out FILE", help: "the output, .jsonl or .csv (- for stdout)" },
+    { flag: "--symbol SYM", help: "name this symbol in every command (default: none, the default instrument X)" },
+    { flag: "--no-ts", help: "leave out the commands' times" },
+  ],
+  run: runGenerate,
+};
 
 /** `softliq generate`: writes a seeded order flow; the same seed gives the same file. */
-export async function runGenerate(argv: readonly string[]): Promise<number> {
-  const args = parseArgs(argv, ["commands", "seed", "o", "out", "symbol"], ["no-ts"]);
-  const out = stringFlag(args, "o") ?? stringFlag(args, "out");
+async function runGenerate(args: ParsedArgs): Promise<number> {
+  const out = stringFlag(args, "out");
   if (out === undefined) throw new UsageError("generate needs -o FILE");
   checkOutputFile(out);
-  const commands = intFlag(args, "commands", 100_000);
-  const seed = intFlag(args, "seed", 1);
+  const commands = intFlag(args, "commands");
+  const seed = intFlag(args, "seed");
   const symbol = stringFlag(args, "symbol");
   const generator = new FlowGenerator({
     commands,

@@ -7,14 +7,11 @@ import { type ImportResult, importLobster } from "../protocol/lobster/import-str
 import type { ImportCounts } from "../protocol/lobster/importer.js";
 import { closeLobster, LOBSTER_DAY_COMMENT, openLobster } from "../protocol/lobster/sources.js";
 import { BufferedOutput } from "../worker/output-file.js";
-import { parseArgs, stringFlag, UsageError } from "./args.js";
+import { type ParsedArgs, stringFlag, UsageError } from "./args.js";
 
-export const IMPORT_LOBSTER_USAGE =
-  "softliq import lobster MESSAGE.csv [ORDERBOOK.csv] | FILE.zip -o OUT.jsonl [--no-hold] [--json]";
-
-export async function runImportLobster(argv: readonly string[]): Promise<number> {
-  const args = parseArgs(argv, ["o", "out"], ["no-hold", "json"]);
-  const out = stringFlag(args, "o") ?? stringFlag(args, "out");
+/** `args`: the import command's, with the format ("lobster") taken off the positionals. */
+export async function runImportLobster(args: ParsedArgs): Promise<number> {
+  const out = stringFlag(args, "out");
   if (out === undefined) throw new UsageError("import lobster needs -o OUT.jsonl");
   if (args.positionals.length === 0 || args.positionals.length > 2) {
     throw new UsageError("import lobster takes FILE.zip, or MESSAGE.csv [ORDERBOOK.csv]");

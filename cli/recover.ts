@@ -6,12 +6,36 @@ import { type JournalLock, lockJournal } from "../worker/journal-lock.js";
 import { recover } from "../worker/recovery.js";
 import { listSnapshots } from "../worker/snapshot-store.js";
 import { accountDetail, formatAccount, formatLiquidatedAccounts, liquidationsDocument } from "./account-report.js";
-import { parseArgs, stringFlag, UsageError } from "./args.js";
-import { EXIT_OK, EXIT_UNREADABLE } from "./exit-codes.js";
+import { type ParsedArgs, stringFlag, UsageError } from "./args.js";
+import type { CommandSpec } from "./command-spec.js";
+import { EXIT_CANNOT_WRITE, EXIT_IN_USE, EXIT_INTERNAL, EXIT_OK, EXIT_UNREADABLE } from "./exit-codes.js";
 import { checkOutputFiles } from "./output-check.js";
 
-export const RECOVER_USAGE =
-  "softliq recover DIR [--book OUT.json] [--accounts OUT.json] [--liquidations OUT.json] [--account A] [--json]";
+const RECOVER_EXITS =
+  `exit codes: ${EXIT_OK} recovered; ` +
+  `${EXIT_UNREADABLE} usage error, or a journal that cannot be recovered (damaged, a gap, a missing segment, another format or mode: nothing is changed); ` +
+  `${EXIT_CANNOT_WRITE} an output cannot be written; ${EXIT_IN_USE} DIR is in use by a live writer; ${EXIT_INTERNAL} internal error`;
+
+export const RECOVER_COMMAND: CommandSpec = {
+  name: "recover",
+  usage: "softliq recover DIR [--book OUT.json] [--accounts OUT.json] [--liquidations OUT.json] [--account A] [--json]",
+  what: "Rebuilds the engine state from a journal directory (latest valid snapshot, then the commands after it) and prints its summary. It only reads: a torn last record is reported and left for the next writer; damage is refused.",
+  flags: [
+    { flag: "--book OUT.json", help: "write the recovered book" },
+    {
+      flag: "--accounts OUT.json",
+      help: "write every recovered account and the insurance fund (as replay --accounts)",
+    },
+    {
+      flag: "--liquidations OUT.json",
+      help: "write the liquidator's record per account over the replayed commands (all of them without a snapshot, the tail after one)",
+    },
+    { flag: "--account A", help: "print recovered account A and its liquidation record" },
+    { flag: "--json", help: "end with one JSON summary line" },
+  ],
+  exits: RECOVER_EXITS,
+  run: runRecover,
+};
 
 /**
  * `softliq recover DIR`: rebuilds the engine state a journal directory holds (newest valid
@@ -19,8 +43,7 @@ export const RECOVER_USAGE =
  * is reported and left for the next writer to cut. It holds the directory's lock while it reads,
  * so it refuses a directory with a live writer (exit 75), and a writer cannot start meanwhile.
  */
-export async function runRecover(argv: readonly string[]): Promise<number> {
-  const args = parseArgs(argv, ["book", "accounts", "liquidations", "account"], ["json"]);
+async function runRecover(args: ParsedArgs): Promise<number> {
   const bookPath = stringFlag(args, "book");
   const accountsPath = stringFlag(args, "accounts");
   const liquidationsPath = stringFlag(args, "liquidations");

@@ -10,41 +10,74 @@ import { BufferedOutput } from "../worker/output-file.js";
 import { TaskPool } from "../worker/pool.js";
 import { type BadLine, type FinalState, finalStateOf, replayFlow, replayFlowInWorker } from "../worker/replay-flow.js";
 import { accountDetail, formatAccount, formatLiquidatedAccounts, liquidationsDocument } from "./account-report.js";
-import { intFlag, type ParsedArgs, parseArgs, stringFlag, UsageError } from "./args.js";
-import { EXIT_OK, EXIT_STRICT, EXIT_UNREADABLE } from "./exit-codes.js";
+import { intFlag, type ParsedArgs, stringFlag, UsageError } from "./args.js";
+import type { CommandSpec } from "./command-spec.js";
+import { EXIT_CANNOT_WRITE, EXIT_IN_USE, EXIT_INTERNAL, EXIT_OK, EXIT_STRICT, EXIT_UNREADABLE } from "./exit-codes.js";
 import { checkOutputFiles } from "./output-check.js";
 import { openSource } from "./replay-source.js";
 import { formatSummary, summarize } from "./replay-summary.js";
 import type { ReplayTaskInput, ReplayTaskOutput } from "./replay-task.js";
 
-export const REPLAY_USAGE =
-  "softliq replay FILE|- [FILE…] [--events OUT.jsonl] [--book OUT.json] [--accounts OUT.json] [--mode soft|hard|hyperliquid|dydx|drift|off] [--in-process] [--json] [--strict]\n" +
-  "                 [--liquidations OUT.json] [--account A]\n" +
-  "                 [--journal DIR [--fsync batch|off|Nms] [--snapshot-every N]] [--transport ring|message] [--parallel N]";
-
 /** Bad lines printed before the rest are only counted. */
 const MAX_REPORTED_BAD_LINES = 20;
 
-const VALUED = [
-  "events",
-  "book",
-  "accounts",
-  "liquidations",
-  "account",
-  "mode",
-  "journal",
-  "fsync",
-  "snapshot-every",
-  "transport",
-  "parallel",
-];
-const BOOLEANS = ["in-process", "json", "strict"];
+const REPLAY_EXITS =
+  `exit codes: ${EXIT_OK} done; ${EXIT_STRICT} --strict stopped at a bad line; ` +
+  `${EXIT_UNREADABLE} usage error, a file that cannot be read, or a --journal DIR that already holds a journal; ` +
+  `${EXIT_CANNOT_WRITE} an output or the journal cannot be written (no space, no permission, not a directory); ` +
+  `${EXIT_IN_USE} the --journal DIR is in use by another writer; ${EXIT_INTERNAL} internal error`;
 
-export async function runReplay(argv: readonly string[]): Promise<number> {
-  const args = parseArgs(argv, VALUED, BOOLEANS);
+export const REPLAY_COMMAND: CommandSpec = {
+  name: "replay",
+  usage:
+    "softliq replay FILE|- [FILE…] [--events OUT.jsonl] [--book OUT.json] [--accounts OUT.json] [--mode soft|hard|hyperliquid|dydx|drift|off] [--in-process] [--json] [--strict]\n" +
+    "                 [--liquidations OUT.json] [--account A]\n" +
+    "                 [--journal DIR [--fsync batch|off|Nms] [--snapshot-every N]] [--transport ring|message] [--parallel N]",
+  what: "Replays order-flow files (JSONL, CSV by extension; - for stdin) through the engine in its worker thread and prints a summary.",
+  flags: [
+    { flag: "--events OUT.jsonl", help: "write every event as JSONL" },
+    { flag: "--book OUT.json", help: "write the final book, best level first" },
+    {
+      flag: "--accounts OUT.json",
+      help: "write every account (collateral, equity, health, positions) and the insurance fund",
+    },
+    {
+      flag: "--liquidations OUT.json",
+      help: "write what the liquidator did to each account it touched: stages, child orders, lots and notional closed, penalties, bad debt, ADL and backstops",
+    },
+    {
+      flag: "--account A",
+      help: "print account A: its money and positions at the end and its liquidation record, stage by stage",
+    },
+    {
+      flag: "--mode soft|hard|hyperliquid|dydx|drift|off",
+      help: "the liquidation policy (the venue modes emulate those venues' published rules)",
+      default: "soft",
+    },
+    { flag: "--in-process", help: "run the engine on the calling thread instead of a worker" },
+    { flag: "--json", help: "end with one JSON summary line (the contract's fields)" },
+    { flag: "--strict", help: "stop at the first bad line with exit 1 (default: report it and go on)" },
+    {
+      flag: "--journal DIR",
+      help: "journal every command to DIR (write-ahead), snapshots included; DIR must hold no journal yet, and takes one writer at a time (DIR/journal.lock); recover DIR rebuilds the state",
+    },
+    { flag: "--fsync batch|off|Nms", help: "when the journal is synced to disk", default: "batch" },
+    { flag: "--snapshot-every N", help: "a snapshot every N commands in the journal", default: "100000" },
+    {
+      flag: "--transport ring|message",
+      help: "how commands reach the worker: shared-memory rings or postMessage",
+      default: "ring",
+    },
+    { flag: "--parallel N", help: "replay several files at once, each in its own engine (default: one thread a file)" },
+  ],
+  exits: REPLAY_EXITS,
+  run: runReplay,
+};
+
+async function runReplay(args: ParsedArgs): Promise<number> {
   const files = args.positionals;
   if (files.length === 0) throw new UsageError("replay needs a FILE (or - for stdin)");
-  const mode = stringFlag(args, "mode") ?? "soft";
+  const mode = stringFlag(args, "mode") as string;
   if (!isLiquidationMode(mode)) throw new UsageError("--mode is soft, hard, hyperliquid, dydx, drift or off");
   if (files.length > 1 || args.flags.has("parallel")) return runParallel(args, files, mode);
   return runSingle(args, files[0] as string, mode);
@@ -54,7 +87,7 @@ export async function runReplay(argv: readonly string[]): Promise<number> {
 function clientOptions(args: ParsedArgs): EngineClientOptions | null {
   const inProcess = args.flags.has("in-process");
   const journalDir = stringFlag(args, "journal");
-  const transport = stringFlag(args, "transport") ?? "ring";
+  const transport = stringFlag(args, "transport");
   if (transport !== "ring" && transport !== "message") throw new UsageError("--transport is ring or message");
   if (inProcess) {
     if (journalDir !== undefined) throw new UsageError("--journal needs the worker; drop --in-process");
@@ -66,13 +99,12 @@ function clientOptions(args: ParsedArgs): EngineClientOptions | null {
     return { transport };
   }
   if (args.flags.has("strict")) throw new UsageError("--strict cannot be combined with --journal");
-  const fsyncText = stringFlag(args, "fsync") ?? "batch";
-  const fsync = parseFsyncPolicy(fsyncText);
+  const fsync = parseFsyncPolicy(stringFlag(args, "fsync") as string);
   if (fsync === null) throw new UsageError("--fsync is batch, off or a number of ms");
   // `fresh`: a replay starts a journal, it never continues one (checked under the journal's lock).
   return {
     transport,
-    journal: { dir: journalDir, fsync, snapshotEvery: intFlag(args, "snapshot-every", 100_000), fresh: true },
+    journal: { dir: journalDir, fsync, snapshotEvery: intFlag(args, "snapshot-every"), fresh: true },
   };
 }
 

@@ -1,51 +1,11 @@
 #!/usr/bin/env node
 import { UsageError } from "./args.js";
-import { BENCH_USAGE, runBench } from "./bench.js";
-import { DEMO_USAGE, runDemo } from "./demo.js";
+import { helpText, parseCommandArgs } from "./command-spec.js";
+import { COMMANDS } from "./commands.js";
 import { describeFailure, EXIT_INTERNAL } from "./exit-codes.js";
-import { FIDELITY_USAGE, runFidelity } from "./fidelity.js";
-import { GENERATE_USAGE, runGenerate } from "./generate.js";
-import { helpText, version } from "./help.js";
-import { IMPORT_USAGE, runImport } from "./import.js";
-import { RECOVER_USAGE, runRecover } from "./recover.js";
-import { REPLAY_USAGE, runReplay } from "./replay.js";
-import { runSchema, SCHEMA_USAGE } from "./schema.js";
-import { runSimulate, SIMULATE_USAGE } from "./simulate.js";
+import { version } from "./help.js";
 
-const USAGE = `usage (softliq NAME --help for a command's flags, softliq --version):
-  ${REPLAY_USAGE}
-  ${GENERATE_USAGE}
-  ${IMPORT_USAGE}
-  ${FIDELITY_USAGE}
-  ${BENCH_USAGE}
-  ${RECOVER_USAGE}
-  ${SIMULATE_USAGE}
-  ${SCHEMA_USAGE}
-  ${DEMO_USAGE}`;
-
-const usages: Record<string, string> = {
-  replay: REPLAY_USAGE,
-  generate: GENERATE_USAGE,
-  import: IMPORT_USAGE,
-  fidelity: FIDELITY_USAGE,
-  bench: BENCH_USAGE,
-  recover: RECOVER_USAGE,
-  simulate: SIMULATE_USAGE,
-  schema: SCHEMA_USAGE,
-  demo: DEMO_USAGE,
-};
-
-const commands: Record<string, (argv: readonly string[]) => Promise<number>> = {
-  replay: runReplay,
-  generate: runGenerate,
-  import: runImport,
-  fidelity: runFidelity,
-  bench: runBench,
-  recover: runRecover,
-  simulate: runSimulate,
-  schema: runSchema,
-  demo: runDemo,
-};
+const USAGE = `usage (softliq NAME --help for a command's flags, softliq --version):\n${COMMANDS.map((c) => `  ${c.usage}`).join("\n")}`;
 
 async function main(argv: readonly string[]): Promise<number> {
   const [name, ...rest] = argv;
@@ -57,19 +17,19 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`softliq ${version()}\n`);
     return 0;
   }
-  const run = commands[name];
-  if (run === undefined) {
+  const spec = COMMANDS.find((c) => c.name === name);
+  if (spec === undefined) {
     process.stderr.write(
-      `softliq: unknown command "${name}" (commands: ${Object.keys(commands).join(", ")}; softliq --help)\n`,
+      `softliq: unknown command "${name}" (commands: ${COMMANDS.map((c) => c.name).join(", ")}; softliq --help)\n`,
     );
     return 2;
   }
   if (rest.includes("--help") || rest.includes("-h")) {
-    process.stdout.write(helpText(name, usages[name] as string));
+    process.stdout.write(helpText(spec));
     return 0;
   }
   try {
-    return await run(rest);
+    return await spec.run(parseCommandArgs(spec, rest));
   } catch (err) {
     if (err instanceof UsageError) {
       process.stderr.write(`softliq ${name}: ${err.message} (softliq ${name} --help)\n`);

@@ -47,7 +47,7 @@ const BAD_FLOW = [
 ].join("\n");
 
 describe("softliq --help and --version", () => {
-  it.each(["replay", "generate", "import", "fidelity", "bench", "recover", "simulate"])(
+  it.each(["replay", "generate", "import", "fidelity", "bench", "recover", "simulate", "demo"])(
     "softliq %s --help describes the command and its flags, exit 0",
     (name) => {
       const r = softliq([name, "--help"]);
