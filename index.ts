@@ -19,6 +19,12 @@ export type { AccountReport, AccountsReport, PositionReport } from "./liquidator
 export type { BreachHandler, LegacyBreachHandler } from "./liquidator/breach-handler.js";
 export { CloseSizing, closeQuantity } from "./liquidator/close-quantity.js";
 export { DEFAULT_MAKER_FEE_PPM, DEFAULT_TAKER_FEE_PPM } from "./liquidator/instrument-margin.js";
+export type {
+  AccountLiquidation,
+  StageChange,
+  SymbolLiquidation,
+} from "./liquidator/liquidation-ledger.js";
+export { LiquidationLedger } from "./liquidator/liquidation-ledger.js";
 export type { LiquidationMode } from "./liquidator/liquidation-params.js";
 export { DEFAULT_LIQUIDATION, LiquidationSettings } from "./liquidator/liquidation-params.js";
 export { MarginEngine } from "./liquidator/margin-engine.js";

@@ -1,10 +1,19 @@
 /**
- * The README's Library snippets, compiled (tsc, strict, nodenext) and run against the package as
+ * The README's Library snippets and the examples/ folder, compiled (tsc, strict, nodenext) and run against the package as
  * `npm pack` builds it, installed into a scratch project: what a newcomer copies must work.
  * The tarball's runtime dependencies come from this checkout's node_modules (no network).
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -83,5 +92,38 @@ describe("the README's library snippets", () => {
       expect(run.stderr, `snippet ${i}`).toBe("");
       expect(run.status, `snippet ${i}`).toBe(0);
     }
+  }, 120_000);
+
+  it("examples/: each compiles against the packed package and runs to completion, saying what it shows", () => {
+    const examples = readdirSync(join(ROOT, "examples")).filter((f) => f.endsWith(".ts"));
+    expect(examples.length).toBeGreaterThanOrEqual(3);
+    for (const f of examples) copyFileSync(join(ROOT, "examples", f), join(dir, f));
+    const tsc = spawnSync(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", dir], {
+      encoding: "utf8",
+    });
+    expect(tsc.stdout + tsc.stderr).toBe("");
+    const outputs: Record<string, string> = {};
+    for (const f of examples) {
+      const run = spawnSync(process.execPath, [join(dir, "out", f.replace(/\.ts$/, ".js"))], {
+        cwd: dir,
+        encoding: "utf8",
+        timeout: 60_000,
+      });
+      expect(run.stderr, f).toBe("");
+      expect(run.status, f).toBe(0);
+      outputs[f] = run.stdout;
+    }
+    // What each example claims, as it prints it.
+    expect(outputs["worker-feed.ts"]).toMatch(/same state in the worker: true/);
+    expect(outputs["worker-feed.ts"]).toMatch(/after close: EngineClient: closed \(state closed\)/);
+    expect(outputs["replay-file.ts"]).toMatch(/^24430 lines, 0 rejected/m);
+    const soft = /soft: (\d+) child order\(s\) closed (\d+) lots/.exec(outputs["soft-vs-hard.ts"] ?? "");
+    const hard = /hard: (\d+) child order\(s\) closed (\d+) lots/.exec(outputs["soft-vs-hard.ts"] ?? "");
+    expect(Number(soft?.[2])).toBeGreaterThan(0);
+    expect(Number(soft?.[2])).toBeLessThan(Number(hard?.[2]));
+    // Closing less at better prices leaves the trader more equity.
+    const equities = [...(outputs["soft-vs-hard.ts"] ?? "").matchAll(/equity (-?\d+)/g)].map((m) => Number(m[1]));
+    expect(equities).toHaveLength(2);
+    expect(equities[0]).toBeGreaterThan(equities[1] as number);
   }, 120_000);
 });
