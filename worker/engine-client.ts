@@ -16,7 +16,7 @@ import { EngineEvent, type EventListener, type EventObject, eventToObject } from
 import type { RejectCode } from "../protocol/reject-codes.js";
 import { readCommand } from "../protocol/validate.js";
 import { encodeCommand, encodeRejectLine } from "../protocol/wire/command-codec.js";
-import { decodeEvent, decodeTextEvent, endsCommand } from "../protocol/wire/event-codec.js";
+import { decodeEvent, endsCommand } from "../protocol/wire/event-codec.js";
 import { InternReader, InternWriter } from "../protocol/wire/intern.js";
 import {
   CONTROL_CLOSE,
@@ -24,6 +24,7 @@ import {
   CONTROL_QUERY,
   CONTROL_SLOTS,
   CONTROL_SNAPSHOT,
+  DONE_SKIPPED,
   FAULT_AFTER_JOURNAL,
   FAULT_EXIT,
   FAULT_THROW,
@@ -35,7 +36,6 @@ import {
   KIND_READY,
   KIND_TEXT,
   readText,
-  TEXT_EVENT,
   TEXT_REPLY,
   TEXT_REPLY_PART,
   textSlots,
@@ -752,7 +752,7 @@ export class EngineClient {
         return n;
       }
       case KIND_DONE:
-        this.commandDone(f64[at + 1] as number, (h & 16) !== 0);
+        this.commandDone(f64[at + 1] as number, (h & DONE_SKIPPED) !== 0);
         return 2;
       case KIND_INTERN:
         this.eventIntern.learn(f64, u16, at);
@@ -770,9 +770,8 @@ export class EngineClient {
           this.replyParts.length = 0;
           const reply = this.replies.shift();
           reply?.resolve(JSON.parse(text));
-        } else if (sub === TEXT_EVENT) {
-          decodeTextEvent(f64, u16, at, this.event);
-          this.deliver(this.event);
+        } else {
+          throw new Error(`wire: unexpected text record ${sub} on the event channel`);
         }
         return textSlots(f64[at + 1] as number);
       }

@@ -18,6 +18,7 @@ import {
   CONTROL_FAULT,
   CONTROL_QUERY,
   CONTROL_SNAPSHOT,
+  DONE_SKIPPED,
   type EventSlotSink,
   FAULT_AFTER_JOURNAL,
   FAULT_EXIT,
@@ -130,7 +131,7 @@ export class EngineHost {
 
   private done(index: number, skipped: boolean): void {
     const at = this.sink.reserve(2);
-    this.sink.f64[at] = KIND_DONE | (skipped ? 16 : 0);
+    this.sink.f64[at] = KIND_DONE | (skipped ? DONE_SKIPPED : 0);
     this.sink.f64[at + 1] = index;
   }
 

@@ -49,10 +49,6 @@ export function parseFsyncPolicy(text: string): FsyncPolicy | null {
   return ms > 0 ? { kind: "interval", ms } : null;
 }
 
-export function formatFsyncPolicy(p: FsyncPolicy): string {
-  return p.kind === "interval" ? `${p.ms}ms` : p.kind;
-}
-
 const SEGMENT = /^journal-([0-9]{16})\.log$/;
 /**
  * Bumped whenever the segment or record layout changes. 2: variable-length command records;

@@ -70,8 +70,3 @@ export function crc32Tables(bytes: Uint8Array, start = 0, end = bytes.length, cr
   for (; i < end; i++) c = (t[(c ^ (bytes[i] as number)) & 0xff] as number) ^ (c >>> 8);
   return ~c >>> 0;
 }
-
-/** CRC-32 of a string's UTF-8 bytes. */
-export function crc32OfText(text: string): number {
-  return crc32(Buffer.from(text, "utf8"));
-}

@@ -9,7 +9,7 @@ import type { EngineEvent } from "../events.js";
 import type { SentFields } from "./command-codec.js";
 import { COMMAND_DONE, EventRecordWriter, writeEvent } from "./event-codec.generated.js";
 import type { InternWriter } from "./intern.js";
-import { readText, type SlotSink } from "./records.js";
+import type { SlotSink } from "./records.js";
 
 export { decodeEvent, eventSlots } from "./event-codec.generated.js";
 
@@ -60,9 +60,4 @@ export class WireEventWriter extends EventRecordWriter {
     super.rejected(e);
     if (this.onRejected !== null) this.onRejected(e.reason);
   }
-}
-
-/** Fills `e` from a TEXT_EVENT record (an event as its JSON object). */
-export function decodeTextEvent(f64: Float64Array, u16: Uint16Array, at: number, e: EngineEvent): void {
-  Object.assign(e, JSON.parse(readText(f64, u16, at)));
 }

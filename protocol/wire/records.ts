@@ -16,13 +16,15 @@ export const KIND_REJECT_LINE = 6; // a source line that is not a command (comma
 export const KIND_CONTROL = 7; // [hdr | op << 4, arg]
 export const KIND_EVENT = 8; // an engine event (event-codec.ts)
 export const KIND_DONE = 9; // [hdr | skipped << 4, journal index]: the end of one command's events
+/** A DONE record's header bit: the command was skipped (after --strict stopped), not applied. */
+export const DONE_SKIPPED = 1 << 4;
 // (most commands instead end with COMMAND_DONE set in their last event's header: event-codec.ts)
 export const KIND_READY = 10; // [hdr, journal length]: the worker is ready (after recovery)
 
 /** KIND_TEXT subtypes. */
 export const TEXT_SPEC = 1; // the InstrumentSpec (JSON) of the next instrument command
 export const TEXT_REPLY = 2; // a control reply (JSON)
-export const TEXT_EVENT = 3; // an event the binary codec does not know, as its JSON object
+// 3 was TEXT_EVENT (an event as JSON): every event has a binary layout, so it was never written.
 export const TEXT_REPLY_PART = 4; // a piece of a reply too long for one record; TEXT_REPLY ends it
 
 /** KIND_CONTROL operations. */
@@ -39,10 +41,6 @@ export const CONTROL_SLOTS = 2;
 export const DONE_SLOTS = 2;
 export const READY_SLOTS = 2;
 export const WRAP_SLOTS = 1;
-
-export function kindOf(header: number): number {
-  return header & 15;
-}
 
 /** Slots a text record of `length` UTF-16 units takes. */
 export function textSlots(length: number): number {
