@@ -3,7 +3,16 @@
  * lines are the subcommands' own usage strings; the rest is here, one entry a command.
  */
 import { readFileSync } from "node:fs";
-import { EXIT_CANNOT_WRITE, EXIT_IN_USE, EXIT_INTERNAL, EXIT_OK, EXIT_STRICT, EXIT_UNREADABLE } from "./exit-codes.js";
+import {
+  EXIT_CANNOT_WRITE,
+  EXIT_DIVERGED,
+  EXIT_IN_USE,
+  EXIT_INTERNAL,
+  EXIT_OK,
+  EXIT_STRICT,
+  EXIT_UNAVAILABLE,
+  EXIT_UNREADABLE,
+} from "./exit-codes.js";
 
 interface CommandHelp {
   what: string;
@@ -22,7 +31,64 @@ const RECOVER_EXITS =
   `${EXIT_UNREADABLE} usage error, or a journal that cannot be recovered (damaged, a gap, a missing segment, another format or mode: nothing is changed); ` +
   `${EXIT_CANNOT_WRITE} --book cannot be written; ${EXIT_IN_USE} DIR is in use by a live writer; ${EXIT_INTERNAL} internal error`;
 
+const NATS_FLAGS: [string, string][] = [
+  ["--nats URL[,URL…]", "the NATS servers, nats://[user:pass@]host:port (credentials ride in the URL)"],
+  ["--venue NAME", "the venue: subjects softliq.NAME.in.admin and softliq.NAME.in.acct.ACCOUNT"],
+];
+
+const NATS_EXITS = (ok: string): string =>
+  `exit codes: ${EXIT_OK} ${ok}; ${EXIT_UNREADABLE} usage error or a file that cannot be read; ` +
+  `${EXIT_UNAVAILABLE} NATS unreachable, refused (permissions) or no acknowledgement within the retry time; ${EXIT_INTERNAL} internal error`;
+
 export const HELP: Record<string, CommandHelp> = {
+  serve: {
+    what: "Runs one engine replica of a replicated venue: applies the venue's input stream (JetStream) from its own snapshot on, publishes the events (one copy lands; the others are compared byte for byte), checkpoints {sequence, stateHash} and reports on its status subject. Creates the venue's streams when missing (R3 on a cluster, R1 on one server).",
+    flags: [
+      ...NATS_FLAGS,
+      ["--state DIR", "snapshots (tagged with the stream sequence) here; the replica resumes from the newest"],
+      ["--until SEQ", "stop after stream sequence SEQ (waiting for it), settle, snapshot and report"],
+      ["--json", "the report as one JSON line: venue, appliedSeq, stateHash, …"],
+      ["--name NAME", "the replica's name in status (default: kept in DIR/replica-name, or host-pid)"],
+      [
+        "--mode soft|hard|hyperliquid|dydx|drift|off",
+        "the liquidation policy; every replica of a venue must use the same (default soft)",
+      ],
+      ["--snapshot-every N", "input messages between snapshots (default 1000)"],
+    ],
+    exits: `${NATS_EXITS("stopped at --until or on SIGINT/SIGTERM")}; ${EXIT_DIVERGED} this replica's events differ from the stored ones (it stopped)`,
+  },
+  submit: {
+    what: "Publishes a flow file's commands onto the venue's input stream in file order, batched by subject, each message with its own Nats-Msg-Id and retried through a leader change until acknowledged: every command exactly once.",
+    flags: [
+      ...NATS_FLAGS,
+      [
+        "--account A",
+        "every command on softliq.NAME.in.acct.A (a trader's subject); default: each on its own (an account's orders on its subject, the rest on in.admin)",
+      ],
+      ["--json", "one JSON line: published, lastSeq, messages"],
+      ["--batch N", "commands per message at most (default 64)"],
+      ["--retry-ms MS", "how long one message is retried before giving up (default 60000)"],
+    ],
+    exits: NATS_EXITS("every command acknowledged"),
+  },
+  events: {
+    what: "Writes the venue's events as JSONL to stdout: the same bytes as softliq replay --events of the same commands.",
+    flags: [
+      ...NATS_FLAGS,
+      ["--from SEQ", "from the events of stream sequence SEQ (default 1)"],
+      [
+        "--until SEQ",
+        "through those of SEQ (default: the stream's last sequence when started; waits for the replicas)",
+      ],
+      ["--follow", "keep writing new events"],
+    ],
+    exits: NATS_EXITS("done"),
+  },
+  status: {
+    what: "Prints the input stream's last sequence and each replica's last report (appliedSeq, stateHash).",
+    flags: [...NATS_FLAGS, ["--json", '{"lastSeq":N,"replicas":[{"name":…,"appliedSeq":N,"stateHash":…},…]}']],
+    exits: NATS_EXITS("done"),
+  },
   replay: {
     what: "Replays order-flow files (JSONL, CSV by extension; - for stdin) through the engine in its worker thread and prints a summary.",
     flags: [

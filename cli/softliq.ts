@@ -2,6 +2,7 @@
 import { UsageError } from "./args.js";
 import { BENCH_USAGE, runBench } from "./bench.js";
 import { DEMO_USAGE, runDemo } from "./demo.js";
+import { EVENTS_USAGE, runEvents } from "./events.js";
 import { describeFailure, EXIT_INTERNAL } from "./exit-codes.js";
 import { FIDELITY_USAGE, runFidelity } from "./fidelity.js";
 import { GENERATE_USAGE, runGenerate } from "./generate.js";
@@ -10,7 +11,10 @@ import { IMPORT_USAGE, runImport } from "./import.js";
 import { RECOVER_USAGE, runRecover } from "./recover.js";
 import { REPLAY_USAGE, runReplay } from "./replay.js";
 import { runSchema, SCHEMA_USAGE } from "./schema.js";
+import { runServe, SERVE_USAGE } from "./serve.js";
 import { runSimulate, SIMULATE_USAGE } from "./simulate.js";
+import { runStatus, STATUS_USAGE } from "./status.js";
+import { runSubmit, SUBMIT_USAGE } from "./submit.js";
 
 const USAGE = `usage (softliq NAME --help for a command's flags, softliq --version):
   ${REPLAY_USAGE}
@@ -21,7 +25,11 @@ const USAGE = `usage (softliq NAME --help for a command's flags, softliq --versi
   ${RECOVER_USAGE}
   ${SIMULATE_USAGE}
   ${SCHEMA_USAGE}
-  ${DEMO_USAGE}`;
+  ${DEMO_USAGE}
+  ${SERVE_USAGE}
+  ${SUBMIT_USAGE}
+  ${EVENTS_USAGE}
+  ${STATUS_USAGE}`;
 
 const usages: Record<string, string> = {
   replay: REPLAY_USAGE,
@@ -33,6 +41,10 @@ const usages: Record<string, string> = {
   simulate: SIMULATE_USAGE,
   schema: SCHEMA_USAGE,
   demo: DEMO_USAGE,
+  serve: SERVE_USAGE,
+  submit: SUBMIT_USAGE,
+  events: EVENTS_USAGE,
+  status: STATUS_USAGE,
 };
 
 const commands: Record<string, (argv: readonly string[]) => Promise<number>> = {
@@ -45,6 +57,10 @@ const commands: Record<string, (argv: readonly string[]) => Promise<number>> = {
   simulate: runSimulate,
   schema: runSchema,
   demo: runDemo,
+  serve: runServe,
+  submit: runSubmit,
+  events: runEvents,
+  status: runStatus,
 };
 
 async function main(argv: readonly string[]): Promise<number> {
