@@ -28,6 +28,7 @@ export async function runServe(argv: readonly string[]): Promise<number> {
     venue,
     liquidation: mode,
     snapshotEvery,
+    onNotice: (message) => process.stderr.write(`softliq serve: ${message}\n`),
     ...(until === undefined ? {} : { until }),
     ...(stateDir === undefined ? {} : { stateDir }),
     ...(name === undefined ? {} : { name }),

@@ -40,7 +40,7 @@ export async function runSubmit(argv: readonly string[]): Promise<number> {
   const client = await VenueClient.connect(nats, venue);
   try {
     const submission = client.submission({ batch, retryMs, ...(account === undefined ? {} : { account }) });
-    const skipped = await feed(opened.source, formatOf(file), submission);
+    const skipped = await feedSubmission(opened.source, formatOf(file), submission);
     const result = await submission.finish();
     if (skipped > 0) process.stderr.write(`softliq submit: ${skipped} lines not sent (see above)\n`);
     if (args.flags.has("json")) {
@@ -60,7 +60,7 @@ export async function runSubmit(argv: readonly string[]): Promise<number> {
 }
 
 /** Hands the file's lines to the submission, awaiting it after every input chunk; returns the lines it could not send. */
-async function feed(source: Readable, format: FlowFormat, submission: Submission): Promise<number> {
+export async function feedSubmission(source: Readable, format: FlowFormat, submission: Submission): Promise<number> {
   const pending: Line[] = [];
   let skipped = 0;
   const sendPending = async (): Promise<void> => {

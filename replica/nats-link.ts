@@ -85,6 +85,10 @@ export async function withRetry<T>(fn: () => Promise<T>, deadlineMs: number): Pr
   }
 }
 
+/** 10074: replicas > 1 not supported in non-clustered mode; 10058: a stream of that name exists. */
+const NOT_CLUSTERED = 10074;
+const STREAM_NAME_IN_USE = 10058;
+
 /** Replication of the venue's streams: 3 on a cluster, 1 on a single server. */
 export type StreamReplicas = 1 | 3;
 
@@ -112,8 +116,9 @@ export async function ensureVenueStreams(jsm: JetStreamManager, names: VenueName
     try {
       await jsm.streams.add({ ...spec, num_replicas: replicas, storage: StorageType.File });
     } catch (err) {
-      // 10074: replicas > 1 not supported in non-clustered mode.
-      if (!(err instanceof JetStreamApiError) || err.code !== 10074) throw err;
+      if (!(err instanceof JetStreamApiError)) throw err;
+      if (err.code === STREAM_NAME_IN_USE) continue; // another replica created it first
+      if (err.code !== NOT_CLUSTERED) throw err;
       replicas = 1;
       await jsm.streams.add({ ...spec, num_replicas: 1, storage: StorageType.File });
     }

@@ -10,7 +10,14 @@
  * its own against it), every `snapshotEvery` messages write a snapshot once the events up to it
  * are settled, and when caught up report {appliedSeq, stateHash} on the replica's status subject.
  */
-import { DeliverPolicy, type JetStreamClient, type JetStreamManager, jetstream } from "@nats-io/jetstream";
+import {
+  type ConsumerMessages,
+  DeliverPolicy,
+  type JetStreamClient,
+  type JetStreamManager,
+  type JsMsg,
+  jetstream,
+} from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { exportState, restoreState } from "../engine/state-snapshot.js";
 import { Engine } from "../exchange.js";
@@ -18,10 +25,24 @@ import type { LiquidationMode } from "../liquidator/liquidation-params.js";
 import { BatchApplier } from "./command-batch.js";
 import { EventBytesBuffer } from "./event-bytes-buffer.js";
 import { EventPublisher, type EventsMessage } from "./event-publisher.js";
-import { connectNats, ensureVenueStreams, manager, parseNatsUrls, withRetry } from "./nats-link.js";
+import {
+  connectNats,
+  ensureVenueStreams,
+  manager,
+  parseNatsUrls,
+  retryDelayMs,
+  sleep,
+  withRetry,
+} from "./nats-link.js";
 import { publisherOf } from "./permissions.js";
 import { loadLatest, replicaName, saveState } from "./replica-state.js";
 import { VenueNames } from "./venue-names.js";
+
+/**
+ * Pull requests of 2 s, so a lost stream leader (and the consumer with it) shows as missed
+ * heartbeats within about 2 s and the ordered consumer is re-created at the next sequence.
+ */
+export const CONSUME_OPTIONS = { max_messages: 512, expires: 2_000 } as const;
 
 /** The header naming the source line of a message's first body line (see command-batch.ts). */
 export const HEADER_LINE = "Softliq-Line";
@@ -44,6 +65,8 @@ export interface ReplicaServerOptions {
   checkpointEvery?: number;
   /** Events messages in flight (default 64). */
   publishWindow?: number;
+  /** What an operator may want to know (a consumer re-created, a retry); default: nothing. */
+  onNotice?: (message: string) => void;
 }
 
 export interface ReplicaReport {
@@ -175,37 +198,92 @@ export class ReplicaServer {
     return this.stopping || (this.options.until !== undefined && this.applied >= this.options.until);
   }
 
+  /**
+   * Applies the stream from `applied + 1` until `until` or close(). The ordered consumer re-creates
+   * itself after a lost leader; should its iterator end or fail anyway (the stream briefly without
+   * a leader), a new consumer starts at the next sequence.
+   */
   private async consume(): Promise<void> {
-    if (this.reached()) return;
-    const consumer = await this.js.consumers.get(this.names.inputStream, {
-      deliver_policy: DeliverPolicy.StartSequence,
-      opt_start_seq: this.applied + 1,
-    });
-    const messages = await consumer.consume({ max_messages: 512 });
-    this.stop = () => messages.stop();
     const applier = new BatchApplier(this.engine);
-    const checkpointEvery = this.options.checkpointEvery ?? 1_000;
-    const snapshotEvery = this.options.snapshotEvery ?? 1_000;
-    for await (const m of messages) {
-      if (m.seq <= this.applied) continue; // a redelivery after the consumer was re-created
-      if (m.seq !== this.applied + 1) throw new Error(`input stream gap: got sequence ${m.seq} after ${this.applied}`);
-      const firstLine = Number(m.headers?.get(HEADER_LINE) ?? "0");
-      applier.apply(
-        m.data,
-        Number.isSafeInteger(firstLine) && firstLine > 0 ? firstLine : 0,
-        publisherOf(m.subject, this.names),
-      );
-      this.applied = m.seq;
-      const checkpoint = checkpointEvery > 0 && m.seq % checkpointEvery === 0;
-      await this.publishEvents(m.seq, applier.eventCounts, checkpoint ? this.engine.stateHash() : null);
-      if (++this.messagesSinceSnapshot >= snapshotEvery) {
-        await this.publisher.drain();
-        this.snapshot();
+    for (let attempt = 0; !this.reached(); attempt++) {
+      let messages: ConsumerMessages;
+      try {
+        const consumer = await this.js.consumers.get(this.names.inputStream, {
+          deliver_policy: DeliverPolicy.StartSequence,
+          opt_start_seq: this.applied + 1,
+        });
+        messages = await consumer.consume(CONSUME_OPTIONS);
+      } catch (err) {
+        this.notice(`cannot consume the input stream yet (${(err as Error).message}); retrying`);
+        await sleep(retryDelayMs(attempt));
+        continue;
       }
-      if (this.reached()) break;
-      if (checkpoint) this.publishStatus().catch(() => {});
-      else if (m.info.pending === 0) this.statusSoon();
+      this.stop = () => messages.stop();
+      if (this.stopping) messages.stop();
+      void this.watch(messages);
+      const it = messages[Symbol.asyncIterator]();
+      for (;;) {
+        let next: IteratorResult<JsMsg>;
+        try {
+          next = await it.next();
+        } catch (err) {
+          this.notice(`input consumer failed (${(err as Error).message}); re-creating it at ${this.applied + 1}`);
+          break;
+        }
+        if (next.done === true) break;
+        if (await this.applyMessage(applier, next.value)) break;
+      }
+      messages.stop();
+      if (!this.reached()) {
+        this.notice(`input consumer ended; re-creating it at ${this.applied + 1}`);
+        await sleep(retryDelayMs(attempt));
+      }
     }
+  }
+
+  /** Reports the consumer's notifications worth an operator's attention. */
+  private async watch(messages: ConsumerMessages): Promise<void> {
+    try {
+      for await (const s of messages.status()) {
+        if (
+          s.type === "heartbeats_missed" ||
+          s.type === "ordered_consumer_recreated" ||
+          s.type === "consumer_deleted"
+        ) {
+          this.notice(`input consumer: ${s.type}`);
+        }
+      }
+    } catch {
+      // the consumer is gone: consume() makes a new one
+    }
+  }
+
+  /** One input message: apply, publish its events, snapshot when due. True when it is time to stop. */
+  private async applyMessage(applier: BatchApplier, m: JsMsg): Promise<boolean> {
+    if (m.seq <= this.applied) return false; // a redelivery after the consumer was re-created
+    if (m.seq !== this.applied + 1) throw new Error(`input stream gap: got sequence ${m.seq} after ${this.applied}`);
+    const checkpointEvery = this.options.checkpointEvery ?? 1_000;
+    const firstLine = Number(m.headers?.get(HEADER_LINE) ?? "0");
+    applier.apply(
+      m.data,
+      Number.isSafeInteger(firstLine) && firstLine > 0 ? firstLine : 0,
+      publisherOf(m.subject, this.names),
+    );
+    this.applied = m.seq;
+    const checkpoint = checkpointEvery > 0 && m.seq % checkpointEvery === 0;
+    await this.publishEvents(m.seq, applier.eventCounts, checkpoint ? this.engine.stateHash() : null);
+    if (++this.messagesSinceSnapshot >= (this.options.snapshotEvery ?? 1_000)) {
+      await this.publisher.drain();
+      this.snapshot();
+    }
+    if (this.reached()) return true;
+    if (checkpoint) this.publishStatus().catch(() => {});
+    else if (m.info.pending === 0) this.statusSoon();
+    return false;
+  }
+
+  private notice(message: string): void {
+    this.options.onNotice?.(message);
   }
 
   /** The message's events, in parts only when one message would exceed the server's payload limit. */

@@ -57,6 +57,7 @@ export function saveState(
   liquidation: LiquidationMode,
 ): void {
   const tagged: EngineState = { ...state, sections: { ...state.sections, [REPLICA_SECTION]: tag } };
+  mkdirSync(dir, { recursive: true });
   writeSnapshot(dir, seq, tagged, liquidation);
   const older = listSnapshots(dir).filter((s) => s < seq);
   if (older.length > 0) pruneSnapshots(dir, older[0] as number);

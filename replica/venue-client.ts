@@ -11,7 +11,7 @@ import type { Command } from "../protocol/commands.js";
 import { HEADER_COUNTS, HEADER_IN_SEQ, HEADER_PART } from "./event-publisher.js";
 import { connectNats, manager, parseNatsUrls, withRetry } from "./nats-link.js";
 import type { ReplicaStatus } from "./replica-server.js";
-import { HEADER_LINE } from "./replica-server.js";
+import { CONSUME_OPTIONS, HEADER_LINE } from "./replica-server.js";
 import { SubjectRouter } from "./subject-router.js";
 import { VenueNames } from "./venue-names.js";
 
@@ -76,6 +76,11 @@ const NEWLINE = Buffer.from("\n");
  * batch size), and each message is acknowledged before the next is sent, so the stream holds them
  * in the order given even when a retry crosses a leader change.
  */
+/** Where a submission's messages go: the client (or, in a test, anything that acknowledges them). */
+export interface MessagePublisher {
+  publishMessage(subject: string, body: Uint8Array, firstLine: number, retryMs: number): Promise<PubAck>;
+}
+
 export class Submission {
   private m = new PendingMessage();
   private readonly batch: number;
@@ -83,7 +88,7 @@ export class Submission {
   readonly result: SubmitResult = { published: 0, messages: 0, lastSeq: 0 };
 
   constructor(
-    private readonly client: VenueClient,
+    private readonly client: MessagePublisher,
     private readonly router: SubjectRouter,
     options: SubmitOptions,
   ) {
@@ -208,7 +213,7 @@ export class VenueClient {
       deliver_policy: DeliverPolicy.StartSequence,
       opt_start_seq: from,
     });
-    const messages = await consumer.consume({ max_messages: 512 });
+    const messages = await consumer.consume(CONSUME_OPTIONS);
     try {
       for await (const m of messages) {
         const inSeq = Number(m.headers?.get(HEADER_IN_SEQ) ?? "0");
@@ -237,7 +242,7 @@ export class VenueClient {
       const consumer = await this.js.consumers.get(this.names.statusStream, {
         deliver_policy: DeliverPolicy.LastPerSubject,
       });
-      const messages = await consumer.consume({ max_messages: 256 });
+      const messages = await consumer.consume(CONSUME_OPTIONS);
       for await (const m of messages) {
         replicas.push(m.json<ReplicaStatus>());
         if (m.info.pending === 0) break;
