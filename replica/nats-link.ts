@@ -127,5 +127,6 @@ export async function ensureVenueStreams(jsm: JetStreamManager, names: VenueName
 }
 
 export async function manager(nc: NatsConnection): Promise<JetStreamManager> {
-  return jetstreamManager(nc);
+  // No account-info probe: a trader allowed only its own subject may not call the JetStream API.
+  return jetstreamManager(nc, { checkAPI: false });
 }

@@ -10,6 +10,8 @@
  * its own against it), every `snapshotEvery` messages write a snapshot once the events up to it
  * are settled, and when caught up report {appliedSeq, stateHash} on the replica's status subject.
  */
+
+import { mkdirSync } from "node:fs";
 import {
   type ConsumerMessages,
   DeliverPolicy,
@@ -22,6 +24,7 @@ import type { NatsConnection } from "@nats-io/transport-node";
 import { exportState, restoreState } from "../engine/state-snapshot.js";
 import { Engine } from "../exchange.js";
 import type { LiquidationMode } from "../liquidator/liquidation-params.js";
+import { type JournalLock, lockJournal } from "../worker/journal-lock.js";
 import { BatchApplier } from "./command-batch.js";
 import { EventBytesBuffer } from "./event-bytes-buffer.js";
 import { EventPublisher, type EventsMessage } from "./event-publisher.js";
@@ -116,6 +119,7 @@ export class ReplicaServer {
     names: VenueNames,
     name: string,
     appliedSeq: number,
+    private readonly lock: JournalLock | null,
   ) {
     this.names = names;
     this.name = name;
@@ -129,9 +133,26 @@ export class ReplicaServer {
   /** Connects, creates the venue's streams when missing, restores the newest snapshot and starts applying. */
   static async start(options: ReplicaServerOptions): Promise<ReplicaServer> {
     const names = new VenueNames(options.venue);
-    const liquidation = options.liquidation ?? "soft";
     const name = replicaName(options.name, options.stateDir);
     names.statusSubject(name); // a name that cannot be a subject token is refused here
+    if (options.stateDir !== undefined) mkdirSync(options.stateDir, { recursive: true });
+    // One replica per state directory (the journal's lock file: a dead holder's lock is taken over).
+    const lock = options.stateDir === undefined ? null : lockJournal(options.stateDir);
+    try {
+      return await ReplicaServer.open(options, names, name, lock);
+    } catch (err) {
+      lock?.release();
+      throw err;
+    }
+  }
+
+  private static async open(
+    options: ReplicaServerOptions,
+    names: VenueNames,
+    name: string,
+    lock: JournalLock | null,
+  ): Promise<ReplicaServer> {
+    const liquidation = options.liquidation ?? "soft";
     const restored = options.stateDir === undefined ? null : loadLatest(options.stateDir, options.venue);
     if (restored !== null && restored.liquidation !== null && restored.liquidation !== liquidation) {
       throw new Error(
@@ -155,7 +176,7 @@ export class ReplicaServer {
         restored?.tag.eventsSeq ?? 0,
         options.publishWindow ?? 64,
       );
-      return new ReplicaServer(nc, jetstream(nc), engine, events, publisher, options, names, name, appliedSeq);
+      return new ReplicaServer(nc, jetstream(nc), engine, events, publisher, options, names, name, appliedSeq, lock);
     } catch (err) {
       await nc.close();
       throw err;
@@ -191,6 +212,7 @@ export class ReplicaServer {
     } finally {
       if (this.statusTimer !== null) clearTimeout(this.statusTimer);
       await this.nc.close().catch(() => {});
+      this.lock?.release();
     }
   }
 
