@@ -4,6 +4,8 @@
  * take `liquidation` (soft by default; hard, off, or a venue's rules: hyperliquid, dydx, drift).
  * `apply`/`submit` take the typed `Command` union, `applyInput`/`submitInput` anything (validated).
  * `runSide` plays a cascade scenario in one mode.
+ * `ReplicaServer` runs the engine as a replica of a venue on NATS JetStream; `VenueClient` submits
+ * to such a venue and streams its events.
  */
 
 export type { BookDepth, DepthLevel, RestingOrderView } from "./engine/engine.js";
@@ -36,6 +38,12 @@ export * from "./protocol/events.js";
 export * from "./protocol/liquidation-stages.js";
 export * from "./protocol/reject-codes.js";
 export { findUnknownField, normalizeOrderId, readCommand } from "./protocol/validate.js";
+export { DivergenceError } from "./replica/event-publisher.js";
+export type { ReplicaReport, ReplicaServerOptions, ReplicaStatus } from "./replica/replica-server.js";
+export { ReplicaServer } from "./replica/replica-server.js";
+export type { EventsChunk, EventsOptions, SubmitOptions, SubmitResult, VenueStatus } from "./replica/venue-client.js";
+export { Submission, VenueClient } from "./replica/venue-client.js";
+export { VenueNames } from "./replica/venue-names.js";
 export type { SidePath, SideResult } from "./sim/run.js";
 export { runSide } from "./sim/run.js";
 export type { Scenario } from "./sim/scenario.js";

@@ -11,6 +11,10 @@ export const EXIT_OK = 0;
 export const EXIT_STRICT = 1;
 /** A file or journal that cannot be read or recovered (damaged, a gap, another format), or a usage error. */
 export const EXIT_UNREADABLE = 2;
+/** A replica whose events differ from those another replica stored (EX_DATAERR): it stopped. */
+export const EXIT_DIVERGED = 65;
+/** NATS unreachable, or no acknowledgement within the retry time (EX_UNAVAILABLE). */
+export const EXIT_UNAVAILABLE = 69;
 /** A bug: "internal error" and its stack. */
 export const EXIT_INTERNAL = 70;
 /** A file or directory that cannot be written: no space left, no permission, not a directory (EX_CANTCREAT). */
@@ -24,6 +28,7 @@ const READS = new Set(["read", "scandir", "stat", "lstat"]);
 /** The exit code and message of an error that is the user's situation, not a bug (null: a bug). */
 export function describeFailure(err: unknown): { code: number; message: string } | null {
   for (let e: unknown = err, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
+    if (isNatsUnavailable(e)) return { code: EXIT_UNAVAILABLE, message: `NATS: ${e.message}` };
     if (e instanceof RecoveryError) return { code: EXIT_UNREADABLE, message: e.message };
     if (e instanceof JournalInUseError) return { code: EXIT_IN_USE, message: e.message };
     if (e instanceof JournalWriteError) return { code: EXIT_CANNOT_WRITE, message: e.message };
@@ -36,4 +41,16 @@ export function describeFailure(err: unknown): { code: number; message: string }
     }
   }
   return null;
+}
+
+/** A NATS failure that is the network's or the cluster's, not ours (connection refused, no ack in time, a permission refusal). */
+function isNatsUnavailable(e: Error): boolean {
+  return (
+    e.name === "ConnectionError" ||
+    e.name === "TimeoutError" ||
+    e.name === "NoRespondersError" ||
+    e.name === "JetStreamNotEnabled" ||
+    e.name === "PermissionViolationError" ||
+    e.name === "AuthorizationError"
+  );
 }

@@ -80,6 +80,26 @@ export function readCsvHeader(text: string): string[] | string {
 }
 
 /**
+ * One JSONL line, buf[start, end) without its terminator: skipped when blank or a comment, scanned
+ * into `raw` in the plain form, else read strictly. The replicated engine reads its messages'
+ * lines with it, so a line gives the same command or rejection there as in a file.
+ */
+export function readJsonlLine(
+  buf: Buffer,
+  start: number,
+  end: number,
+  lineNo: number,
+  raw: RawCommand,
+  handler: FlowHandler,
+): boolean {
+  if (isSkipped(buf, start, end)) return true;
+  if (scanCommandLine(buf, start, end, raw)) return handler.command(raw as unknown as Record<string, unknown>, lineNo);
+  const parsed = readJsonLine(buf, start, end);
+  if (!parsed.ok) return handler.malformed("MALFORMED_LINE", lineNo, parsed.detail, null, null);
+  return deliver(parsed.value, lineNo, handler);
+}
+
+/**
  * Streams `source` into `handler`. A JSONL line in the plain form is scanned straight from the bytes
  * into one reused RawCommand (handed to `handler.command`, valid only during the call); anything
  * else goes through the strict reader (json-line.ts). A CSV file's first line must be a header
@@ -92,15 +112,8 @@ export async function readFlow(source: Readable, format: FlowFormat, handler: Fl
   const raw = new RawCommand();
   return forEachLine(source, {
     line(buf, start, end, lineNo) {
+      if (format === "jsonl") return readJsonlLine(buf, start, end, lineNo, raw, handler);
       if (isSkipped(buf, start, end)) return true;
-      if (format === "jsonl") {
-        if (scanCommandLine(buf, start, end, raw)) {
-          return handler.command(raw as unknown as Record<string, unknown>, lineNo);
-        }
-        const parsed = readJsonLine(buf, start, end);
-        if (!parsed.ok) return handler.malformed("MALFORMED_LINE", lineNo, parsed.detail, null, null);
-        return deliver(parsed.value, lineNo, handler);
-      }
       if (badHeader !== null) return handler.malformed("INVALID_HEADER", lineNo, badHeader, null, null);
       if (!isUtf8(buf.subarray(start, end))) {
         return handler.malformed("MALFORMED_LINE", lineNo, "not valid UTF-8", null, null);

@@ -44,6 +44,7 @@ export const BUSINESS_REJECT_CODES = [
   "REDUCE_ONLY_WOULD_INCREASE", // a reduce-only order with no position to reduce on its side
   "BALANCE_OVERFLOW", // a deposit that would take collateral past a safe integer
   "UNSUPPORTED_COMMAND", // a contract command this build does not execute yet
+  "FORBIDDEN", // replicated venue: a trader's subject (in.acct.A) carrying an admin type or another account's order
 ] as const;
 
 export type MalformedRejectCode = (typeof MALFORMED_REJECT_CODES)[number];

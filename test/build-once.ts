@@ -8,7 +8,18 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const SOURCES = ["index.ts", "exchange.ts", "engine", "protocol", "liquidator", "worker", "cli", "sim", "bench"];
+const SOURCES = [
+  "index.ts",
+  "exchange.ts",
+  "engine",
+  "protocol",
+  "liquidator",
+  "worker",
+  "replica",
+  "cli",
+  "sim",
+  "bench",
+];
 const STAMP = join(ROOT, "dist", ".build-stamp");
 
 function newestSource(path: string): number {

@@ -27,7 +27,7 @@ const MARGIN_CODES = [
 
 /** One command that yields each code the bare engine emits (UNKNOWN_FIELD, INVALID_HEADER: files only, see replay-files). */
 const SCENARIOS: Record<
-  Exclude<RejectCode, (typeof MARGIN_CODES)[number] | "UNKNOWN_FIELD" | "INVALID_HEADER">,
+  Exclude<RejectCode, (typeof MARGIN_CODES)[number] | "UNKNOWN_FIELD" | "INVALID_HEADER" | "FORBIDDEN">,
   unknown[]
 > = {
   MALFORMED_LINE: [null, 42, "limit", [], [{ type: "tick", ts: 1 }], true],
@@ -227,7 +227,14 @@ function snapshot(engine: Engine): Snapshot {
 
 describe("rejects", () => {
   it("has a scenario for every reject code the engine emits today", () => {
-    const covered = new Set([...Object.keys(SCENARIOS), "UNKNOWN_FIELD", "INVALID_HEADER", ...MARGIN_CODES]);
+    // FORBIDDEN comes from the replicated venue's subject permissions (test/replica-permissions.test.ts).
+    const covered = new Set([
+      ...Object.keys(SCENARIOS),
+      "UNKNOWN_FIELD",
+      "INVALID_HEADER",
+      "FORBIDDEN",
+      ...MARGIN_CODES,
+    ]);
     expect([...MALFORMED_REJECT_CODES, ...BUSINESS_REJECT_CODES].filter((c) => !covered.has(c))).toEqual([]);
   });
 
