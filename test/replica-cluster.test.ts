@@ -14,6 +14,7 @@ import { eventToJson } from "../protocol/events.js";
 import { VenueClient } from "../replica/venue-client.js";
 import { VenueNames } from "../replica/venue-names.js";
 import { replayFlow } from "../worker/replay-flow.js";
+import { listSnapshots } from "../worker/snapshot-store.js";
 import { softliq } from "./cli-run.js";
 import { describeWithNats, NatsCluster } from "./nats-cluster.js";
 import { type Child, start, until } from "./nats-run.js";
@@ -91,6 +92,12 @@ describeWithNats("a venue replicated on a 3-node JetStream cluster", () => {
           ? true
           : undefined;
       });
+      // It has a snapshot to come back from (on a loaded machine a replica can lag far behind the stream).
+      await until(
+        "a snapshot of r2",
+        async () => (listSnapshots(join(dir, "r2")).length > 0 ? true : undefined),
+        60_000,
+      );
       replicas.get("r2")?.process.kill("SIGKILL");
       await replicas.get("r2")?.exited;
       serve("r2");
