@@ -81,8 +81,9 @@ export const HELP: Record<string, CommandHelp> = {
   simulate: {
     what: "Plays the liquidation cascade simulation: the same market, accounts and shock once per liquidation mode, side by side.",
     flags: [
-      ["--scenario NAME", "cascade (default), flash or thin"],
-      ["--mode soft|hard|both", "which liquidators (default both)"],
+      ["--scenario NAME", "cascade (default), flash, thin, crowded or oct2025 (--list names them)"],
+      ["--mode MODE", "both (hard and soft, the default), all (soft, hard, hyperliquid, dydx, drift) or one of them"],
+      ["--list", "name the scenarios (with --json: one JSON line)"],
       ["--seed N", "the seed of the price path and the accounts (default 1)"],
       ["--json", "end with one JSON line: one key per mode"],
       ["--svg OUT.svg", "draw the run"],

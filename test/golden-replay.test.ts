@@ -37,18 +37,18 @@ describe("golden replay of the bundled sample", () => {
     const simulated = runSide(scenario, "soft").result;
     expect(result.engine.stateHash()).toBe(simulated.stateHash);
     expect(result.liquidations).toEqual({
-      triggered: 30,
+      triggered: 74,
       childOrders: simulated.childOrders,
       closedQty: simulated.closedQty,
       closedNotional: simulated.closedNotional,
       penalties: simulated.penalties,
-      badDebt: 0,
-      adl: 0,
+      badDebt: simulated.badDebt,
+      adl: 102,
       backstops: 0,
       backstopQty: 0,
       preemptive: 0,
       stillInLiquidation: 0,
     });
-    expect(result.engine.stateHash()).toBe("be0b79827dd36b74922138485c9185277b1a3602d4ba082476171848e0050925");
+    expect(result.engine.stateHash()).toBe("781aa7d05cdf2e3627f2e7b094e97415671e2ae78031650219a1965ddeea9baf");
   });
 });
