@@ -43,7 +43,7 @@ export class Engine extends MatchingEngine {
 
   /** The `--accounts` document: accounts, positions, equity, health and the insurance fund. */
   accounts(): AccountsReport {
-    if (this.marginEngine === null) return { accounts: {}, insuranceFund: 0, feesCollected: 0 };
+    if (this.marginEngine === null) return { accounts: {}, insuranceFund: 0, feesCollected: 0, capDeferrals: 0 };
     return accountsReport(this.marginEngine);
   }
 

@@ -6,6 +6,7 @@
 
 export type { BookDepth, DepthLevel, RestingOrderView } from "./engine/engine.js";
 export { Engine as MatchingEngine } from "./engine/engine.js";
+export { EventListenerError } from "./engine/listener-guard.js";
 export type { MarginHooks } from "./engine/margin-hooks.js";
 export type { StateSection } from "./engine/state-section.js";
 export type { EngineState } from "./engine/state-snapshot.js";
@@ -23,7 +24,6 @@ export type { MarginState } from "./liquidator/margin-state.js";
 export { DEFAULT_TIERS, QUOTE_UNITS_PER_USDT } from "./liquidator/margin-tiers.js";
 export { penaltyRoom, slicePenalty } from "./liquidator/penalty.js";
 export * from "./protocol/commands.js";
-export { eventToJson } from "./protocol/event-json.js";
 export * from "./protocol/events.js";
 export * from "./protocol/reject-codes.js";
 export { findUnknownField, normalizeOrderId, readCommand } from "./protocol/validate.js";

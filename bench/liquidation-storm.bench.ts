@@ -116,10 +116,13 @@ for (const n of sizes.length > 0 ? sizes : [10_000, 100_000]) {
 }
 if (process.argv.includes("--json")) process.stdout.write(`${JSON.stringify({ storm: rows })}\n`);
 else {
-  process.stdout.write("accounts  mode         oracle ms  all served ms (ticks)  unrelated µs median / p99 / max\n");
+  process.stdout.write(
+    "accounts  mode         oracle ms  µs/account  all served ms (ticks)  unrelated µs median / p99 / max\n",
+  );
   for (const r of rows) {
     process.stdout.write(
       `${String(r.accounts).padStart(8)}  ${r.mode.padEnd(11)}  ${String(r.oracleMs).padStart(9)}  ` +
+        `${String(Math.round((r.allServedMs * 1000 * 10) / r.accounts) / 10).padStart(10)}  ` +
         `${String(r.allServedMs).padStart(13)} (${r.ticks})  ${r.unrelatedMedianUs} / ${r.unrelatedP99Us} / ${r.unrelatedMaxUs}\n`,
     );
   }

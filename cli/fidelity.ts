@@ -1,8 +1,8 @@
 /** `softliq fidelity`: replays an imported LOBSTER flow and scores it against NASDAQ's own record. */
 import { createReadStream } from "node:fs";
-import { stat } from "node:fs/promises";
+import { open, stat } from "node:fs/promises";
 import cliProgress from "cli-progress";
-import { closeLobster, openLobster } from "../protocol/lobster/sources.js";
+import { closeLobster, LOBSTER_DAY_COMMENT, openLobster } from "../protocol/lobster/sources.js";
 import { intFlag, parseArgs, UsageError } from "./args.js";
 import { type FidelityReport, measureFidelity } from "./lobster-fidelity.js";
 
@@ -27,6 +27,12 @@ export async function runFidelity(argv: readonly string[]): Promise<number> {
   if (source.orderbook === null) {
     closeLobster(source);
     process.stderr.write("softliq: fidelity needs the orderbook file (or the zip holding it)\n");
+    return 2;
+  }
+  const flowDay = await importedDay(flowPath);
+  if (flowDay !== null && source.day !== null && flowDay !== source.day) {
+    closeLobster(source);
+    process.stderr.write(`softliq: ${flowPath} was imported from ${flowDay}, ${source.label} holds ${source.day}\n`);
     return 2;
   }
   const bar = process.stderr.isTTY
@@ -58,6 +64,11 @@ export async function runFidelity(argv: readonly string[]): Promise<number> {
   const elapsedMs = Math.round(Number(process.hrtime.bigint() - started) / 1e6);
   const r = report;
   const out = process.stdout;
+  if (args.flags.has("json")) {
+    const { bookExamples: _b, fillExamples: _f, ...figures } = r;
+    out.write(`${JSON.stringify({ flow: flowPath, lobster: source.label, ...figures, elapsedMs })}\n`);
+    return 0;
+  }
   out.write(`fidelity of ${flowPath} against ${source.label} (${elapsedMs} ms)\n`);
   out.write(
     `  book: ${r.bookAgreementPct}% of ${r.comparedMessages} compared messages equal NASDAQ's top levels` +
@@ -75,9 +86,21 @@ export async function runFidelity(argv: readonly string[]): Promise<number> {
   if (r.holdingFills > 0) out.write(`  fills outside message commands: ${r.holdingFills}\n`);
   if (r.bookExamples.length > 0) out.write(`  first book disagreements:\n  ${r.bookExamples.join("\n  ")}\n`);
   if (r.fillExamples.length > 0) out.write(`  first execution disagreements:\n  ${r.fillExamples.join("\n  ")}\n`);
-  if (args.flags.has("json")) {
-    const { bookExamples: _b, fillExamples: _f, ...figures } = r;
-    out.write(`${JSON.stringify({ flow: flowPath, lobster: source.label, ...figures, elapsedMs })}\n`);
-  }
   return 0;
+}
+
+/** The LOBSTER day an imported flow names in its first lines (import writes it), or null. */
+async function importedDay(path: string): Promise<string | null> {
+  const handle = await open(path, "r");
+  try {
+    const head = Buffer.alloc(4096);
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    for (const line of head.subarray(0, bytesRead).toString("utf8").split("\n")) {
+      if (!line.startsWith("#")) break;
+      if (line.startsWith(LOBSTER_DAY_COMMENT)) return line.slice(LOBSTER_DAY_COMMENT.length).trim();
+    }
+    return null;
+  } finally {
+    await handle.close();
+  }
 }

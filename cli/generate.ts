@@ -4,6 +4,7 @@ import { FlowGenerator } from "../bench/flow-generator.js";
 import { formatOf } from "../protocol/flow-reader.js";
 import { commandToCsv, commandToJsonl, csvHeader } from "../protocol/flow-writer.js";
 import { intFlag, parseArgs, stringFlag, UsageError } from "./args.js";
+import { checkOutputFile } from "./output-check.js";
 
 export const GENERATE_USAGE = "softliq generate --commands N --seed S -o FILE(.jsonl|.csv) [--symbol SYM]";
 
@@ -12,6 +13,7 @@ export async function runGenerate(argv: readonly string[]): Promise<number> {
   const args = parseArgs(argv, ["commands", "seed", "o", "out", "symbol"], ["no-ts"]);
   const out = stringFlag(args, "o") ?? stringFlag(args, "out");
   if (out === undefined) throw new UsageError("generate needs -o FILE");
+  checkOutputFile(out);
   const commands = intFlag(args, "commands", 100_000);
   const seed = intFlag(args, "seed", 1);
   const symbol = stringFlag(args, "symbol");

@@ -3,6 +3,7 @@
  * lines are the subcommands' own usage strings; the rest is here, one entry a command.
  */
 import { readFileSync } from "node:fs";
+import { EXIT_CANNOT_WRITE, EXIT_IN_USE, EXIT_INTERNAL, EXIT_OK, EXIT_STRICT, EXIT_UNREADABLE } from "./exit-codes.js";
 
 interface CommandHelp {
   what: string;
@@ -10,8 +11,16 @@ interface CommandHelp {
   exits?: string;
 }
 
-const EXITS =
-  "exit codes: 0 done; 1 --strict stopped at a bad line; 2 usage error or a file that cannot be read; 70 internal error";
+const REPLAY_EXITS =
+  `exit codes: ${EXIT_OK} done; ${EXIT_STRICT} --strict stopped at a bad line; ` +
+  `${EXIT_UNREADABLE} usage error, a file that cannot be read, or a --journal DIR that already holds a journal; ` +
+  `${EXIT_CANNOT_WRITE} an output or the journal cannot be written (no space, no permission, not a directory); ` +
+  `${EXIT_IN_USE} the --journal DIR is in use by another writer; ${EXIT_INTERNAL} internal error`;
+
+const RECOVER_EXITS =
+  `exit codes: ${EXIT_OK} recovered; ` +
+  `${EXIT_UNREADABLE} usage error, or a journal that cannot be recovered (damaged, a gap, a missing segment, another format or mode: nothing is changed); ` +
+  `${EXIT_CANNOT_WRITE} --book cannot be written; ${EXIT_IN_USE} DIR is in use by a live writer; ${EXIT_INTERNAL} internal error`;
 
 export const HELP: Record<string, CommandHelp> = {
   replay: {
@@ -29,14 +38,14 @@ export const HELP: Record<string, CommandHelp> = {
       ["--strict", "stop at the first bad line with exit 1 (default: report it and go on)"],
       [
         "--journal DIR",
-        "journal every command to DIR (write-ahead), snapshots included; recover DIR rebuilds the state",
+        "journal every command to DIR (write-ahead), snapshots included; DIR must hold no journal yet, and takes one writer at a time (DIR/journal.lock); recover DIR rebuilds the state",
       ],
       ["--fsync batch|off|Nms", "when the journal is synced to disk (default batch)"],
       ["--snapshot-every N", "a snapshot every N commands in the journal"],
       ["--transport ring|message", "how commands reach the worker: shared-memory rings (default) or postMessage"],
       ["--parallel N", "replay several files at once, each in its own engine"],
     ],
-    exits: EXITS,
+    exits: REPLAY_EXITS,
   },
   generate: {
     what: "Writes a seeded synthetic order flow (the benchmarks' flow) as JSONL or CSV.",
@@ -72,11 +81,12 @@ export const HELP: Record<string, CommandHelp> = {
     ],
   },
   recover: {
-    what: "Rebuilds the engine state from a journal directory (latest snapshot, then the commands after it) and prints its summary.",
+    what: "Rebuilds the engine state from a journal directory (latest valid snapshot, then the commands after it) and prints its summary. It only reads: a torn last record is reported and left for the next writer; damage is refused.",
     flags: [
       ["--book OUT.json", "write the recovered book"],
       ["--json", "end with one JSON summary line"],
     ],
+    exits: RECOVER_EXITS,
   },
   simulate: {
     what: "Plays the liquidation cascade simulation: the same market, accounts and shock once per liquidation mode, side by side.",
@@ -95,15 +105,24 @@ export const HELP: Record<string, CommandHelp> = {
       ["--parallel P", "threads for --seeds"],
     ],
   },
+  demo: {
+    what: "Replays a flow (the bundled cascade by default) twice, with the soft liquidator and with hard liquidation, and shows side by side what each did to the accounts and the market. npm start runs it.",
+    flags: [["--json", "one JSON line: { file, soft, hard }"]],
+  },
+  schema: {
+    what: "Prints the JSON Schema (draft 2020-12) of the order-flow commands: each type, its fields, their ranges. The package ships it as softliq/commands.schema.json.",
+    flags: [],
+  },
 };
 
 /** The help of one subcommand: synopsis, what it does, its flags. */
 export function helpText(name: string, usage: string): string {
   const h = HELP[name];
   if (h === undefined) return `${usage}\n`;
-  const width = Math.max(...h.flags.map(([f]) => f.length));
+  const width = Math.max(0, ...h.flags.map(([f]) => f.length));
   const flags = h.flags.map(([f, meaning]) => `  ${f.padEnd(width)}  ${meaning}`).join("\n");
-  return `usage: ${usage}\n\n${h.what}\n\n${flags}\n${h.exits === undefined ? "" : `\n${h.exits}\n`}`;
+  const flagText = flags === "" ? "" : `\n${flags}\n`;
+  return `usage: ${usage}\n\n${h.what}\n${flagText}${h.exits === undefined ? "" : `\n${h.exits}\n`}`;
 }
 
 /** The package's version, read from its package.json (two folders above dist/cli). */

@@ -5,7 +5,7 @@ import { formatOf } from "../protocol/flow-reader.js";
 import { commandToCsv, commandToJsonl, csvHeader } from "../protocol/flow-writer.js";
 import { type ImportResult, importLobster } from "../protocol/lobster/import-stream.js";
 import type { ImportCounts } from "../protocol/lobster/importer.js";
-import { closeLobster, openLobster } from "../protocol/lobster/sources.js";
+import { closeLobster, LOBSTER_DAY_COMMENT, openLobster } from "../protocol/lobster/sources.js";
 import { BufferedOutput } from "../worker/output-file.js";
 import { parseArgs, stringFlag, UsageError } from "./args.js";
 
@@ -31,6 +31,8 @@ export async function runImportLobster(argv: readonly string[]): Promise<number>
   if (csv) output.writeLine(csvHeader());
   output.writeLine(`# softliq import lobster ${args.positionals.join(" ")}`);
   output.writeLine("# prices: dollars x 10000, sizes: shares, ts: ns after midnight");
+  // Names the day, so that fidelity can refuse to score this flow against another day's files.
+  if (source.day !== null) output.writeLine(`${LOBSTER_DAY_COMMENT}${source.day}`);
   const sink = {
     comment: (text: string) => output.writeLine(text),
     command: (c: Command) => output.writeLine(csv ? commandToCsv(c) : commandToJsonl(c)),

@@ -1,19 +1,24 @@
 import { existsSync, statSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { listSegments } from "../worker/journal.js";
-import { RecoveryError, recover } from "../worker/recovery.js";
+import { type JournalLock, lockJournal } from "../worker/journal-lock.js";
+import { recover } from "../worker/recovery.js";
 import { listSnapshots } from "../worker/snapshot-store.js";
 import { parseArgs, stringFlag, UsageError } from "./args.js";
-import { EXIT_OK, EXIT_UNREADABLE } from "./replay.js";
+import { EXIT_OK, EXIT_UNREADABLE } from "./exit-codes.js";
+import { checkOutputFile } from "./output-check.js";
 
 export const RECOVER_USAGE = "softliq recover DIR [--book OUT.json] [--json]";
 
 /**
  * `softliq recover DIR`: rebuilds the engine state a journal directory holds (newest valid
- * snapshot + journal tail, a torn last record cut) and says what it used and replayed.
+ * snapshot + journal tail) and says what it used and replayed. It only reads: a torn last record
+ * is reported and left for the next writer to cut. It holds the directory's lock while it reads,
+ * so it refuses a directory with a live writer (exit 75), and a writer cannot start meanwhile.
  */
 export async function runRecover(argv: readonly string[]): Promise<number> {
   const args = parseArgs(argv, ["book"], ["json"]);
+  checkOutputFile(stringFlag(args, "book"));
   const dir = args.positionals[0];
   if (dir === undefined || args.positionals.length > 1) throw new UsageError("recover takes one journal DIR");
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
@@ -25,13 +30,12 @@ export async function runRecover(argv: readonly string[]): Promise<number> {
     return EXIT_UNREADABLE;
   }
   const started = process.hrtime.bigint();
+  const lock = readersLock(dir);
   let report: ReturnType<typeof recover>;
   try {
     report = recover(dir);
-  } catch (err) {
-    if (!(err instanceof RecoveryError)) throw err;
-    process.stderr.write(`softliq: ${err.message}\n`);
-    return EXIT_UNREADABLE;
+  } finally {
+    lock?.release();
   }
   const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
   const { engine } = report;
@@ -42,8 +46,8 @@ export async function runRecover(argv: readonly string[]): Promise<number> {
     replayed: report.replayed,
     journalLength: report.journalLength,
     segmentsRead: report.segmentsRead,
-    tornBytesCut: report.tornBytes,
-    mode: engine.marginEngine?.mode ?? "off",
+    tornBytes: report.tornBytes,
+    mode: report.liquidation,
     seq: engine.seq,
     clock: engine.clock,
     liveOrders: engine.liveOrderCount,
@@ -62,9 +66,24 @@ export async function runRecover(argv: readonly string[]): Promise<number> {
   out.write(`recovered ${dir} in ${summary.elapsedMs.toFixed(1)} ms\n`);
   out.write(`  from ${from}, replayed ${summary.replayed} journaled commands (${summary.segmentsRead} segments)\n`);
   for (const s of summary.skippedSnapshots) out.write(`  skipped snapshot at command ${s.index}: ${s.reason}\n`);
-  if (summary.tornBytesCut > 0) out.write(`  cut a torn last record (${summary.tornBytesCut} bytes)\n`);
+  if (summary.tornBytes > 0) {
+    out.write(`  a torn last record (${summary.tornBytes} bytes) left in place; the next writer cuts it\n`);
+  }
   out.write(`  commands in the journal ${summary.journalLength}, last event seq ${summary.seq}\n`);
   out.write(`  live orders ${summary.liveOrders}\n`);
   out.write(`  state hash ${summary.stateHash}\n`);
   return EXIT_OK;
+}
+
+/**
+ * The lock for reading: a live writer's lock refuses (JournalInUseError). A directory where no
+ * lock can be created (read-only media, a copy without permission) is still read, unlocked.
+ */
+function readersLock(dir: string): JournalLock | null {
+  try {
+    return lockJournal(dir);
+  } catch (err) {
+    if (typeof (err as NodeJS.ErrnoException).code === "string") return null;
+    throw err;
+  }
 }

@@ -1,6 +1,6 @@
 import type { FinalState, LiquidationCounts, ReplayOutcome } from "../worker/replay-flow.js";
 
-/** The replay summary: `--json` prints it as the last line of stdout (CONTRACT.md). */
+/** The replay summary: `--json` prints it as the last line of stdout (README, "Command line"). */
 export interface ReplaySummary {
   file: string;
   mode: string;
@@ -39,7 +39,7 @@ export function summarize(
     fills: result.fills,
     volume: result.volume,
     notional: result.notional <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(result.notional) : result.notional.toString(),
-    liquidations: { ...result.liquidations },
+    liquidations: { ...result.liquidations, capDeferrals: final.accounts.capDeferrals ?? 0 },
     rejectsByReason: result.rejectsByReason,
     liveOrders: final.liveOrders,
     lastTs: result.lastTs,

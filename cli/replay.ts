@@ -1,4 +1,3 @@
-import { readdirSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import cliProgress from "cli-progress";
 import { isLiquidationMode, type LiquidationMode } from "../liquidator/liquidation-params.js";
@@ -11,6 +10,8 @@ import { BufferedOutput } from "../worker/output-file.js";
 import { TaskPool } from "../worker/pool.js";
 import { type BadLine, type FinalState, finalStateOf, replayFlow, replayFlowInWorker } from "../worker/replay-flow.js";
 import { intFlag, type ParsedArgs, parseArgs, stringFlag, UsageError } from "./args.js";
+import { EXIT_OK, EXIT_STRICT, EXIT_UNREADABLE } from "./exit-codes.js";
+import { checkOutputFiles } from "./output-check.js";
 import { openSource } from "./replay-source.js";
 import { formatSummary, summarize } from "./replay-summary.js";
 import type { ReplayTaskInput, ReplayTaskOutput } from "./replay-task.js";
@@ -21,11 +22,6 @@ export const REPLAY_USAGE =
 
 /** Bad lines printed before the rest are only counted. */
 const MAX_REPORTED_BAD_LINES = 20;
-
-/** Exit codes of the contract. */
-export const EXIT_OK = 0;
-export const EXIT_STRICT = 1;
-export const EXIT_UNREADABLE = 2;
 
 const VALUED = ["events", "book", "accounts", "mode", "journal", "fsync", "snapshot-every", "transport", "parallel"];
 const BOOLEANS = ["in-process", "json", "strict"];
@@ -59,24 +55,17 @@ function clientOptions(args: ParsedArgs): EngineClientOptions | null {
   const fsyncText = stringFlag(args, "fsync") ?? "batch";
   const fsync = parseFsyncPolicy(fsyncText);
   if (fsync === null) throw new UsageError("--fsync is batch, off or a number of ms");
-  return { transport, journal: { dir: journalDir, fsync, snapshotEvery: intFlag(args, "snapshot-every", 100_000) } };
-}
-
-function holdsJournal(dir: string): boolean {
-  try {
-    return readdirSync(dir).some((name) => name.startsWith("journal-") || name.startsWith("snapshot-"));
-  } catch {
-    return false;
-  }
+  // `fresh`: a replay starts a journal, it never continues one (checked under the journal's lock).
+  return {
+    transport,
+    journal: { dir: journalDir, fsync, snapshotEvery: intFlag(args, "snapshot-every", 100_000), fresh: true },
+  };
 }
 
 async function runSingle(args: ParsedArgs, file: string, mode: LiquidationMode): Promise<number> {
   const json = args.flags.has("json");
   const client = clientOptions(args);
-  if (client?.journal != null && holdsJournal(client.journal.dir)) {
-    process.stderr.write(`softliq: ${client.journal.dir} already holds a journal (inspect it with softliq recover)\n`);
-    return EXIT_UNREADABLE;
-  }
+  checkOutputFiles(stringFlag(args, "events"), stringFlag(args, "book"), stringFlag(args, "accounts"));
 
   const opened = await openSource(file);
   if (typeof opened === "string") {

@@ -13,7 +13,8 @@ import type { SimulateTaskInput } from "../sim/sweep-task.js";
 import { builtModuleUrl } from "../worker/module-url.js";
 import { TaskPool } from "../worker/pool.js";
 import { intFlag, parseArgs, stringFlag, UsageError } from "./args.js";
-import { EXIT_OK } from "./replay.js";
+import { EXIT_OK } from "./exit-codes.js";
+import { checkOutputFiles } from "./output-check.js";
 
 export const SIMULATE_USAGE = `softliq simulate [--scenario ${SCENARIOS.join("|")}] [--mode soft|hard|both|all|hyperliquid|dydx|drift] [--seed N] [--json] [--svg OUT.svg] [--flow OUT.jsonl]
                  [--seeds N [--parallel P]] | --list [--json]`;
@@ -52,6 +53,7 @@ export async function runSimulate(argv: readonly string[]): Promise<number> {
   const results: Record<string, SideResult> = {};
   const paths: Record<string, SidePath> = {};
   const flowPath = stringFlag(args, "flow");
+  checkOutputFiles(stringFlag(args, "svg"), flowPath);
   // The flow of the soft side (or of the one mode run): the makers' quotes depend on the mode.
   const flowMode = modes.includes("soft") ? "soft" : (modes[0] as SimMode);
   const flow: Command[] = [];

@@ -1,12 +1,15 @@
 #!/usr/bin/env node
 import { UsageError } from "./args.js";
 import { BENCH_USAGE, runBench } from "./bench.js";
+import { DEMO_USAGE, runDemo } from "./demo.js";
+import { describeFailure, EXIT_INTERNAL } from "./exit-codes.js";
 import { FIDELITY_USAGE, runFidelity } from "./fidelity.js";
 import { GENERATE_USAGE, runGenerate } from "./generate.js";
 import { helpText, version } from "./help.js";
 import { IMPORT_USAGE, runImport } from "./import.js";
 import { RECOVER_USAGE, runRecover } from "./recover.js";
 import { REPLAY_USAGE, runReplay } from "./replay.js";
+import { runSchema, SCHEMA_USAGE } from "./schema.js";
 import { runSimulate, SIMULATE_USAGE } from "./simulate.js";
 
 const USAGE = `usage (softliq NAME --help for a command's flags, softliq --version):
@@ -16,7 +19,9 @@ const USAGE = `usage (softliq NAME --help for a command's flags, softliq --versi
   ${FIDELITY_USAGE}
   ${BENCH_USAGE}
   ${RECOVER_USAGE}
-  ${SIMULATE_USAGE}`;
+  ${SIMULATE_USAGE}
+  ${SCHEMA_USAGE}
+  ${DEMO_USAGE}`;
 
 const usages: Record<string, string> = {
   replay: REPLAY_USAGE,
@@ -26,6 +31,8 @@ const usages: Record<string, string> = {
   bench: BENCH_USAGE,
   recover: RECOVER_USAGE,
   simulate: SIMULATE_USAGE,
+  schema: SCHEMA_USAGE,
+  demo: DEMO_USAGE,
 };
 
 const commands: Record<string, (argv: readonly string[]) => Promise<number>> = {
@@ -36,6 +43,8 @@ const commands: Record<string, (argv: readonly string[]) => Promise<number>> = {
   bench: runBench,
   recover: runRecover,
   simulate: runSimulate,
+  schema: runSchema,
+  demo: runDemo,
 };
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -82,9 +91,15 @@ main(process.argv.slice(2)).then(
   },
   (err: unknown) => {
     if ((err as NodeJS.ErrnoException).code === "EPIPE") return; // an output pipe closed early
+    const failure = describeFailure(err);
+    if (failure !== null) {
+      process.stderr.write(`softliq: ${failure.message}\n`);
+      process.exitCode = failure.code;
+      return;
+    }
     process.stderr.write(
       `softliq: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
     );
-    process.exitCode = 70;
+    process.exitCode = EXIT_INTERNAL;
   },
 );

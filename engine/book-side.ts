@@ -17,7 +17,8 @@ export class BookSide {
   /** Counts orders added: a liquidator waiting for depth on this side looks again only after one. */
   addCount = 0;
   private readonly tree = new RBTree<PriceLevel>(byPrice);
-  private readonly levels = new IntKeyTable<PriceLevel>();
+  // 16 slots, not 1,024: 100k instruments would hold 2.4 GB of empty tables; it doubles as levels come.
+  private readonly levels = new IntKeyTable<PriceLevel>(16);
   private readonly levelPool: PriceLevel[] = [];
 
   constructor(isBid: boolean) {

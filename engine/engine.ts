@@ -12,13 +12,14 @@ import {
   type Side,
   type SideCode,
 } from "../protocol/commands.js";
-import type { EventFieldSink, EventListener } from "../protocol/events.js";
+import { type EventListener, type EventSink, ListenerSink } from "../protocol/events.js";
 import { setOwnEntry } from "../protocol/own-entry.js";
 import type { RejectCode } from "../protocol/reject-codes.js";
 import { isSafeProduct, MAX_SAFE, mulDivCeil, mulDivFloor, PPM } from "../protocol/units.js";
 import { readCommand } from "../protocol/validate.js";
 import type { BookSide } from "./book-side.js";
 import { EventStream } from "./event-stream.js";
+import { ListenerGuard } from "./listener-guard.js";
 import type { MarginHooks } from "./margin-hooks.js";
 import { type Order, OrderPool } from "./order.js";
 import { OrderBook } from "./order-book.js";
@@ -28,7 +29,10 @@ import type { StateSection } from "./state-section.js";
 import { Taker } from "./taker.js";
 
 export interface EngineOptions {
-  /** Receives every event. The record is reused: copy it (eventToObject) to keep it. */
+  /**
+   * Receives every event. The record is reused: copy it (eventToObject) to keep it. Should it
+   * throw, the command still completes and `apply` then throws an EventListenerError.
+   */
   onEvent?: EventListener;
   /** The money layer (accounts, margin). Without it, orders carry no money and deposits are refused. */
   margin?: MarginHooks | null;
@@ -77,9 +81,10 @@ export class Engine {
   private lastBook: OrderBook | null = null;
   /** Set when the command being executed was rejected. */
   private rejectedCurrent = false;
+  private guard: ListenerGuard | null = null;
 
   constructor(options: EngineOptions = {}) {
-    this.out.listener = options.onEvent ?? null;
+    this.setListener(options.onEvent ?? null);
     this.margin = options.margin ?? null;
     this.margin?.attach({
       events: this.out,
@@ -91,15 +96,20 @@ export class Engine {
 
   /** Replaces the event listener (null: events are numbered but go nowhere). */
   setListener(listener: EventListener | null): void {
-    this.out.listener = listener;
+    this.guard = listener === null ? null : new ListenerGuard(listener);
+    this.out.sink = this.guard === null ? null : new ListenerSink(this.guard.call);
   }
 
-  /**
-   * Sends events to `sink` as their fields instead of to the listener (null: back to the
-   * listener). The worker uses it to write events to the wire without filling an EngineEvent.
-   */
-  setFieldSink(sink: EventFieldSink | null): void {
-    this.out.fieldSink = sink;
+  /** Hands events to `sink` by type (the worker's wire writer: one function an event type). */
+  setSink(sink: EventSink | null): void {
+    this.guard = null;
+    this.out.sink = sink;
+  }
+
+  /** After a command: a listener that threw is reported now that the state is whole again. */
+  private reportListener(): void {
+    const failure = this.guard?.take() ?? null;
+    if (failure !== null) throw failure;
   }
 
   /** The last event's sequence number. */
@@ -137,11 +147,13 @@ export class Engine {
     }
     const ts = cmd.hasTs && cmd.ts >= this.out.ts ? cmd.ts : this.out.ts;
     this.out.rejected(cmd.type, cmd.hasId ? cmd.id : null, code, cmd.line, ts);
+    this.reportListener();
   }
 
   /** Reports a source line that could not be read as a command (bad JSON, unknown field). */
   rejectLine(reason: RejectCode, line: number, command: CommandType | null = null, id: OrderId | null = null): void {
     this.out.rejected(command, id, reason, line, this.out.ts);
+    this.reportListener();
   }
 
   /** Applies a command already validated into a record (the binary protocol's entry point). */
@@ -150,6 +162,7 @@ export class Engine {
     this.rejectedCurrent = false;
     this.dispatch(cmd);
     if (this.margin !== null) this.margin.afterCommand(!this.rejectedCurrent);
+    this.reportListener();
   }
 
   /** A liquidator's child order (MarginControl.submitChild): runs after the command, so the taker record is free. */

@@ -1,20 +1,20 @@
-import { type CommandRecord, type CommandType, type OrderId, SIDE_NAMES, TIF_NAMES } from "../protocol/commands.js";
-import { EngineEvent, type EventFieldSink, type EventListener } from "../protocol/events.js";
+import { type CommandRecord, type CommandType, type OrderId, SIDE_NAMES } from "../protocol/commands.js";
+import { deliverEvent, EngineEvent, type EventSink } from "../protocol/events.js";
 import type { CancelReason } from "../protocol/reject-codes.js";
 import type { Order } from "./order.js";
 import type { Taker } from "./taker.js";
 
 /**
- * Numbers events and hands them to the listener. One EngineEvent is reused for every event, so
- * emitting allocates nothing; `seq` counts from 1 across the engine's life.
+ * Numbers events and hands them to the sink, by type. One EngineEvent is reused for every event,
+ * so emitting allocates nothing; `seq` counts from 1 across the engine's life. Each method below
+ * sets its event's fields (the event table's, event-schema.ts) from the engine's own records.
  */
 export class EventStream {
   seq = 0;
   /** The engine clock (ns): the last `ts` a command carried. */
   ts = 0;
-  listener: EventListener | null = null;
-  /** When set, events go here as fields instead of to the listener (no EngineEvent is filled). */
-  fieldSink: EventFieldSink | null = null;
+  /** Null: events are numbered but go nowhere. */
+  sink: EventSink | null = null;
   private readonly event = new EngineEvent();
 
   /** Starts an event (numbered, stamped): the caller sets `type` and its fields, then publishes it. */
@@ -25,38 +25,19 @@ export class EventStream {
     return e;
   }
 
+  /** Hands an event begun elsewhere (the liquidator's) to the sink. */
   publish(e: EngineEvent): void {
-    if (this.fieldSink !== null) this.fieldSink.other(e);
-    else if (this.listener !== null) this.listener(e);
+    if (this.sink !== null) deliverEvent(this.sink, e);
   }
 
+  /** An acceptance is its command: the sink gets the record (and fills the event from it if it needs one). */
   accepted(cmd: CommandRecord): void {
-    if (this.fieldSink !== null) {
-      this.fieldSink.accepted(++this.seq, this.ts, cmd);
-      return;
-    }
     const e = this.begin();
-    e.type = "accepted";
-    e.command = cmd.type;
-    e.id = cmd.hasId ? cmd.id : null;
-    e.symbol = cmd.symbol;
-    e.side = SIDE_NAMES[cmd.side] as "buy" | "sell";
-    e.price = cmd.price;
-    e.qty = cmd.qty;
-    e.tif = TIF_NAMES[cmd.tif] as string;
-    e.account = cmd.account;
-    e.amount = cmd.amount;
-    e.postOnly = cmd.postOnly;
-    e.reduceOnly = cmd.reduceOnly;
-    this.publish(e);
+    if (this.sink !== null) this.sink.accepted(e, cmd);
   }
 
   /** `ts`: the rejected command's own time when it had a valid one, else the clock. */
   rejected(command: CommandType | null, id: OrderId | null, reason: string, line: number, ts: number): void {
-    if (this.fieldSink !== null) {
-      this.fieldSink.rejected(++this.seq, ts, command, id, reason, line);
-      return;
-    }
     const e = this.begin();
     e.ts = ts;
     e.type = "rejected";
@@ -64,28 +45,10 @@ export class EventStream {
     e.id = id;
     e.reason = reason;
     e.line = line;
-    this.publish(e);
+    if (this.sink !== null) this.sink.rejected(e);
   }
 
   fill(symbol: string, price: number, qty: number, maker: Order, taker: Taker): void {
-    if (this.fieldSink !== null) {
-      this.fieldSink.fill(
-        ++this.seq,
-        this.ts,
-        symbol,
-        price,
-        qty,
-        taker.side,
-        maker.id,
-        taker.id,
-        maker.account,
-        taker.account,
-        maker.open,
-        taker.remaining,
-        taker.liquidation,
-      );
-      return;
-    }
     const e = this.begin();
     e.type = "fill";
     e.symbol = symbol;
@@ -99,21 +62,17 @@ export class EventStream {
     e.makerRemaining = maker.open;
     e.takerRemaining = taker.remaining;
     e.liquidation = taker.liquidation;
-    this.publish(e);
+    if (this.sink !== null) this.sink.fill(e);
   }
 
   cancelled(id: OrderId, symbol: string, remaining: number, reason: CancelReason): void {
-    if (this.fieldSink !== null) {
-      this.fieldSink.cancelled(++this.seq, this.ts, id, symbol, remaining, reason);
-      return;
-    }
     const e = this.begin();
     e.type = "cancelled";
     e.id = id;
     e.symbol = symbol;
     e.remaining = remaining;
     e.reason = reason;
-    this.publish(e);
+    if (this.sink !== null) this.sink.cancelled(e);
   }
 
   /** `reason` is empty for a user's modify, else why the engine changed the order (REDUCE_ONLY). */
@@ -131,10 +90,6 @@ export class EventStream {
     priorityKept: boolean,
     reason: string,
   ): void {
-    if (this.fieldSink !== null) {
-      this.fieldSink.modified(++this.seq, this.ts, id, symbol, price, qty, prevPrice, prevQty, priorityKept, reason);
-      return;
-    }
     const e = this.begin();
     e.type = "modified";
     e.id = id;
@@ -145,6 +100,6 @@ export class EventStream {
     e.prevQty = prevQty;
     e.priorityKept = priorityKept;
     e.reason = reason;
-    this.publish(e);
+    if (this.sink !== null) this.sink.modified(e);
   }
 }

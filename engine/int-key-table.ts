@@ -1,6 +1,7 @@
 import { OpenAddressing, staysPut } from "./open-addressing.js";
 
-const MIN_CAPACITY = 1 << 10;
+/** The order index starts here; a book side (one per instrument and side) starts small. */
+const DEFAULT_CAPACITY = 1 << 10;
 const TWO_POW_32 = 4294967296;
 
 /**
@@ -12,12 +13,15 @@ const TWO_POW_32 = 4294967296;
  */
 export class IntKeyTable<V> extends OpenAddressing {
   /** Keys; 0 marks an empty slot (keys are positive). */
-  private keys = new Float64Array(MIN_CAPACITY);
-  private values: (V | null)[] = new Array<V | null>(MIN_CAPACITY).fill(null);
+  private keys: Float64Array;
+  private values: (V | null)[];
 
-  constructor() {
+  /** `capacity`: a power of two; the table doubles at half full. */
+  constructor(capacity = DEFAULT_CAPACITY) {
     super();
-    this.sizeFor(MIN_CAPACITY);
+    this.keys = new Float64Array(capacity);
+    this.values = new Array<V | null>(capacity).fill(null);
+    this.sizeFor(capacity);
   }
 
   /** Fibonacci hashing of both 32-bit halves of a safe integer: consecutive keys spread out. */

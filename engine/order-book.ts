@@ -8,6 +8,11 @@ import type { OrderIndex } from "./order-index.js";
 import type { PriceLevel } from "./price-level.js";
 import type { Taker } from "./taker.js";
 
+/** fillsCompletely's answers. */
+const FALLS_SHORT = 0;
+const FILLS = 1;
+const NEEDS_ACCOUNTS = 2;
+
 /**
  * One instrument's book and its matching rules: price-time priority, self-trade prevention,
  * fill-or-kill pre-check. It knows nothing of money; it reports every change to the event stream.
@@ -53,36 +58,53 @@ export class OrderBook {
    * that account's earlier fills in the same sweep (take() shrinks it to that as it arrives).
    */
   canFillCompletely(taker: Taker): boolean {
+    const margin = this.margin;
+    // A reduce-only maker's share depends on its account's earlier fills in the sweep: only a
+    // walk that meets one counts lots per account (a Map read and write per margined maker).
+    const plain = this.fillsCompletely(taker, null);
+    return plain === NEEDS_ACCOUNTS ? this.fillsCompletely(taker, margin) === FILLS : plain === FILLS;
+  }
+
+  /**
+   * The fill-or-kill walk. With `margin` null it ignores reduce-only limits and answers
+   * NEEDS_ACCOUNTS at the first margined reduce-only maker it would count (when the book has a
+   * money layer); with the money layer, it counts each maker account's lots as it goes.
+   */
+  private fillsCompletely(taker: Taker, margin: MarginHooks | null): number {
     let need = taker.remaining;
     const { side, limitPrice, account, stp } = taker;
-    const margin = this.margin;
+    const hasMargin = this.margin !== null;
     const traded = this.sweepTraded;
-    traded.clear();
+    if (margin !== null) traded.clear();
     const levels = this.oppositeOf(side).cursor();
     for (let level = levels.next(); level !== null; level = levels.next()) {
-      if (side === BUY ? level.price > limitPrice : level.price < limitPrice) return false;
-      if (account === null && margin === null) {
+      if (side === BUY ? level.price > limitPrice : level.price < limitPrice) return FALLS_SHORT;
+      if (account === null && !hasMargin) {
         need -= level.totalQty;
-        if (need <= 0) return true;
+        if (need <= 0) return FILLS;
         continue;
       }
       for (let o = level.head; o !== null; o = o.next) {
         if (account !== null && o.account === account) {
           if (stp === EXPIRE_MAKER) continue;
-          return false;
+          return FALLS_SHORT;
         }
         let qty = o.open;
         const owner = o.account;
-        if (margin !== null && owner !== null) {
-          const before = traded.get(owner) ?? 0;
-          if (o.reduceOnly) qty = Math.min(qty, Math.max(0, margin.reduceOnlyRoom(this, owner, o.side) - before));
-          traded.set(owner, before + qty);
+        if (hasMargin && owner !== null) {
+          if (margin === null) {
+            if (o.reduceOnly) return NEEDS_ACCOUNTS;
+          } else {
+            const before = traded.get(owner) ?? 0;
+            if (o.reduceOnly) qty = Math.min(qty, Math.max(0, margin.reduceOnlyRoom(this, owner, o.side) - before));
+            traded.set(owner, before + qty);
+          }
         }
         need -= qty;
-        if (need <= 0) return true;
+        if (need <= 0) return FILLS;
       }
     }
-    return false;
+    return FALLS_SHORT;
   }
 
   /**

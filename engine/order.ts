@@ -19,6 +19,12 @@ const LOW_BITS = (1 << BOOK_SHIFT) - 1;
 export class Order {
   id: OrderId = 0;
   account: string | null = null;
+  /**
+   * The money layer's record for this order's account on its book, set when a margined order
+   * rests (MarginHooks.onOrderRested): its fills and cancels then reach the account without
+   * looking the name up. Opaque to the engine; null without a money layer.
+   */
+  owner: object | null = null;
   price = 0;
   /** Open (unfilled) quantity in lots. */
   open = 0;
@@ -78,6 +84,7 @@ export class OrderPool {
 
   release(order: Order): void {
     order.account = null;
+    order.owner = null;
     order.level = null;
     order.prev = null;
     order.next = null;

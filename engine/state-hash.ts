@@ -26,7 +26,9 @@ function specToken(spec: InstrumentSpec): string {
 function laterParams(l: NonNullable<InstrumentSpec["liquidation"]>): string {
   const later = [l.penaltyGainSharePpm, l.marketParticipationPpm];
   const own = later.every((v) => v === undefined) ? "" : `/${later.map((v) => v ?? "-").join("/")}`;
-  const after = l.backstopAfterNs === undefined ? "" : ` b${l.backstopAfterNs}`;
+  const after =
+    (l.backstopAfterNs === undefined ? "" : ` b${l.backstopAfterNs}`) +
+    (l.slippageWidenPpm === undefined ? "" : ` w${l.slippageWidenPpm}`);
   return (
     own +
     after +

@@ -24,6 +24,8 @@ export interface AccountsReport {
   insuranceFund: number;
   /** Beyond the contract's fields: net fees received, so that money can be reconciled from the file. */
   feesCollected: number;
+  /** Beyond the contract's fields: soft slices deferred to the market-wide cap's next window. */
+  capDeferrals: number;
   /** Beyond the contract's fields, when any stand: the backstop offers by symbol, cheapest first, with the notional each still takes. */
   backstops?: Record<string, { account: string; discountPpm: number; left: number }[]>;
 }
@@ -44,7 +46,12 @@ export function accountsReport(margin: MarginEngine): AccountsReport {
   for (const name of [...margin.accounts.keys()].sort()) {
     setOwnEntry(accounts, name, accountReport(margin.accounts.get(name) as Account));
   }
-  const report: AccountsReport = { accounts, insuranceFund: margin.insuranceFund, feesCollected: margin.feesCollected };
+  const report: AccountsReport = {
+    accounts,
+    insuranceFund: margin.insuranceFund,
+    feesCollected: margin.feesCollected,
+    capDeferrals: margin.capDeferrals,
+  };
   const offers = margin.backstopOffers();
   if (offers.length > 0) {
     const backstops: NonNullable<AccountsReport["backstops"]> = {};

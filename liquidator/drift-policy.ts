@@ -23,7 +23,7 @@ import type { Account, Position } from "./account.js";
 import { type BackstopHost, takeByOffers } from "./backstop.js";
 import type { ChildFill, ChildOrders } from "./child-orders.js";
 import { closingSide } from "./close-quantity.js";
-import { byMaintenanceDesc, type LiquidationPolicy, nextSlice } from "./liquidation-policy.js";
+import { byMaintenanceDesc, isDue, type LiquidationPolicy, nextSlice } from "./liquidation-policy.js";
 import { depthWithin } from "./liquidation-slice.js";
 import { equityOf } from "./pre-trade-risk.js";
 
@@ -56,7 +56,7 @@ export class DriftPolicy implements LiquidationPolicy {
       a.marginFreed = 0;
     }
     for (const p of byMaintenanceDesc(a)) {
-      if (p.qty === 0 || now < p.nextSliceAt || p.parkedAt === closingSide(p).addCount) continue;
+      if (p.qty === 0 || !isDue(now, p.nextSliceAt) || p.parkedAt === closingSide(p).addCount) continue;
       const shortage = bufferedRequirement(a) - equityOf(a);
       if (shortage <= 0) return;
       const limit = takeoverPrice(p);

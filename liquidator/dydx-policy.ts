@@ -15,7 +15,7 @@ import { MAX_SAFE, mulDivFloor, PPM } from "../protocol/units.js";
 import type { Account, Position } from "./account.js";
 import { deleverage, type OffBookTransfer } from "./auto-deleverage.js";
 import type { ChildFill, ChildOrders } from "./child-orders.js";
-import { byMaintenanceDesc, type LiquidationPolicy, nextSlice } from "./liquidation-policy.js";
+import { byMaintenanceDesc, isDue, type LiquidationPolicy, nextSlice } from "./liquidation-policy.js";
 import { penaltyRoom } from "./penalty.js";
 import { equityOf, maintenanceOf } from "./pre-trade-risk.js";
 
@@ -38,7 +38,7 @@ export class DydxPolicy implements LiquidationPolicy {
   }
 
   work(a: Account, now: number): void {
-    for (const p of a.positions) if (p.qty !== 0 && now < p.nextSliceAt) return; // this block's order went
+    for (const p of a.positions) if (p.qty !== 0 && !isDue(now, p.nextSliceAt)) return; // this block's order went
     const equity = equityOf(a);
     const mm = maintenanceOf(a);
     if (mm === 0 || equity >= mm) return;

@@ -16,7 +16,7 @@ import { MAX_SAFE, mulDivCeil, PPM } from "../protocol/units.js";
 import type { Account } from "./account.js";
 import { type BackstopHost, takeOverAccount } from "./backstop.js";
 import type { ChildOrders } from "./child-orders.js";
-import { byMaintenanceDesc, type LiquidationPolicy, nextSlice } from "./liquidation-policy.js";
+import { byMaintenanceDesc, isDue, type LiquidationPolicy, nextSlice } from "./liquidation-policy.js";
 import { depthWithin } from "./liquidation-slice.js";
 import { equityOf, maintenanceOf } from "./pre-trade-risk.js";
 
@@ -53,7 +53,7 @@ export class HyperliquidPolicy implements LiquidationPolicy {
       const held = Math.abs(p.qty);
       const hl = p.instrument.liquidation.venue.hyperliquid;
       // p.nextSliceAt holds the end of the position's cooldown after a partial liquidation.
-      const partial = p.notional() > hl.partialNotional && now >= p.nextSliceAt;
+      const partial = p.notional() > hl.partialNotional && isDue(now, p.nextSliceAt);
       const qty = partial ? Math.min(held, Math.max(1, mulDivCeil(held, hl.partialPpm, PPM))) : held;
       const filled = this.children.send(p, limit, qty, this);
       if (partial && filled > 0) p.nextSliceAt = nextSlice(now, hl.cooldownNs);

@@ -54,6 +54,7 @@ export const DEFAULT_LIQUIDATION: Readonly<Required<OwnParams>> = {
   penaltyGainSharePpm: 500_000,
   marketParticipationPpm: 250_000,
   backstopAfterNs: 1_000_000_000,
+  slippageWidenPpm: 0,
 };
 
 export class LiquidationSettings {
@@ -73,6 +74,8 @@ export class LiquidationSettings {
   readonly penaltyGainSharePpm: number;
   /** All soft children on one side, from every account, take at most this share of the depth per interval (market-cap.ts). */
   readonly marketParticipationPpm: number;
+  /** The slippage bound widens by this × the account's shortfall below MM over MM (dYdX's ABR); 0: fixed. */
+  readonly slippageWidenPpm: number;
   /** A position that found nothing inside its bound this long (ns) goes to the backstops (backstop.ts). */
   readonly backstopAfterNs: number;
   /** The venue policies' parameters. */
@@ -91,6 +94,7 @@ export class LiquidationSettings {
     this.penaltyGainSharePpm = spec?.penaltyGainSharePpm ?? d.penaltyGainSharePpm;
     this.marketParticipationPpm = spec?.marketParticipationPpm ?? d.marketParticipationPpm;
     this.backstopAfterNs = spec?.backstopAfterNs ?? d.backstopAfterNs;
+    this.slippageWidenPpm = spec?.slippageWidenPpm ?? d.slippageWidenPpm;
     this.venue = new VenueSettings(spec);
     this.preemptive = spec?.preemptive === undefined ? null : { ...DEFAULT_PREEMPTIVE, ...spec.preemptive };
   }

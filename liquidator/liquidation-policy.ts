@@ -30,7 +30,18 @@ export function byMaintenanceDesc(a: Account): Position[] {
   return order.map((i) => held[i] as Position);
 }
 
-/** The next slice time, clamped to the safe range (a large `ts` plus a large interval). */
+/**
+ * A slice due at or past the end of the clock (2^53 − 1 ns, 285 years): it never comes. Clamping
+ * alone would make the last instant due again and again (every command at that `ts` a child).
+ */
+export const PACING_NEVER = MAX_SAFE;
+
+/** The next slice time; PACING_NEVER when `now + interval` leaves the safe range. */
 export function nextSlice(now: number, interval: number): number {
-  return Math.min(MAX_SAFE, now + interval);
+  return now + interval >= MAX_SAFE ? PACING_NEVER : now + interval;
+}
+
+/** Whether a slice paced to `at` may go at `now`. */
+export function isDue(now: number, at: number): boolean {
+  return now >= at && at !== PACING_NEVER;
 }

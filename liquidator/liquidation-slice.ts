@@ -7,11 +7,23 @@ import { MAX_SAFE, mulDivCeil, mulDivFloor, PPM } from "../protocol/units.js";
 import type { Position } from "./account.js";
 import { closingSide, ownOrdersOpposite, takeableAt } from "./close-quantity.js";
 import { ceilDiv, floorDiv } from "./money.js";
+import { equityOf, maintenanceOf } from "./pre-trade-risk.js";
 
-/** The worst price a child may trade at: `maxSlippagePpm` from the oracle (rounded inward). */
+/**
+ * The worst price a child may trade at: `maxSlippagePpm` from the oracle (rounded inward), widened
+ * by `slippageWidenPpm` × ABR, dYdX's adjusted bankruptcy rating clamp(1 − equity / MM, 0, 1), so
+ * that a deeper account may trade further (0, the default: no widening).
+ */
 export function slippageBound(p: Position): number {
   const o = p.instrument.book.oraclePrice;
-  const slip = p.instrument.liquidation.maxSlippagePpm;
+  const settings = p.instrument.liquidation;
+  let slip = settings.maxSlippagePpm;
+  if (settings.slippageWidenPpm > 0) {
+    const mm = maintenanceOf(p.account);
+    const short = mm - Math.max(0, equityOf(p.account));
+    if (mm > 0 && short > 0)
+      slip = Math.min(PPM - 1, slip + mulDivFloor(settings.slippageWidenPpm, Math.min(mm, short), mm));
+  }
   return p.qty > 0 ? Math.max(1, mulDivCeil(o, PPM - slip, PPM)) : mulDivFloor(o, PPM + slip, PPM);
 }
 

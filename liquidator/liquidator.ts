@@ -18,7 +18,7 @@ import { HardPolicy } from "./hard-policy.js";
 import { HyperliquidPolicy } from "./hyperliquid-policy.js";
 import { coverBadDebt } from "./insurance-fund.js";
 import type { LiquidatingMode } from "./liquidation-params.js";
-import type { LiquidationPolicy } from "./liquidation-policy.js";
+import { isDue, type LiquidationPolicy } from "./liquidation-policy.js";
 import { equityOf } from "./pre-trade-risk.js";
 import { type SoftHost, SoftPolicy } from "./soft-policy.js";
 import { WakeSchedule } from "./wake-schedule.js";
@@ -132,7 +132,7 @@ export class Liquidator {
     for (const p of a.positions) {
       if (p.qty === 0) continue;
       held++;
-      if (now < p.nextSliceAt) until = Math.min(until, p.nextSliceAt);
+      if (!isDue(now, p.nextSliceAt)) until = Math.min(until, p.nextSliceAt);
       else if (p.parkedAt !== closingSide(p).addCount) {
         schedule.wake(a);
         return;
@@ -144,7 +144,7 @@ export class Liquidator {
     }
     if (until !== Number.POSITIVE_INFINITY) schedule.sleepUntil(a, until);
     for (const p of a.positions) {
-      if (p.qty !== 0 && now >= p.nextSliceAt) schedule.sleepOnSide(a, p, closingSide(p));
+      if (p.qty !== 0 && isDue(now, p.nextSliceAt)) schedule.sleepOnSide(a, p, closingSide(p));
     }
   }
 }

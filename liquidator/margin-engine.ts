@@ -41,6 +41,7 @@ import { feeOf } from "./money.js";
 import { applyFill } from "./position-trade.js";
 import { allowsChange, equityOf, requirementOf, Sweep, sweepFee } from "./pre-trade-risk.js";
 import { fitReduceOnly } from "./reduce-only.js";
+import { WorkQueue } from "./work-queue.js";
 
 export interface MarginEngineOptions {
   /** How a change of stage is reported; by default as a `liquidation_stage` event. */
@@ -56,15 +57,20 @@ export class MarginEngine implements MarginHooks, StateSection {
   insuranceFund = 0;
   /** Net fees received from accounts (taker fees less maker rebates). */
   feesCollected = 0;
+  /** Soft slices deferred to the market-wide cap's next window (a statistic, not hashed). */
+  capDeferrals = 0;
   private events: EventStream | null = null;
   private books: readonly OrderBook[] = [];
   private readonly instruments: InstrumentMargin[] = [];
   /** Null in mode off. */
   readonly liquidator: Liquidator | null;
   private readonly sweep = new Sweep();
+  /** find()'s last answer (a cache of `accounts`; never an account that does not exist). */
+  private lastName: string | null = null;
+  private lastAccount: Account | null = null;
   /** Accounts to re-check and positions whose reduce-only orders to re-fit, after the command. */
-  private readonly recheckQueue: Account[] = [];
-  private readonly refitQueue: Position[] = [];
+  private readonly recheckQueue = new WorkQueue<Account>();
+  private readonly refitQueue = new WorkQueue<Position>();
   /** Accounts whose triggers must be re-placed before the next oracle update. */
   private readonly monitor: BreachMonitor;
 
@@ -105,6 +111,10 @@ export class MarginEngine implements MarginHooks, StateSection {
     this.recheck(to);
   }
 
+  countCapDeferral(): void {
+    this.capDeferrals++;
+  }
+
   /** Every instrument's backstop offers, by symbol, each cheapest first. */
   backstopOffers(): BackstopState[] {
     return backstopOffers(this.instruments);
@@ -135,8 +145,22 @@ export class MarginEngine implements MarginHooks, StateSection {
     return this.instruments;
   }
 
+  /**
+   * The account of a name. A command's account is asked for again and again (its check, its rest,
+   * its fills) with the same string: the last one found is kept, so those cost a pointer compare.
+   */
+  private find(name: string): Account | undefined {
+    if (name === this.lastName) return this.lastAccount as Account;
+    const a = this.accounts.get(name);
+    if (a !== undefined) {
+      this.lastName = name;
+      this.lastAccount = a;
+    }
+    return a;
+  }
+
   private accountFor(name: string): Account {
-    let a = this.accounts.get(name);
+    let a = this.find(name);
     if (a === undefined) {
       a = new Account(name, this.accounts.size);
       this.accounts.set(name, a);
@@ -163,7 +187,7 @@ export class MarginEngine implements MarginHooks, StateSection {
   ): RejectCode | null {
     if (book === null || book.oraclePrice === 0) return "NO_MARK_PRICE";
     const inst = this.instrumentOf(book);
-    const a = this.accounts.get(name);
+    const a = this.find(name);
     if (reduceOnly) return this.room(a, inst, side) > 0 ? null : "REDUCE_ONLY_WOULD_INCREASE";
     const sweep = this.sweep;
     sweep.run(book, side, limitPrice, qty);
@@ -173,6 +197,7 @@ export class MarginEngine implements MarginHooks, StateSection {
     const restNotional = rest * limitPrice;
     return allowsChange(
       a ?? null,
+      p,
       inst,
       (p?.qty ?? 0) + (buy ? sweep.qty : -sweep.qty),
       (p?.openBuyQty ?? 0) + (buy ? rest : 0),
@@ -186,15 +211,17 @@ export class MarginEngine implements MarginHooks, StateSection {
   /** A modified order is priced as if it rested whole at its new price (it fills there or better). */
   checkModify(book: OrderBook, order: Order, newPrice: number, newQty: number): RejectCode | null {
     const inst = this.instrumentOf(book);
-    const a = this.accounts.get(order.account as string);
-    if (order.reduceOnly) return this.room(a, inst, order.side) > 0 ? null : "REDUCE_ONLY_WOULD_INCREASE";
-    const p = a?.positionIn(inst) ?? null;
-    if (a === undefined || p === null) return null; // unreachable: a resting margined order has both
+    // A resting margined order links its position (set when it rested); a lookup only for one restored without it.
+    const p = (order.owner as Position | null) ?? this.find(order.account as string)?.positionIn(inst) ?? null;
+    if (order.reduceOnly) return this.room(p?.account, inst, order.side) > 0 ? null : "REDUCE_ONLY_WOULD_INCREASE";
+    if (p === null) return null; // unreachable: a resting margined order has its position
+    const a = p.account;
     const buy = order.side === BUY;
     const dQty = newQty - order.open;
     const dNotional = newPrice * newQty - order.price * order.open;
     return allowsChange(
       a,
+      p,
       inst,
       p.qty,
       p.openBuyQty + (buy ? dQty : 0),
@@ -207,7 +234,7 @@ export class MarginEngine implements MarginHooks, StateSection {
 
   clipReduceOnly(book: OrderBook, taker: Taker): void {
     const inst = this.instrumentOf(book);
-    const room = this.room(this.accounts.get(taker.account as string), inst, taker.side);
+    const room = this.room(this.find(taker.account as string), inst, taker.side);
     if (taker.remaining <= room) return;
     const prev = taker.remaining;
     taker.remaining = room;
@@ -216,37 +243,34 @@ export class MarginEngine implements MarginHooks, StateSection {
   }
 
   reduceOnlyRoom(book: OrderBook, account: string, side: SideCode): number {
-    return this.room(this.accounts.get(account), this.instrumentOf(book), side);
+    return this.room(this.find(account), this.instrumentOf(book), side);
   }
 
   // ---- open orders ----
 
   onOrderRested(book: OrderBook, order: Order): void {
     const p = this.accountFor(order.account as string).positionFor(this.instrumentOf(book));
+    order.owner = p;
     if (order.reduceOnly) {
       p.reduceOnly.push(order);
       this.refit(p);
     } else addOpen(p, order.side, order.open, order.price);
   }
 
-  onOrderReduced(book: OrderBook, order: Order, qty: number): void {
+  onOrderReduced(_book: OrderBook, order: Order, qty: number): void {
     if (order.reduceOnly) return;
-    const p = this.positionOf(book, order);
+    const p = order.owner as Position | null;
     if (p !== null) addOpen(p, order.side, -qty, order.price);
   }
 
-  onOrderRemoved(book: OrderBook, order: Order): void {
-    const p = this.positionOf(book, order);
+  onOrderRemoved(_book: OrderBook, order: Order): void {
+    const p = order.owner as Position | null;
     if (p === null) return;
     if (!order.reduceOnly) addOpen(p, order.side, -order.open, order.price);
     else {
       const at = p.reduceOnly.indexOf(order);
       if (at >= 0) p.reduceOnly.splice(at, 1);
     }
-  }
-
-  private positionOf(book: OrderBook, order: Order): Position | null {
-    return this.accounts.get(order.account as string)?.positionIn(this.instrumentOf(book)) ?? null;
   }
 
   // ---- fills and collateral ----
@@ -256,7 +280,8 @@ export class MarginEngine implements MarginHooks, StateSection {
     if (taker.liquidation)
       (this.liquidator as Liquidator).onChildFill(price, qty, feeOf(price * qty, inst.takerFeePpm));
     if (maker.account !== null) {
-      const p = this.accountFor(maker.account).positionFor(inst);
+      // The owner link, set when it rested; a name lookup only for an order restored without its account.
+      const p = (maker.owner as Position | null) ?? this.accountFor(maker.account).positionFor(inst);
       if (!maker.reduceOnly) addOpen(p, maker.side, -qty, maker.price);
       this.bookTrade(p, maker.side === BUY, price, qty, inst.makerFeePpm);
     }
@@ -287,7 +312,7 @@ export class MarginEngine implements MarginHooks, StateSection {
       p.capLeft = 0;
       p.starvedSince = -1;
     }
-    const fee = feeOf(price * qty, feePpm);
+    const fee = feePpm === 0 ? 0 : feeOf(price * qty, feePpm); // the default instrument charges none
     const a = p.account;
     a.collateral += realized - fee;
     this.feesCollected += fee;
@@ -354,19 +379,19 @@ export class MarginEngine implements MarginHooks, StateSection {
   /** Re-fits reduce-only orders and re-checks the accounts queued by fills and transfers. */
   private drainQueues(): void {
     const refits = this.refitQueue;
-    if (refits.length > 0) {
-      for (let i = 0; i < refits.length; i++) fitReduceOnly(refits[i] as Position);
-      refits.length = 0;
+    if (refits.count > 0) {
+      for (let i = 0; i < refits.count; i++) fitReduceOnly(refits.at(i));
+      refits.clear();
     }
     const queue = this.recheckQueue;
-    if (queue.length === 0) return;
-    // A breach handler may trade, which queues more accounts: the loop reads the length live.
-    for (let i = 0; i < queue.length; i++) {
-      const a = queue[i] as Account;
+    if (queue.count === 0) return;
+    // A breach handler may trade, which queues more accounts: the loop reads the count live.
+    for (let i = 0; i < queue.count; i++) {
+      const a = queue.at(i);
       a.queued = false;
       this.monitor.check(a);
     }
-    queue.length = 0;
+    queue.clear();
   }
 
   // ---- state ----
@@ -442,6 +467,7 @@ export class MarginEngine implements MarginHooks, StateSection {
       caps: capWindows(this.instruments),
       backstops: backstopOffers(this.instruments),
       vols: volEstimates(this.instruments),
+      capDeferrals: this.capDeferrals,
       placeQueue: this.monitor.placeQueue.map((a: Account) => place.get(a) as number),
     };
   }
@@ -454,14 +480,17 @@ export class MarginEngine implements MarginHooks, StateSection {
   restoreSection(value: unknown): void {
     const state = readMarginState(value);
     this.accounts.clear();
+    this.lastName = null;
+    this.lastAccount = null;
     this.instruments.length = 0;
-    this.recheckQueue.length = 0;
-    this.refitQueue.length = 0;
+    this.recheckQueue.reset();
+    this.refitQueue.reset();
     this.monitor.reset();
     this.liquidator?.resetSchedule();
     const books = new Map<string, OrderBook>();
     for (const book of this.books) books.set(book.symbol, book);
     const reduceOnly = restingReduceOnly(this.books);
+    // The orders' links to positions of the accounts just discarded are re-made at the end.
     const created: Account[] = [];
     for (const [name, collateral, stage, positions, debtCovered, since, freed] of state.accounts) {
       if (this.accounts.has(name)) throw new Error(`cannot restore margin state: account ${name} twice`);
@@ -552,10 +581,26 @@ export class MarginEngine implements MarginHooks, StateSection {
         ([account, discount, left]) => new BackstopOffer(account, discount, left),
       );
     }
+    this.linkOwners();
     this.insuranceFund = state.insuranceFund;
     this.feesCollected = state.feesCollected;
+    this.capDeferrals = state.capDeferrals;
     this.monitor.crossedCount = state.crossedCount;
     if (this.liquidator !== null) this.liquidator.childSeq = state.childSeq;
+  }
+
+  /** Points every resting margined order at its account's position on its book (after a restore). */
+  private linkOwners(): void {
+    for (const book of this.books) {
+      for (const side of [book.bids, book.asks]) {
+        const levels = side.cursor();
+        for (let level = levels.next(); level !== null; level = levels.next()) {
+          for (let o = level.head; o !== null; o = o.next) {
+            if (o.account !== null) o.owner = this.find(o.account)?.positionIn(this.instrumentOf(book)) ?? null;
+          }
+        }
+      }
+    }
   }
 }
 

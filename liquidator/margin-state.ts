@@ -79,6 +79,8 @@ export interface MarginState {
   backstops: BackstopState[];
   /** Instruments whose pre-emptive volatility has seen an oracle (absent in older states: none). */
   vols: VolState[];
+  /** Soft slices deferred by the market-wide cap (absent in older states: 0). */
+  capDeferrals: number;
   /** Accounts (places in `accounts`) whose triggers are re-placed before the next oracle update, in queue order. */
   placeQueue: number[];
 }
@@ -188,6 +190,7 @@ export function readMarginState(value: unknown): MarginState {
             });
             return [symbol, offers];
           }),
+    capDeferrals: v.capDeferrals === undefined ? 0 : int(v.capDeferrals, "state", "capDeferrals"),
     vols:
       v.vols === undefined
         ? []

@@ -16,6 +16,7 @@ import { PPM } from "../protocol/units.js";
 import { HEALTHY, type Position } from "./account.js";
 import type { InstrumentMargin } from "./instrument-margin.js";
 import { stage2Of } from "./liquidation-params.js";
+import { isDue, nextSlice } from "./liquidation-policy.js";
 import { depthWithin, sliceLimit, sliceShare, slippageBound, softLimit } from "./liquidation-slice.js";
 import { healthPpmOf } from "./money.js";
 import { equityOf, maintenanceOf } from "./pre-trade-risk.js";
@@ -36,9 +37,9 @@ export function capWindowFor(p: Position, now: number): CapWindow {
   const inst = p.instrument;
   const long = p.qty > 0;
   const window = long ? inst.capBids : inst.capAsks;
-  if (now < window.end) return window;
+  if (!isDue(now, window.end)) return window;
   const settings = inst.liquidation;
-  window.end = Math.min(Number.MAX_SAFE_INTEGER, now + Math.max(1, settings.sliceIntervalNs));
+  window.end = nextSlice(now, Math.max(1, settings.sliceIntervalNs));
   const depth = depthWithin(p, slippageBound(p), Number.MAX_SAFE_INTEGER, true);
   let left = Math.floor((depth * settings.marketParticipationPpm) / PPM);
   for (const c of contenders(inst, long)) {

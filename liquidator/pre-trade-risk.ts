@@ -12,6 +12,7 @@
  * the rest at its limit price. The sweep counts own orders that self-trade prevention would skip.
  */
 import type { OrderBook } from "../engine/order-book.js";
+import type { PriceLevel } from "../engine/price-level.js";
 import { BUY, type SideCode } from "../protocol/commands.js";
 import { mulDivCeil, PPM } from "../protocol/units.js";
 import type { Account, Position } from "./account.js";
@@ -43,8 +44,8 @@ export function requirement(
   const worst = Math.max(Math.abs(qty + buyQty), Math.abs(qty - sellQty));
   const im = inst.tiers.initial(worst * o);
   const loss = Math.max(0, buyNotional - o * buyQty) + Math.max(0, o * sellQty - sellNotional);
-  const fee = mulDivCeil(buyNotional + sellNotional, inst.reserveFeePpm, PPM);
-  return im + loss + fee;
+  const feePpm = inst.reserveFeePpm;
+  return feePpm === 0 ? im + loss : im + loss + mulDivCeil(buyNotional + sellNotional, feePpm, PPM);
 }
 
 function requirementOfPosition(p: Position): number {
@@ -69,33 +70,49 @@ export class Sweep {
     this.notional = 0;
     this.loss = 0;
     const buy = side === BUY;
-    const o = book.oraclePrice;
     const opposite = book.oppositeOf(side);
     const best = opposite.best;
-    // A passive order sweeps nothing: no cursor for it.
+    // A passive order sweeps nothing.
     if (best === null || (buy ? best.price > limitPrice : best.price < limitPrice)) return;
+    const o = book.oraclePrice;
+    // Most marketable orders end inside the best level: a cursor (two allocations) only to go deeper.
+    let remaining = this.take(best, buy, o, qty);
+    if (remaining === 0) return;
     const levels = opposite.cursor();
-    let remaining = qty;
+    levels.next(); // the best level, taken above
     for (let level = levels.next(); level !== null && remaining > 0; level = levels.next()) {
-      const price = level.price;
-      if (buy ? price > limitPrice : price < limitPrice) break;
-      const k = Math.min(level.totalQty, remaining);
-      remaining -= k;
-      this.qty += k;
-      this.notional += price * k;
-      const adverse = buy ? price - o : o - price;
-      if (adverse > 0) this.loss += adverse * k;
+      if (buy ? level.price > limitPrice : level.price < limitPrice) break;
+      remaining = this.take(level, buy, o, remaining);
     }
+  }
+
+  /** Takes up to `remaining` lots from one level; returns what is left. */
+  private take(level: PriceLevel, buy: boolean, oracle: number, remaining: number): number {
+    const price = level.price;
+    const k = Math.min(level.totalQty, remaining);
+    this.qty += k;
+    this.notional += price * k;
+    const adverse = buy ? price - oracle : oracle - price;
+    if (adverse > 0) this.loss += adverse * k;
+    return remaining - k;
   }
 }
 
 /**
  * The account's requirement if its position and open orders on `inst` became the given ones,
  * plus `extra`; and whether the change is allowed: it is when equity covers it, or when it does
- * not raise the requirement (an order that only lowers risk is never refused).
+ * not raise the requirement (an order that only lowers risk is never refused). `own` is the
+ * account's position on `inst` (null: none yet).
+ *
+ * The requirement before the change is computed only when equity does not cover the one after:
+ * the decision is the same (refused exactly when after > equity and after > before), and the
+ * common case costs one requirement, not two. Summing it in another order than requirementOf
+ * cannot change a decision: the terms are non-negative integers, so any order gives the exact sum
+ * while it is safe, and a value ≥ 2^53 otherwise, above every safe `after`.
  */
 export function allowsChange(
   a: Account | null,
+  own: Position | null,
   inst: InstrumentMargin,
   qty: number,
   buyQty: number,
@@ -104,24 +121,24 @@ export function allowsChange(
   sellNotional: number,
   extra: number,
 ): "INSUFFICIENT_MARGIN" | "NOTIONAL_OVERFLOW" | null {
-  let before = 0;
   let others = 0;
   let equity = 0;
   if (a !== null) {
-    equity = equityOf(a);
-    for (const p of a.positions) {
-      if (p.isIdle()) continue;
-      const r = requirementOfPosition(p);
-      before += r;
-      if (p.instrument !== inst) others += r;
+    const positions = a.positions;
+    equity = a.collateral;
+    for (let i = 0; i < positions.length; i++) {
+      const p = positions[i] as Position;
+      if (p.qty !== 0) equity += p.unrealizedAt(p.instrument.book.oraclePrice);
+      if (p !== own && !p.isIdle()) others += requirementOfPosition(p);
     }
   }
   const after = others + requirement(inst, qty, buyQty, sellQty, buyNotional, sellNotional) + extra;
   if (!Number.isSafeInteger(after) || !Number.isSafeInteger(buyNotional) || !Number.isSafeInteger(sellNotional)) {
     return "NOTIONAL_OVERFLOW";
   }
-  if (after > equity && after > before) return "INSUFFICIENT_MARGIN";
-  return null;
+  if (after <= equity) return null;
+  const before = own === null || own.isIdle() ? others : others + requirementOfPosition(own);
+  return after > before ? "INSUFFICIENT_MARGIN" : null;
 }
 
 /** The taker fee of a sweep, never negative (a taker fee is validated ≥ 0). */

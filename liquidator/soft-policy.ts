@@ -18,7 +18,7 @@ import { type BackstopHost, type BackstopOffer, offerPrice, restoreLots, takeByO
 import type { ChildFill, ChildOrders } from "./child-orders.js";
 import { CloseSizing, closingSide, type ReduceOnlyRooms } from "./close-quantity.js";
 import { stage2Of, targetOf } from "./liquidation-params.js";
-import { byMaintenanceDesc, type LiquidationPolicy, nextSlice } from "./liquidation-policy.js";
+import { byMaintenanceDesc, isDue, type LiquidationPolicy, nextSlice } from "./liquidation-policy.js";
 import { sliceLimit, sliceShare, slippageBound, softLimit } from "./liquidation-slice.js";
 import { capAvailable, capInForce, capUse, capWindowFor } from "./market-cap.js";
 import { healthPpmOf } from "./money.js";
@@ -30,6 +30,8 @@ import { shockedBreach } from "./preemptive.js";
 export interface SoftHost extends ReduceOnlyRooms, BackstopHost {
   /** Whether a partial close at the live book can restore the account (else it is UNRESTORABLE). */
   setRestorable(a: Account, restorable: boolean): void;
+  /** A slice waited for the market-wide cap's next window (a counter for the reports). */
+  countCapDeferral(): void;
 }
 
 export class SoftPolicy implements LiquidationPolicy {
@@ -66,7 +68,7 @@ export class SoftPolicy implements LiquidationPolicy {
     // walk only when a slice can go.
     if (!anyDue(a, now)) return;
     for (const p of this.legsInOrder(a, now)) {
-      if (now < p.nextSliceAt || p.parkedAt === closingSide(p).addCount) continue;
+      if (!isDue(now, p.nextSliceAt) || p.parkedAt === closingSide(p).addCount) continue;
       const equity = equityOf(a);
       const mm = maintenanceOf(a);
       if (mm === 0 || equity <= 0) return; // flat, or still bankrupt: the next turn's work
@@ -95,6 +97,7 @@ export class SoftPolicy implements LiquidationPolicy {
       if (window !== null) {
         most = Math.min(most, capAvailable(p, window));
         if (most === 0) {
+          this.host.countCapDeferral();
           p.nextSliceAt = window.end; // the market's share is spent: the next window
           continue;
         }
@@ -136,7 +139,7 @@ export class SoftPolicy implements LiquidationPolicy {
    */
   private preempt(a: Account, now: number): void {
     for (const p of byMaintenanceDesc(a)) {
-      if (p.qty === 0 || now < p.nextSliceAt || p.parkedAt === closingSide(p).addCount) continue;
+      if (p.qty === 0 || !isDue(now, p.nextSliceAt) || p.parkedAt === closingSide(p).addCount) continue;
       const equity = equityOf(a);
       if (!shockedBreach(a, equity)) return;
       const settings = p.instrument.liquidation;
@@ -183,7 +186,7 @@ export class SoftPolicy implements LiquidationPolicy {
     if (mm === 0 || equity <= 0) return legs;
     const target = targetOf(a);
     const cost = legs.map((p) => {
-      if (now < p.nextSliceAt || p.parkedAt === closingSide(p).addCount) return Number.POSITIVE_INFINITY;
+      if (!isDue(now, p.nextSliceAt) || p.parkedAt === closingSide(p).addCount) return Number.POSITIVE_INFINITY;
       const sizing = this.sizing;
       sizing.size(p, equity, mm, target, p.instrument.liquidation, this.host);
       return sizing.restores ? sizing.qty * p.instrument.book.oraclePrice : Number.POSITIVE_INFINITY;
@@ -216,7 +219,7 @@ function preemptiveLots(p: Position, equity: number): number {
 /** Whether a position of the account is held and past its pacing. */
 function anyDue(a: Account, now: number): boolean {
   for (const p of a.positions) {
-    if (p.qty !== 0 && now >= p.nextSliceAt && p.parkedAt !== closingSide(p).addCount) return true;
+    if (p.qty !== 0 && isDue(now, p.nextSliceAt) && p.parkedAt !== closingSide(p).addCount) return true;
   }
   return false;
 }

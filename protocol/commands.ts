@@ -1,6 +1,6 @@
 /**
  * Commands as users write them (plain objects, one JSONL line each) and the normalized record
- * the engine executes. See CONTRACT.md "Order-flow files".
+ * the engine executes: the README's "Commands and events" and the JSON Schema `softliq schema` prints.
  */
 export type OrderId = number | string;
 export type Side = "buy" | "sell";
@@ -25,6 +25,7 @@ export interface LiquidationParams {
   penaltyGainSharePpm?: number;
   marketParticipationPpm?: number;
   backstopAfterNs?: number;
+  slippageWidenPpm?: number;
   /** The venue policies' parameters (liquidator/venue-params.ts), each used only in its mode. */
   hyperliquid?: HyperliquidParams;
   dydx?: DydxParams;

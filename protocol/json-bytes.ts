@@ -171,3 +171,68 @@ export function quote(view: DataView, p: number, text: string): number {
   view.setUint8(p++, 34);
   return p;
 }
+
+/** Longer strings are refused: with this bound a line's size is known before it is written. */
+export const MAX_STRING_CHARS = 128;
+
+/** Distinct strings kept; past it, new ones are escaped in place each time (no allocation). */
+const CACHE_ENTRIES = 1024;
+
+const NULL = packed("null");
+
+/**
+ * JSON values written into bytes for one output, between the pre-packed keys of a line (the event
+ * writer in event-bytes.generated.ts). A value it cannot write exactly as eventToJson would (a
+ * number that is not a safe integer, a string over MAX_STRING_CHARS, a name outside its list) sets
+ * `refused`, and the caller writes that line from its string instead. Strings (symbols, accounts,
+ * reasons, string ids) go out as their JSON-quoted UTF-8 bytes from a small cache.
+ */
+export class JsonBytesWriter {
+  refused = false;
+  private readonly cache = new Map<string, Packed>();
+
+  /** See `int`; a number it cannot write exactly is refused. */
+  int(view: DataView, p: number, v: number): number {
+    const end = int(view, p, v);
+    if (end >= 0) return end;
+    this.refused = true;
+    return p;
+  }
+
+  /** NaN: none (null). */
+  intOrNull(view: DataView, p: number, v: number): number {
+    return Number.isNaN(v) ? put(view, p, NULL) : this.int(view, p, v);
+  }
+
+  /** A JSON string: cached bytes, else escaped in place (and kept while the cache has room). */
+  str(view: DataView, p: number, text: string): number {
+    const cached = this.cache.get(text);
+    if (cached !== undefined) return put(view, p, cached);
+    if (text.length > MAX_STRING_CHARS) {
+      this.refused = true;
+      return p;
+    }
+    const end = quote(view, p, text);
+    // Filled once and then frozen: string ids past the first ~thousand cost no allocation.
+    if (this.cache.size < CACHE_ENTRIES) this.cache.set(text, packWritten(view, p, end));
+    return end;
+  }
+
+  textOrNull(view: DataView, p: number, text: string | null): number {
+    return text === null ? put(view, p, NULL) : this.str(view, p, text);
+  }
+
+  /** An order id: a number or a string. */
+  id(view: DataView, p: number, id: number | string): number {
+    return typeof id === "number" ? this.int(view, p, id) : this.str(view, p, id);
+  }
+
+  /** `choices[i]`: a name and the keys around it, by the name's index (-1: not a name, refused). */
+  pick(view: DataView, p: number, choices: readonly Packed[], i: number): number {
+    if (i < 0) {
+      this.refused = true;
+      return p;
+    }
+    return put(view, p, choices[i] as Packed);
+  }
+}

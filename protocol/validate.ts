@@ -187,10 +187,13 @@ function readFields(input: unknown, out: CommandRecord): RejectCode | null {
   }
 }
 
-/** A backstop offer: an account, a symbol, a discount in ppm and a notional (0 withdraws the offer). */
+/**
+ * A backstop offer: an account, a symbol, a discount in ppm and a notional (0 withdraws the offer).
+ * The symbol is required (the contract's field table): an offer of capital names its market.
+ */
 function readBackstop(c: Record<string, unknown>, out: CommandRecord): RejectCode | null {
   if (!readAccount(c.account, out) || out.account === null) return "INVALID_ACCOUNT";
-  if (!readSymbol(c.symbol, out)) return "INVALID_SYMBOL";
+  if (c.symbol === undefined || !readSymbol(c.symbol, out)) return "INVALID_SYMBOL";
   const discount = c.discountPpm;
   if (!isNonNegativeSafeInteger(discount) || discount > PPM) return "INVALID_DISCOUNT";
   out.discountPpm = discount + 0;
@@ -295,7 +298,7 @@ export function validateTiers(value: unknown): MarginTier[] | null {
   return tiers;
 }
 
-const LIQUIDATION_KEYS: readonly string[] = [
+export const LIQUIDATION_KEYS: readonly string[] = [
   "targetHealthPpm",
   "maxSlippagePpm",
   "participationPpm",
@@ -305,6 +308,7 @@ const LIQUIDATION_KEYS: readonly string[] = [
   "penaltyGainSharePpm",
   "marketParticipationPpm",
   "backstopAfterNs",
+  "slippageWidenPpm",
 ];
 
 /**
@@ -312,9 +316,9 @@ const LIQUIDATION_KEYS: readonly string[] = [
  * a ppm factor up to 100× (dYdX's spread-to-MMR ratio is 150% in its sample genesis), "time" ns
  * and "amount" quote units (any safe integer ≥ 0).
  */
-type VenueField = "ppm" | "ratio" | "time" | "amount" | "span" | "count";
-type Block = "hyperliquid" | "dydx" | "drift" | "preemptive";
-const VENUE_FIELDS: Readonly<Record<Block, Readonly<Record<string, VenueField>>>> = {
+export type VenueField = "ppm" | "ratio" | "time" | "amount" | "span" | "count";
+export type Block = "hyperliquid" | "dydx" | "drift" | "preemptive";
+export const VENUE_FIELDS: Readonly<Record<Block, Readonly<Record<string, VenueField>>>> = {
   // "span": a time of at least 1 ns; "count": a whole number 1–1,000.
   preemptive: { horizonNs: "span", sigmas: "count", halfLifeNs: "span" },
   hyperliquid: { partialNotional: "amount", partialPpm: "ppm", cooldownNs: "time", backstopHealthPpm: "ppm" },

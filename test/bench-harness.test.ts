@@ -1,16 +1,19 @@
 import { describe, expect, it } from "vitest";
 import { buildBook } from "../bench/book-builder.js";
 import { nowNs, spinUntil } from "../bench/clock.js";
+import { generateFlow } from "../bench/flow-generator.js";
 import { CANCEL, categoriesOf, mixedFlow } from "../bench/flows.js";
 import { LatencySamples } from "../bench/latency-samples.js";
 import { DenqueQueue, IntrusiveQueue, type LevelQueue } from "../bench/level-queue.bench.js";
 import { MapFloor } from "../bench/peers/map-floor.js";
 import { CANCEL_OP, LIMIT_OP, MARKET_OP, MODIFY_OP, toPeerOp } from "../bench/peers/nodejs-order-book.js";
 import { openLoop } from "../bench/suites/latency.js";
+import { withoutAccounts } from "../bench/suites/margined-flow.js";
 import { baseBook, primitives } from "../bench/suites/primitives.js";
 import { steadyWorkload } from "../bench/suites/scaling.js";
 import { Engine } from "../engine/engine.js";
 import { Order } from "../engine/order.js";
+import { Engine as MarginedEngine } from "../exchange.js";
 import type { Command } from "../protocol/commands.js";
 
 function countingRejects(): { engine: Engine; rejects: string[] } {
@@ -88,6 +91,23 @@ describe("the benchmark workloads", () => {
     expect(rejects).toEqual([]);
     expect(engine.liveOrderCount).toBeGreaterThan(500);
     expect(engine.liveOrderCount).toBeLessThan(1_500);
+  });
+
+  it("margins every limit order of the margined flow and strips the margin off the bare one", () => {
+    const margined = generateFlow({ commands: 5_000, seed: 3, accountPpm: 1_000_000 });
+    const limits = margined.filter((c) => c.type === "limit");
+    expect(limits.every((c) => c.account !== undefined)).toBe(true);
+    const bare = withoutAccounts(margined);
+    expect(bare.some((c) => c.type === "deposit")).toBe(false);
+    expect(bare.some((c) => "account" in c || "stp" in c)).toBe(false);
+    expect(bare).toHaveLength(margined.length - margined.filter((c) => c.type === "deposit").length);
+    // The collateral covers everything: the margin layer refuses nothing on either flow.
+    for (const flow of [margined, bare]) {
+      const reasons: string[] = [];
+      const engine = new MarginedEngine({ onEvent: (e) => e.type === "rejected" && reasons.push(e.reason) });
+      for (const c of flow) engine.apply(c);
+      expect(reasons.filter((r) => r === "INSUFFICIENT_MARGIN" || r === "NO_MARK_PRICE")).toEqual([]);
+    }
   });
 
   it("lets the floor store, find and delete orders and nothing else", () => {

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateFlow } from "../bench/flow-generator.js";
-import { eventToJson } from "../protocol/event-json.js";
+import { eventToJson } from "../protocol/events.js";
 import { commandToJsonl } from "../protocol/flow-writer.js";
 import { replayFlow } from "../worker/replay-flow.js";
 
@@ -197,6 +197,7 @@ describe("softliq replay", () => {
       backstops: 0,
       backstopQty: 0,
       preemptive: 0,
+      capDeferrals: 0,
       stillInLiquidation: 1, // bankrupt at the end, in mode off
     });
     const summary = JSON.parse(
@@ -278,4 +279,70 @@ describe("softliq generate", () => {
       JSON.parse(softliq(["replay", path, "--json"]).stdout.trim().split("\n").at(-1) ?? "").stateHash;
     expect(hashOf(csv)).toBe(hashOf(jsonl));
   });
+});
+
+describe("softliq demo (npm start)", () => {
+  it("replays the bundled cascade with soft and with hard: the same commands, soft keeping more equity", () => {
+    const r = softliq(["demo", "--json"]);
+    expect(r.code).toBe(0);
+    const { soft, hard } = JSON.parse(r.stdout.trim()) as Record<string, Record<string, number | string>>;
+    expect(soft?.commands).toBe(hard?.commands);
+    expect(soft?.mode).toBe("soft");
+    expect(hard?.mode).toBe("hard");
+    expect(Number(soft?.entered)).toBeGreaterThan(0);
+    expect(Number(soft?.closedQty)).toBeLessThan(Number(hard?.closedQty));
+    expect(Number(soft?.equityLeft)).toBeGreaterThan(Number(hard?.equityLeft));
+    const text = softliq(["demo"]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^the bundled cascade \(samples\/cascade\.jsonl\): \d+ commands/);
+    expect(text.stdout).toContain("accounts that entered liquidation");
+  });
+});
+
+describe("outputs are checked before the run", () => {
+  const cascade = join(ROOT, "samples", "cascade.jsonl");
+  const cases: [string, string[], string][] = [
+    [
+      "replay --book into a missing directory",
+      ["replay", cascade, "--events", "ok.jsonl", "--book", "no/such/b.json"],
+      "no/such/b.json: no such file or directory (ENOENT)",
+    ],
+    [
+      "replay --accounts onto a directory",
+      ["replay", cascade, "--events", "ok.jsonl", "--accounts", "."],
+      ".: illegal operation on a directory (EISDIR)",
+    ],
+    [
+      "replay --events under a file",
+      ["replay", cascade, "--events", "flow-file/e.jsonl"],
+      "flow-file/e.jsonl: not a directory (ENOTDIR)",
+    ],
+    [
+      "simulate --svg into a missing directory",
+      ["simulate", "--flow", "ok.jsonl", "--svg", "no/such/x.svg"],
+      "no/such/x.svg: no such file or directory (ENOENT)",
+    ],
+    [
+      "generate -o into a missing directory",
+      ["generate", "--commands", "10", "-o", "no/such/g.jsonl"],
+      "no/such/g.jsonl: no such file or directory (ENOENT)",
+    ],
+    [
+      "recover --book into a missing directory",
+      ["recover", "no-journal", "--book", "no/such/b.json"],
+      "no/such/b.json: no such file or directory (ENOENT)",
+    ],
+  ];
+  for (const [name, args, message] of cases) {
+    it(`${name}: one line, exit 73, nothing else written`, () => {
+      rmSync(join(dir, "ok.jsonl"), { force: true });
+      file("flow-file", "");
+      const ran = softliq(args);
+      expect(ran.code).toBe(73);
+      expect(ran.stderr).toBe(`softliq: cannot write ${message}\n`);
+      expect(ran.stdout).toBe("");
+      // The other output of the same command line was not begun: the run never started.
+      expect(() => readFileSync(join(dir, "ok.jsonl"))).toThrow();
+    });
+  }
 });

@@ -88,7 +88,8 @@ function healthAfter(b: Book, state: ReturnType<typeof exportState>, q: number):
   const e0 = equityOf(a);
   const m0 = maintenanceOf(a);
   const fills = ofType(
-    m.run({ type: "limit", id: "x", side: "sell", price: 1, qty: q, tif: "IOC", account: "a" }),
+    // Reduce-only, as a child is: a plain order that leaves equity below IM would be refused.
+    m.run({ type: "limit", id: "x", side: "sell", price: 1, qty: q, tif: "IOC", account: "a", reduceOnly: true }),
     "fill",
   ).filter((f) => f.takerId === "x");
   if (fills.reduce((n, f) => n + f.qty, 0) !== q) return undefined;

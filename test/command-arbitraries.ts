@@ -1,6 +1,6 @@
 /** Command-shaped objects with hostile field values, for the never-throw and wire round-trip tests. */
 import fc from "fast-check";
-import { ALL_COMMAND_FIELDS } from "../protocol/commands.js";
+import { ALL_COMMAND_FIELDS, COMMAND_TYPES } from "../protocol/commands.js";
 
 /** Every command field, plus names that poke at the prototype chain. */
 const FIELD_NAMES: string[] = [...ALL_COMMAND_FIELDS, "__proto__", "constructor"];
@@ -45,9 +45,6 @@ export const nastyValue = fc.oneof(
 );
 
 export const commandLike = fc.record({
-  type: fc.oneof(
-    fc.constantFrom("limit", "market", "cancel", "modify", "instrument", "deposit", "withdraw", "oracle", "tick"),
-    nastyValue,
-  ),
+  type: fc.oneof(fc.constantFrom(...COMMAND_TYPES), nastyValue),
   fields: fc.dictionary(fc.constantFrom(...FIELD_NAMES), nastyValue, { maxKeys: 8 }),
 });

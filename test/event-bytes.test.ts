@@ -7,12 +7,15 @@ import { generateFlow } from "../bench/flow-generator.js";
 import { Engine } from "../exchange.js";
 import type { Command } from "../protocol/commands.js";
 import { EventBytesEncoder, MAX_EVENT_BYTES, MAX_STRING_CHARS } from "../protocol/event-bytes.js";
-import { eventToJson } from "../protocol/event-json.js";
-import { EngineEvent } from "../protocol/events.js";
+import { EngineEvent, eventToJson, eventToObject } from "../protocol/events.js";
 import { BufferedOutput } from "../worker/output-file.js";
+import { sampleEvents } from "./event-samples.js";
 import { marginedFlowSample } from "./margin-flows.js";
 
-/** Encodes events and holds each equal to eventToJson's UTF-8 bytes; counts kinds and refusals. */
+/**
+ * Encodes events and holds each equal to eventToJson's UTF-8 bytes, and that line equal to the
+ * contract's JSON form (JSON.stringify of the plain object); counts kinds and refusals.
+ */
 class Checker {
   readonly encoder = new EventBytesEncoder();
   readonly buf = Buffer.alloc(2 * MAX_EVENT_BYTES);
@@ -27,8 +30,10 @@ class Checker {
       this.refused++;
       return;
     }
-    expect(this.buf.toString("utf8", 0, end)).toBe(eventToJson(e));
-    expect(Buffer.compare(this.buf.subarray(0, end), Buffer.from(eventToJson(e)))).toBe(0);
+    const line = eventToJson(e);
+    expect(line).toBe(JSON.stringify(eventToObject(e)));
+    expect(this.buf.toString("utf8", 0, end)).toBe(line);
+    expect(Buffer.compare(this.buf.subarray(0, end), Buffer.from(line))).toBe(0);
     const kind =
       e.type === "accepted"
         ? `accepted:${e.command}`
@@ -69,87 +74,8 @@ function event(fields: Partial<EngineEvent>): EngineEvent {
   return Object.assign(new EngineEvent(), fields);
 }
 
-/** One event of each shape, for field-by-field cases. */
-function shapes(n: number, text: string): EngineEvent[] {
-  const common = { seq: n, ts: n, symbol: text, account: text, reason: text };
-  return [
-    event({ ...common, type: "accepted", command: "limit", id: n, side: "sell", price: n, qty: n, tif: "FOK" }),
-    event({ ...common, type: "accepted", command: "limit", id: text, price: n, qty: n, tif: "IOC", postOnly: true }),
-    event({ ...common, type: "accepted", command: "market", id: n, qty: n, account: null, reduceOnly: true }),
-    event({ ...common, type: "accepted", command: "cancel", id: text }),
-    event({ ...common, type: "accepted", command: "modify", id: null }),
-    event({ ...common, type: "accepted", command: "instrument" }),
-    event({ ...common, type: "accepted", command: "oracle", price: n }),
-    event({ ...common, type: "accepted", command: "deposit", amount: n }),
-    event({ ...common, type: "accepted", command: "withdraw", account: null, amount: n }),
-    event({ ...common, type: "accepted", command: "tick" }),
-    event({ ...common, type: "accepted", command: null }),
-    event({ ...common, type: "rejected", command: "limit", id: n, line: n }),
-    event({ ...common, type: "rejected", command: null, id: text, line: 0 }),
-    event({ ...common, type: "cancelled", id: n, remaining: n }),
-    event({ ...common, type: "modified", id: text, price: n, qty: n, prevPrice: n, prevQty: n, priorityKept: true }),
-    event({ ...common, type: "modified", id: n, price: n, qty: n, prevPrice: n, prevQty: n, reason: "" }),
-    event({
-      ...common,
-      type: "fill",
-      side: "sell",
-      price: n,
-      qty: n,
-      makerId: text,
-      takerId: n,
-      makerAccount: text,
-      takerAccount: null,
-      makerRemaining: n,
-      takerRemaining: n,
-      liquidation: true,
-    }),
-    event({ ...common, type: "liquidation_stage", stage: text, healthPpm: n, equity: n, maintenanceMargin: n }),
-    event({
-      ...common,
-      type: "liquidation_order",
-      account: text,
-      symbol: text,
-      id: text,
-      side: "sell",
-      price: n,
-      qty: n,
-    }),
-    event({ ...common, type: "liquidation_order", account: text, symbol: text, id: n, side: "buy", price: n, qty: n }),
-    event({
-      ...common,
-      type: "liquidation_reduced",
-      account: text,
-      symbol: text,
-      qty: n,
-      notional: n,
-      penalty: n,
-      position: n,
-    }),
-    event({ ...common, type: "liquidation_insurance", account: text, badDebt: n, amount: n, insuranceFund: n }),
-    event({
-      ...common,
-      type: "liquidation_adl",
-      account: text,
-      counterparty: text,
-      symbol: text,
-      side: "buy",
-      price: n,
-      qty: n,
-    }),
-    // No position left: no health (null).
-    event({
-      ...common,
-      type: "liquidation_stage",
-      stage: "restored",
-      healthPpm: Number.NaN,
-      equity: n,
-      maintenanceMargin: 0,
-    }),
-  ];
-}
-
 describe("JSONL events as bytes", () => {
-  it("equals eventToJson on every event of generated flows, with and without accounts", () => {
+  it("writes eventToJson's line, the contract's JSON form, for every event of generated flows, with and without accounts", () => {
     const plain = new Checker().run(generateFlow({ commands: 20_000, seed: 11 }));
     const accounts = new Checker().run(generateFlow({ commands: 20_000, seed: 12, accounts: 7, accountPpm: 600_000 }));
     const untimed = new Checker().run(generateFlow({ commands: 5_000, seed: 13, timestamps: false, accountPpm: 0 }));
@@ -169,7 +95,7 @@ describe("JSONL events as bytes", () => {
     expect(plain.checked + accounts.checked).toBeGreaterThan(40_000);
   });
 
-  it("equals eventToJson on margined flows: the liquidator's events, rejections, engine-made modifies", () => {
+  it("writes the same on margined flows: the liquidator's events, rejections, engine-made modifies", () => {
     const all = new Checker();
     for (const seed of [1, 2, 3, 4, 5]) all.run(marginedFlowSample(seed));
     expect(all.refused).toBe(0);
@@ -217,14 +143,14 @@ describe("JSONL events as bytes", () => {
     expect(odd.kinds.get("rejected")).toBeGreaterThan(2);
   });
 
-  it("formats integers as JSON.stringify does, to the largest safe ones and below zero", () => {
+  it("formats integers as JSON.stringify does in every field of every event type, to the largest safe ones and below zero", () => {
     const c = new Checker();
     const edges = [0, -0, 1, -1, 9, 10, 99, 100, 999_999_999, 1e9, 2 ** 31 - 1, 2 ** 31, -(2 ** 31), -(2 ** 31) - 1];
     const wide = [1e15, 1_000_000_000_000_001, 4_294_967_296, Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER];
-    for (const n of [...edges, ...wide, ...wide.map((v) => -v)]) for (const e of shapes(n, "s")) c.check(e);
+    for (const n of [...edges, ...wide, ...wide.map((v) => -v)]) for (const e of sampleEvents(n, "s")) c.check(e);
     fc.assert(
       fc.property(fc.integer({ min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER }), (n) => {
-        for (const e of shapes(n, "s")) c.check(e);
+        for (const e of sampleEvents(n, "s")) c.check(e);
       }),
       { numRuns: 300 },
     );
@@ -248,12 +174,12 @@ describe("JSONL events as bytes", () => {
       "a\ud800",
       "\ud800\ud800\udc00",
     ];
-    for (const text of edges) for (const e of [...shapes(1, text), ...shapes(2, text)]) c.check(e);
+    for (const text of edges) for (const e of [...sampleEvents(1, text), ...sampleEvents(2, text)]) c.check(e);
     fc.assert(
       fc.property(units, (codes) => {
         const text = String.fromCharCode(...codes);
-        for (const e of shapes(7, text)) c.check(e); // fills the cache
-        for (const e of shapes(8, text)) c.check(e); // from it
+        for (const e of sampleEvents(7, text)) c.check(e); // fills the cache
+        for (const e of sampleEvents(8, text)) c.check(e); // from it
       }),
       { numRuns: 500 },
     );
@@ -264,7 +190,7 @@ describe("JSONL events as bytes", () => {
     const encoder = new EventBytesEncoder();
     const buf = Buffer.alloc(4 * MAX_EVENT_BYTES);
     for (const n of [0.5, -1.25, 2 ** 53, -(2 ** 53), Number.NaN, Number.POSITIVE_INFINITY, 1e21]) {
-      for (const e of shapes(n, "s")) expect(encoder.encode(e, buf, 0), `${e.type} ${e.command} ${n}`).toBe(-1);
+      for (const e of sampleEvents(n, "s")) expect(encoder.encode(e, buf, 0), `${e.type} ${e.command} ${n}`).toBe(-1);
     }
     const long = "x".repeat(MAX_STRING_CHARS + 1);
     expect(encoder.encode(event({ type: "cancelled", reason: long }), buf, 0)).toBe(-1);
@@ -277,7 +203,7 @@ describe("JSONL events as bytes", () => {
     const worst = "\u0001".repeat(MAX_STRING_CHARS);
     const tight = Buffer.alloc(MAX_EVENT_BYTES);
     const pooled = Buffer.from(Buffer.allocUnsafe(MAX_EVENT_BYTES + 7).buffer, 7, MAX_EVENT_BYTES);
-    const lines = shapes(Number.MIN_SAFE_INTEGER, worst);
+    const lines = sampleEvents(Number.MIN_SAFE_INTEGER, worst);
     const fill = lines.find((e) => e.type === "fill") as EngineEvent;
     fill.takerAccount = worst;
     fill.takerId = worst;
@@ -306,7 +232,7 @@ describe("BufferedOutput.writeEvent", () => {
       },
     });
     for (const c of generateFlow({ commands: 20_000, seed: 31, accountPpm: 300_000 })) engine.apply(c);
-    const odd = [...shapes(0.5, "é".repeat(MAX_STRING_CHARS + 1)), ...shapes(Number.MAX_SAFE_INTEGER, "ü")];
+    const odd = [...sampleEvents(0.5, "é".repeat(MAX_STRING_CHARS + 1)), ...sampleEvents(Number.MAX_SAFE_INTEGER, "ü")];
     for (const e of odd) {
       lines.push(eventToJson(e));
       out.writeEvent(e);

@@ -47,6 +47,7 @@ describe("golden replay of the bundled sample", () => {
       backstops: 0,
       backstopQty: 0,
       preemptive: 0,
+      capDeferrals: 0,
       stillInLiquidation: 0,
     });
     expect(result.engine.stateHash()).toBe("781aa7d05cdf2e3627f2e7b094e97415671e2ae78031650219a1965ddeea9baf");

@@ -9,8 +9,7 @@ import { healthPpmOf } from "../liquidator/money.js";
 import { slicePenalty } from "../liquidator/penalty.js";
 import { equityOf, maintenanceOf } from "../liquidator/pre-trade-risk.js";
 import type { Command, LiquidationParams } from "../protocol/commands.js";
-import { eventToJson } from "../protocol/event-json.js";
-import { type EventObject, eventToObject } from "../protocol/events.js";
+import { type EventObject, eventToJson, eventToObject } from "../protocol/events.js";
 import { marginedFlow, PREAMBLE } from "./margin-flows.js";
 import { type Margined, marginedEngine } from "./margin-helpers.js";
 
@@ -399,6 +398,25 @@ describe("edge cases (found in review)", () => {
     expect(m.account("a").positions[0]?.nextSliceAt).toBe(Number.MAX_SAFE_INTEGER);
     const copy = restoreState(JSON.parse(JSON.stringify(exportState(m.engine))), new Engine());
     expect(copy.stateHash()).toBe(m.engine.stateHash());
+  });
+
+  it("keeps pacing at the end of the clock: a slice due past 2^53 − 1 never comes", () => {
+    // The same 10 ns of commands at the start and at the end of time give the same children.
+    const end = Number.MAX_SAFE_INTEGER;
+    for (const mode of ["soft", "hyperliquid", "dydx", "drift"] as const) {
+      const childrenFrom = (t0: number): number => {
+        const m = setup({ mode, depth: ladder(950, 20, 50), liquidation: { participationPpm: 10_000 } });
+        const times = [t0, t0 + 5, t0 + 10, t0 + 10, t0 + 10];
+        const events = m.run(
+          { type: "oracle", price: 945, ts: times[0] },
+          ...times.slice(1).map((ts) => ({ type: "tick" as const, ts })),
+        );
+        return ofType(events, "liquidation_order").length;
+      };
+      const early = childrenFrom(1_000);
+      expect(early, mode).toBeGreaterThan(0);
+      expect(childrenFrom(end - 10), mode).toBe(early);
+    }
   });
 
   it("never gives a child order the id of a live order", () => {

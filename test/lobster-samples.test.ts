@@ -3,7 +3,10 @@
  * beside the repository: never copied into the project. Without them these tests are skipped with
  * a message saying so.
  */
-import { existsSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { measureFidelity } from "../cli/lobster-fidelity.js";
@@ -62,6 +65,34 @@ describe.runIf(present)("LOBSTER sample days replayed through the engine", () =>
     expect(report.bookEqual).toBe(report.comparedMessages);
     expect(report.executionAgreementPct).toBeGreaterThanOrEqual(95);
     console.info(`GOOG level 1: executions of in-file orders reproduced ${report.executionAgreementPct}%`);
+  });
+});
+
+describe.runIf(present)("softliq fidelity on the sample days", () => {
+  const CLI = fileURLToPath(new URL("../dist/cli/softliq.js", import.meta.url));
+  const run = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8" });
+
+  it("refuses to score a flow against another day's files, in one line, exit 2; --json prints only the JSON", () => {
+    const dir = mkdtempSync(join(tmpdir(), "softliq-fidelity-"));
+    try {
+      const flow = join(dir, "goog.jsonl");
+      const goog = `${DATA}LOBSTER_SampleFile_GOOG_2012-06-21_1.zip`;
+      expect(run(["import", "lobster", goog, "-o", flow]).status).toBe(0);
+      expect(readFileSync(flow, "utf8").split("\n").slice(0, 3)).toContain("# lobster day: GOOG 2012-06-21");
+      const wrong = run(["fidelity", flow, `${DATA}LOBSTER_SampleFile_AAPL_2012-06-21_1.zip`]);
+      expect(wrong.status).toBe(2);
+      expect(wrong.stdout).toBe("");
+      expect(wrong.stderr).toBe(
+        `softliq: ${flow} was imported from GOOG 2012-06-21, ${DATA}LOBSTER_SampleFile_AAPL_2012-06-21_1.zip holds AAPL 2012-06-21\n`,
+      );
+      const right = run(["fidelity", flow, goog, "--json"]);
+      expect(right.status).toBe(0);
+      const lines = right.stdout.trim().split("\n");
+      expect(lines).toHaveLength(1);
+      expect(JSON.parse(lines[0] as string).bookAgreementPct).toBeGreaterThan(99);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

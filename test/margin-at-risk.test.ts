@@ -5,8 +5,7 @@ import { BANKRUPT, HEALTHY, IN_BREACH, STAGE2 } from "../liquidator/account.js";
 import type { MarginEngine } from "../liquidator/margin-engine.js";
 import { equityOf, maintenanceOf } from "../liquidator/pre-trade-risk.js";
 import type { Command } from "../protocol/commands.js";
-import { eventToJson } from "../protocol/event-json.js";
-import { type EventObject, eventToObject } from "../protocol/events.js";
+import { type EventObject, eventToJson, eventToObject } from "../protocol/events.js";
 import { marginedFlow, PREAMBLE } from "./margin-flows.js";
 import { marginedEngine } from "./margin-helpers.js";
 

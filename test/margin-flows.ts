@@ -148,3 +148,14 @@ export function marginedFlowSample(seed: number): Command[] {
   const flows = fc.sample(marginedFlow(10), { seed, numRuns: 40 });
   return [...PREAMBLE, ...flows.flat()];
 }
+
+/** One margined account breached by an oracle fall: hard closes everything, off closes nothing. */
+export const breachFlow: readonly Record<string, unknown>[] = [
+  { type: "instrument", symbol: "X", tiers: [{ maxNotional: 1e12, imrPpm: 100_000, mmrPpm: 50_000 }] },
+  { type: "oracle", price: 1000 },
+  { type: "deposit", account: "a", amount: 10_000 },
+  { type: "limit", id: 1, side: "sell", price: 1000, qty: 100 },
+  { type: "limit", id: 2, side: "buy", price: 1000, qty: 100, account: "a" },
+  { type: "limit", id: 3, side: "buy", price: 940, qty: 500 },
+  { type: "oracle", price: 945, ts: 1_000 },
+];

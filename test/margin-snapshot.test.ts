@@ -4,7 +4,7 @@ import { type EngineState, exportState, restoreState } from "../engine/state-sna
 import { Engine } from "../exchange.js";
 import type { MarginState } from "../liquidator/margin-state.js";
 import type { Command } from "../protocol/commands.js";
-import { eventToJson } from "../protocol/event-json.js";
+import { eventToJson } from "../protocol/events.js";
 import { marginedFlow, PREAMBLE } from "./margin-flows.js";
 
 /** An engine that records its events as JSON lines. */
@@ -189,13 +189,16 @@ describe("margin state export and restore", () => {
     expect(() => restoreState(broken, new Engine())).toThrow(/safe integer/);
   });
 
-  it("restores a state written without a margin section as no accounts", () => {
+  // An engine with no accounts still writes its (empty) margin section, so a state without one
+  // has lost it: restoring it as "no accounts" would silently drop every account's collateral and
+  // positions (issue 20, item 5).
+  it("refuses a state without a margin section instead of restoring it as no accounts", () => {
     const engine = new Engine();
     engine.apply({ type: "limit", id: 1, side: "buy", price: 100, qty: 1 });
     const state = throughFile(exportState(engine));
+    expect(state.sections.margin).toMatchObject({ accounts: [] });
+    expect(restoreState(throughFile(state), new Engine()).stateHash()).toBe(engine.stateHash());
     delete state.sections.margin;
-    const restored = restoreState(state, new Engine());
-    expect(restored.stateHash()).toBe(engine.stateHash());
-    expect(restored.accounts().accounts).toEqual({});
+    expect(() => restoreState(state, new Engine())).toThrow(/the margin section is missing/);
   });
 });

@@ -50,6 +50,6 @@ describe("the state hash with accounts", () => {
   it("reports no accounts before any margined activity", () => {
     const engine = new Engine();
     engine.apply({ type: "limit", id: 1, side: "sell", price: 100, qty: 5 });
-    expect(engine.accounts()).toEqual({ accounts: {}, insuranceFund: 0, feesCollected: 0 });
+    expect(engine.accounts()).toEqual({ accounts: {}, insuranceFund: 0, feesCollected: 0, capDeferrals: 0 });
   });
 });

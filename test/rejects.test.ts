@@ -86,6 +86,7 @@ const SCENARIOS: Record<
     { type: "instrument" },
     { type: "instrument", symbol: null },
     { type: "oracle", price: 1, symbol: [] },
+    { type: "backstop", account: "b", discountPpm: 0, maxNotional: 0 }, // the symbol is required
   ],
   INVALID_ACCOUNT: [
     { type: "limit", id: 9, side: "buy", price: 1, qty: 1, account: "" },

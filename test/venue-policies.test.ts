@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { coverLots, insuranceFee } from "../liquidator/drift-policy.js";
 import { fillablePrice, liquidatableLots } from "../liquidator/dydx-policy.js";
 import type { LiquidationMode } from "../liquidator/liquidation-params.js";
+import { slippageBound } from "../liquidator/liquidation-slice.js";
 import { equityOf, maintenanceOf } from "../liquidator/pre-trade-risk.js";
 import type { Command, LiquidationParams } from "../protocol/commands.js";
 import type { EventObject } from "../protocol/events.js";
@@ -218,5 +219,24 @@ describe("the venue parameters", () => {
     tuned.run({ type: "instrument", symbol: "X", liquidation: { drift: { rampNs: 0 } } });
     expect(tuned.engine.stateHash()).not.toBe(defaults.engine.stateHash());
     expect(plain.engine.stateHash()).not.toBe(tuned.engine.stateHash());
+  });
+});
+
+describe("the slippage bound that widens as health falls (dYdX's ABR, an option)", () => {
+  it("adds slippageWidenPpm × (1 − equity / MM) to the bound", () => {
+    // Health 4,500 / 4,725: ABR = 225 / 4,725; widen 10%: +⌊100,000 × 225 / 4,725⌋ = 4,761 ppm, so the
+    // bound is 1.4761% below 945: ⌈945 × (1 − 0.014761)⌉ = 932 (931.05… up), against 936 without.
+    const widened = longAccount("soft", 100, 10_000, [[900, 1000]], {
+      slippageWidenPpm: 100_000,
+      maxSlippagePpm: 10_000,
+    });
+    const plain = longAccount("soft", 100, 10_000, [[900, 1000]], { maxSlippagePpm: 10_000 });
+    const [a] = widened.account("a").positions;
+    const [b] = plain.account("a").positions;
+    widened.run({ type: "oracle", price: 945, ts: SECOND });
+    plain.run({ type: "oracle", price: 945, ts: SECOND });
+    if (a === undefined || b === undefined) throw new Error("no position");
+    expect(slippageBound(a)).toBe(932);
+    expect(slippageBound(b)).toBe(936);
   });
 });

@@ -1,33 +1,14 @@
-import { execFile } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateFlow } from "../bench/flow-generator.js";
 import { commandToJsonl } from "../protocol/flow-writer.js";
+import { type Ran, softliq } from "./cli-run.js";
 import { tempDir } from "./worker-helpers.js";
 
-const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const CLI = join(ROOT, "dist", "cli", "softliq.js");
 const SAMPLE = join(ROOT, "samples", "sample.jsonl");
-
-interface Ran {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function softliq(...args: string[]): Promise<Ran> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { maxBuffer: 1 << 26 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 function summaryOf(ran: Ran): Record<string, unknown> {
   const lines = ran.stdout.trim().split("\n");

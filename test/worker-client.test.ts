@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { generateFlow } from "../bench/flow-generator.js";
 import { Engine } from "../exchange.js";
-import { eventToJson } from "../protocol/event-json.js";
-import { eventToObject } from "../protocol/events.js";
+import { eventToJson, eventToObject } from "../protocol/events.js";
 import { EngineClient } from "../worker/engine-client.js";
 import { type AnyCommand, referenceRun } from "./worker-helpers.js";
 

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Engine } from "../exchange.js";
 import type { Command } from "../protocol/commands.js";
-import { eventToJson } from "../protocol/event-json.js";
+import { eventToJson } from "../protocol/events.js";
 
 /** The in-process reference: each command's events as JSON lines, and the final state hash. */
 export function referenceRun(commands: readonly unknown[]): {

@@ -3,11 +3,11 @@ import { describe, expect, it } from "vitest";
 import { generateFlow } from "../bench/flow-generator.js";
 import { Engine } from "../exchange.js";
 import { type Command, CommandRecord } from "../protocol/commands.js";
-import { eventToJson } from "../protocol/event-json.js";
-import { EngineEvent } from "../protocol/events.js";
+import { EVENT_SCHEMA } from "../protocol/event-schema.js";
+import { deliverEvent, EngineEvent, eventToJson } from "../protocol/events.js";
 import { readCommand } from "../protocol/validate.js";
-import { CommandDecoder, encodeCommand } from "../protocol/wire/command-codec.js";
-import { decodeEvent, encodeEvent, endsCommand } from "../protocol/wire/event-codec.js";
+import { CommandDecoder, encodeCommand, type SentFields, type SentSource } from "../protocol/wire/command-codec.js";
+import { decodeEvent, encodeEvent, endsCommand, eventSlots, WireEventWriter } from "../protocol/wire/event-codec.js";
 import { InternReader, InternWriter } from "../protocol/wire/intern.js";
 import { recordSlots } from "../protocol/wire/record-size.js";
 import {
@@ -24,6 +24,7 @@ import { applyRecord } from "../worker/apply-record.js";
 import { EngineHost } from "../worker/engine-host.js";
 import { SentCommands } from "../worker/sent-commands.js";
 import { commandLike } from "./command-arbitraries.js";
+import { sampleEvents } from "./event-samples.js";
 import { marginedFlowSample } from "./margin-flows.js";
 
 /** The fields a CommandRecord carries into the engine (the instrument spec compared apart). */
@@ -162,16 +163,80 @@ describe("wire codecs", () => {
   });
 });
 
+/** The fields of the command `e` would be the event of, had it been "as sent" (the schema's `sent` marks). */
+function commandOf(e: EngineEvent): SentFields {
+  const fields: SentFields = { id: null, symbol: "", price: 0, qty: 0, account: null, amount: 0 };
+  const spec = EVENT_SCHEMA.find((s) => s.type === e.type);
+  const all = [...(spec?.fields ?? []), ...Object.values(spec?.variants?.cases ?? {}).flat()];
+  for (const f of all) {
+    if (f.sent !== undefined)
+      (fields as unknown as Record<string, unknown>)[f.sent] = (e as unknown as Record<string, unknown>)[
+        f.field ?? f.key
+      ];
+  }
+  return fields;
+}
+
+describe("event records", () => {
+  it("round-trip every event type and shape, whole and as sent, with COMMAND_DONE on the last", () => {
+    const sink = Object.assign(new SlotBuffer(64), { flushes: 0 });
+    const writer = new WireEventWriter(sink, new InternWriter(16)); // a small table: resets often
+    const reader = new InternReader();
+    const decoded = new EngineEvent();
+    let sent: SentFields | null = null;
+    const source: SentSource = {
+      sentId: () => (sent as SentFields).id,
+      sentSymbol: () => (sent as SentFields).symbol,
+      sentPrice: () => (sent as SentFields).price,
+      sentQty: () => (sent as SentFields).qty,
+      sentAccount: () => (sent as SentFields).account,
+      sentAmount: () => (sent as SentFields).amount,
+    };
+    let read = 0;
+    let shorter = 0;
+    const events = [1, 2, 9_007_199_254_740_991, 77].flatMap((n, i) =>
+      sampleEvents(n, ["a", "é\n", "😀 x", ""][i] as string),
+    );
+    for (const e of events) {
+      const whole = eventToJson(e);
+      let wholeSlots = 0;
+      for (const asSent of [false, true]) {
+        sent = asSent ? commandOf(e) : null;
+        writer.startCommand(sent);
+        deliverEvent(writer, e);
+        expect(writer.endCommand()).toBe(true);
+        let slots = 0;
+        for (; read < sink.length; read += recordSlots(sink.f64, read)) {
+          const kind = (sink.f64[read] as number) & 15;
+          if (kind === KIND_INTERN) reader.learn(sink.f64, sink.u16, read);
+          else if (kind === KIND_INTERN_RESET) reader.reset();
+          else if (kind === KIND_EVENT) {
+            const h = sink.f64[read] as number;
+            slots = decodeEvent(sink.f64, read, reader, decoded, source);
+            expect(slots).toBe(eventSlots(h));
+            expect(endsCommand(h)).toBe(true);
+          }
+        }
+        expect(eventToJson(decoded), `${whole}${asSent ? " as sent" : ""}`).toBe(whole);
+        if (!asSent) wholeSlots = slots;
+        else if (slots < wholeSlots) shorter++;
+      }
+    }
+    // Acceptances, fills and cancellations of the command being executed leave its fields out.
+    expect(shorter).toBe(events.filter((e) => ["accepted", "fill", "cancelled"].includes(e.type)).length);
+    expect(new Set(events.map((e) => e.type)).size).toBe(EVENT_SCHEMA.length);
+  });
+});
+
 /**
- * Runs `commands` through an EngineHost (the worker's side, events written from their fields)
- * into a buffer and decodes them as the client does.
+ * Runs `commands` through an EngineHost (the worker's side: the engine hands each event to the
+ * wire writer by type) into a buffer and decodes them as the client does.
  */
 function throughHost(commands: readonly unknown[]): {
   received: string[];
   short: number;
   textRecords: number;
   folded: number;
-  doneAfter: Set<string>;
 } {
   const commandBuffer = new SlotBuffer(64);
   const intern = new InternWriter();
@@ -205,8 +270,6 @@ function throughHost(commands: readonly unknown[]): {
   let textRecords = 0;
   let folded = 0;
   let doneRecords = 0;
-  /** The types of the events DONE records followed. */
-  const doneAfter = new Set<string>();
   for (let at = 0; at < sink.length; ) {
     const kind = (sink.f64[at] as number) & 15;
     if (kind === KIND_EVENT) {
@@ -224,13 +287,12 @@ function throughHost(commands: readonly unknown[]): {
     else if (kind === KIND_INTERN_RESET) reader.reset();
     else if (kind === KIND_DONE) {
       doneRecords++;
-      doneAfter.add(event.type);
       sentCommands.current++;
     } else if (kind === KIND_TEXT) textRecords++;
     at += recordSlots(sink.f64, at);
   }
   expect(folded + doneRecords).toBe(commands.length);
-  return { received, short, textRecords, folded, doneAfter };
+  return { received, short, textRecords, folded };
 }
 
 function inProcessJson(commands: readonly unknown[]): string[] {
@@ -240,7 +302,7 @@ function inProcessJson(commands: readonly unknown[]): string[] {
   return expected;
 }
 
-describe("events written from their fields", () => {
+describe("events through the worker's host", () => {
   it("sends an accepted event that repeats its command as three slots and restores it exactly", () => {
     const commands: unknown[] = generateFlow({ commands: 3_000, seed: 43, accountPpm: 600_000, accounts: 20 });
     commands.push({ type: "limit", id: "str-id", side: "buy", price: 7, qty: 3, account: "zed" });
@@ -258,10 +320,10 @@ describe("events written from their fields", () => {
       const expected = inProcessJson(commands);
       expect(expected.some((line) => line.includes('"liquidation_stage"'))).toBe(true);
       expect(expected.some((line) => line.includes('"rejected"'))).toBe(true);
-      const { received, textRecords, doneAfter } = throughHost(commands);
+      const { received, textRecords, folded } = throughHost(commands);
       expect(textRecords).toBe(0);
-      // A DONE record closes a command only after an event written from an object (the liquidator's).
-      expect([...doneAfter].filter((type) => !type.startsWith("liquidation_"))).toEqual([]);
+      // Every command ends with a flag on its last event, the liquidator's events included.
+      expect(folded).toBe(commands.length);
       expect(received).toEqual(expected);
     }
   });
@@ -320,15 +382,13 @@ describe("events written from their fields", () => {
   it("keeps the fields of every command in flight as its store grows", () => {
     const store = new SentCommands();
     const record = new CommandRecord();
-    const event = new EngineEvent();
     for (let n = 0; n < 5_000; n++) {
       readCommand({ type: "limit", id: n + 1, side: "buy", price: n + 2, qty: 1 }, record);
       store.push(n, record, 10);
     }
     for (const n of [10, 1_023, 1_024, 4_999]) {
       store.current = n;
-      store.fillAccepted(event);
-      expect([event.id, event.price]).toEqual([n + 1, n + 2]);
+      expect([store.sentId(), store.sentPrice()]).toEqual([n + 1, n + 2]);
     }
   });
 });

@@ -9,6 +9,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import Denque from "denque";
+import { EventListenerError } from "../engine/listener-guard.js";
 import type { LiquidationMode } from "../liquidator/liquidation-params.js";
 import { type Command, CommandRecord, type CommandType, type OrderId } from "../protocol/commands.js";
 import { EngineEvent, type EventListener, type EventObject, eventToObject } from "../protocol/events.js";
@@ -43,9 +44,18 @@ import { createRingBuffer, RING_WRITE, RingReader, waitForChange } from "../prot
 import { type CommandChannel, MessageCommandChannel, RingCommandChannel } from "./command-channel.js";
 import type { StateSummary } from "./engine-host.js";
 import type { WorkerConfig } from "./engine-worker.js";
-import { type FsyncPolicy, parseFsyncPolicy } from "./journal.js";
+import {
+  asJournalWriteError,
+  type FsyncPolicy,
+  JournalWriteError,
+  listSegments,
+  parseFsyncPolicy,
+  RecoveryError,
+} from "./journal.js";
+import { type JournalLock, lockJournal } from "./journal-lock.js";
 import { builtModuleUrl } from "./module-url.js";
 import { SentCommands } from "./sent-commands.js";
+import { listSnapshots } from "./snapshot-store.js";
 
 export type { StateSummary } from "./engine-host.js";
 
@@ -56,6 +66,11 @@ export interface JournalOptions {
   fsync?: FsyncPolicy | string;
   /** A persistent snapshot every N commands (default 100,000; 0: never). */
   snapshotEvery?: number;
+  /**
+   * Refuse a directory that already holds a journal (RecoveryError) instead of continuing it:
+   * checked under the lock, so two starters cannot both find it empty.
+   */
+  fresh?: boolean;
 }
 
 export interface EngineClientOptions {
@@ -83,7 +98,10 @@ export interface EngineClientOptions {
   liquidation?: LiquidationMode;
 }
 
-/** A command that did not reach the journal before the worker died, or a client that failed. */
+/**
+ * A command that did not reach the journal before the worker died, or a client that failed
+ * (`cause`: a JournalWriteError when the journal could not be written).
+ */
 export class EngineWorkerError extends Error {
   /** submitBatch: how many of the batch's commands were applied before the failure. */
   applied = 0;
@@ -94,6 +112,8 @@ type FaultKind = "throw" | "exit" | "after-journal";
 interface Waiter {
   first: number;
   last: number;
+  /** A listener threw on one of these commands' events: the promise rejects with it. */
+  listenerFailure: EventListenerError | null;
   results: EventObject[][];
   current: EventObject[];
   single: boolean;
@@ -150,6 +170,8 @@ export class EngineClient {
   private lastSeq = 0;
   private submittedAtCrash = 0;
   private lastError: Error | null = null;
+  /** A listener threw on an event of a command without a promise: the next drain() rejects with it. */
+  private listenerFailure: EventListenerError | null = null;
   private failure: EngineWorkerError | null = null;
   private restarts = 0;
   private lost = 0;
@@ -162,7 +184,9 @@ export class EngineClient {
   private maxBacklog = 0;
   private readonly transport: "ring" | "message";
   private readonly ringSlots: number;
-  private readonly journal: { dir: string; fsync: FsyncPolicy; snapshotEvery: number } | null;
+  private readonly journal: { dir: string; fsync: FsyncPolicy; snapshotEvery: number; fresh: boolean } | null;
+  /** Held from start() until the client closes or fails. */
+  private lock: JournalLock | null = null;
   private readonly flushBound = (): void => this.flushNow();
   private readonly pumpBound = (): void => this.pump();
   private readonly spaceBound = (): void => this.onSpace();
@@ -176,7 +200,7 @@ export class EngineClient {
     } else {
       const fsync = typeof j.fsync === "string" ? parseFsyncPolicy(j.fsync) : (j.fsync ?? { kind: "batch" as const });
       if (fsync === null) throw new Error(`journal fsync policy must be batch, off or N ms, got ${String(j.fsync)}`);
-      this.journal = { dir: j.dir, fsync, snapshotEvery: j.snapshotEvery ?? 100_000 };
+      this.journal = { dir: j.dir, fsync, snapshotEvery: j.snapshotEvery ?? 100_000, fresh: j.fresh === true };
       if (options.stopOnMalformed === true) throw new Error("stopOnMalformed cannot be combined with a journal");
     }
     if (options.onEvent !== undefined) this.listeners.push(options.onEvent);
@@ -185,13 +209,35 @@ export class EngineClient {
   /** Starts the worker (recovering from the journal when there is one). */
   start(): Promise<void> {
     if (this.state !== "new") return Promise.reject(new Error(`EngineClient.start: already ${this.state}`));
-    if (this.journal !== null && !existsSync(this.journal.dir)) mkdirSync(this.journal.dir, { recursive: true });
+    if (this.journal !== null) {
+      try {
+        this.lock = this.takeJournal(this.journal.dir, this.journal.fresh);
+      } catch (err) {
+        return Promise.reject(asJournalWriteError(err, this.journal.dir));
+      }
+    }
     this.state = "starting";
     return new Promise<void>((resolve, reject) => {
       this.startSignal = { resolve, reject };
       // A journal's earlier events belong to an earlier client: deliver none of them.
       this.spawn(Number.MAX_SAFE_INTEGER);
     });
+  }
+
+  /** Creates the directory if missing and takes its lock (then, if `fresh`, checks it is empty). */
+  private takeJournal(dir: string, fresh: boolean): JournalLock {
+    if (!existsSync(dir)) mkdirSync(dir, { recursive: true });
+    const lock = lockJournal(dir);
+    if (fresh && (listSegments(dir).length > 0 || listSnapshots(dir).length > 0)) {
+      lock.release();
+      throw new RecoveryError(`${dir} already holds a journal (inspect it with softliq recover)`);
+    }
+    return lock;
+  }
+
+  private releaseLock(): void {
+    this.lock?.release();
+    this.lock = null;
   }
 
   // ——— commands ———
@@ -228,7 +274,7 @@ export class EngineClient {
     this.assertOpen();
     const first = this.submitted;
     const last = first + commands.length - 1;
-    const waiter: Waiter = { first, last, results: [], current: [], single, resolve, reject };
+    const waiter: Waiter = { first, last, listenerFailure: null, results: [], current: [], single, resolve, reject };
     this.waiters.push(waiter);
     try {
       for (const command of commands) this.enqueue(command);
@@ -292,6 +338,11 @@ export class EngineClient {
   }
 
   private lostCheck(): Promise<void> {
+    const listener = this.listenerFailure;
+    if (listener !== null) {
+      this.listenerFailure = null;
+      return Promise.reject(listener);
+    }
     if (this.lost === 0) return Promise.resolve();
     const n = this.lost;
     this.lost = 0;
@@ -328,6 +379,7 @@ export class EngineClient {
     if (this.state === "failed" || this.state === "new") {
       this.state = "closed";
       await this.worker?.terminate();
+      this.releaseLock();
       return;
     }
     const replied = this.control(CONTROL_CLOSE, 0);
@@ -526,14 +578,26 @@ export class EngineClient {
     this.events?.close();
     this.channel?.abandon();
     this.drainDeadWorker();
+    const last = this.lastError;
+    if (last !== null && (last as Partial<JournalWriteError>).journalWriteFailed === true) {
+      // A journal that could not be written is not restarted: nothing more may be journaled in
+      // this run (a later frame after a lost one would leave a gap no recovery can see).
+      const failed = last as JournalWriteError;
+      this.fail(
+        `the journal failed: ${failed.message}`,
+        new JournalWriteError(failed.message, failed.code, failed.path),
+      );
+      return;
+    }
     if (this.state === "closing") {
       this.state = "closed";
+      this.releaseLock();
       this.rejectReplies(new EngineWorkerError("engine worker exited"));
       this.finishIterators(null);
       this.exitSignal?.resolve();
       return;
     }
-    const cause = this.lastError === null ? `exited with code ${code}` : `failed: ${this.lastError.message}`;
+    const cause = last === null ? `exited with code ${code}` : `failed: ${last.message}`;
     if (this.state === "starting" || this.state === "recovering") {
       this.fail(
         `engine worker ${cause} while ${this.state === "starting" ? "starting" : "recovering from the journal"}`,
@@ -568,9 +632,10 @@ export class EngineClient {
     for (let at = r.next(); at >= 0; at = r.next()) r.advance(this.handle(r.f64, r.u16, at));
   }
 
-  private fail(message: string): void {
-    const err = new EngineWorkerError(message);
+  private fail(message: string, cause?: Error): void {
+    const err = new EngineWorkerError(message, cause === undefined ? undefined : { cause });
     this.failure = err;
+    this.releaseLock();
     this.state = "failed";
     this.events?.close();
     this.channel = null;
@@ -578,7 +643,7 @@ export class EngineClient {
     this.startSignal = null;
     while (this.waiters.length > 0) {
       const w = this.waiters.shift() as Waiter;
-      const e = new EngineWorkerError(message);
+      const e = new EngineWorkerError(message, cause === undefined ? undefined : { cause });
       e.applied = Math.max(0, this.done - w.first);
       w.reject(e);
     }
@@ -690,7 +755,13 @@ export class EngineClient {
     if (e.seq <= this.lastSeq) return;
     this.lastSeq = e.seq;
     const listeners = this.listeners;
-    for (let i = 0; i < listeners.length; i++) (listeners[i] as EventListener)(e);
+    for (let i = 0; i < listeners.length; i++) {
+      try {
+        (listeners[i] as EventListener)(e);
+      } catch (err) {
+        this.listenerThrew(e, err);
+      }
+    }
     if (this.waiters.length > 0) {
       const w = this.waiters.peekFront() as Waiter;
       if (w.first <= this.done) w.current.push(eventToObject(e));
@@ -702,6 +773,17 @@ export class EngineClient {
         if (it.push(object)) this.paused = true;
       }
     }
+  }
+
+  /**
+   * A listener's throw must not stop the pump (every later call would hang): the error goes to the
+   * promise of the command whose event it was, or to the next drain() for a command sent without one.
+   */
+  private listenerThrew(e: EngineEvent, err: unknown): void {
+    const failure = new EventListenerError(e.seq, e.type, err);
+    const w = this.waiters.length > 0 ? (this.waiters.peekFront() as Waiter) : null;
+    if (w !== null && w.first <= this.done) w.listenerFailure ??= failure;
+    else this.listenerFailure ??= failure;
   }
 
   private commandDone(index: number, skipped: boolean): void {
@@ -718,7 +800,8 @@ export class EngineClient {
         w.current = [];
         if (n >= w.last) {
           this.waiters.shift();
-          w.resolve(w.single ? (w.results[0] as EventObject[]) : w.results);
+          if (w.listenerFailure !== null) w.reject(w.listenerFailure);
+          else w.resolve(w.single ? (w.results[0] as EventObject[]) : w.results);
         }
       }
     }

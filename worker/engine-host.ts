@@ -33,7 +33,7 @@ import {
   writeTextInPieces,
 } from "../protocol/wire/records.js";
 import { applyRecord, isJournaled } from "./apply-record.js";
-import { type FsyncPolicy, JournalWriter, journalMode, listSegments, recordJournalMode } from "./journal.js";
+import { asJournalWriteError, cutSegment, type FsyncPolicy, JournalWriter, listSegments } from "./journal.js";
 import { recover } from "./recovery.js";
 import { listSnapshots, pruneSnapshots, writeSnapshot } from "./snapshot-store.js";
 
@@ -77,6 +77,7 @@ export class EngineHost {
   private readonly intern = new InternWriter();
   private readonly decoder = new CommandDecoder(new InternReader());
   private readonly journal: JournalWriter | null;
+  private readonly liquidation: LiquidationMode;
   /** The index of the next command (its place in the journal). */
   private index = 0;
   private sinceSnapshot = 0;
@@ -92,7 +93,8 @@ export class EngineHost {
   ) {
     const dir = options.journalDir;
     if (dir === null) {
-      this.engine = new Engine({ liquidation: options.liquidation ?? "soft" });
+      this.liquidation = options.liquidation ?? "soft";
+      this.engine = new Engine({ liquidation: this.liquidation });
       this.journal = null;
     } else {
       const report = recover(dir, {
@@ -101,10 +103,17 @@ export class EngineHost {
         onCommandDone: (index) => this.done(index, false),
         ...(options.liquidation === undefined ? {} : { liquidation: options.liquidation }),
       });
-      if (journalMode(dir) === null) recordJournalMode(dir, report.engine.marginEngine?.mode ?? "off");
       this.engine = report.engine;
       this.index = report.journalLength;
-      this.journal = new JournalWriter(dir, this.index, options.fsync, null);
+      this.liquidation = report.liquidation;
+      const tail = report.tail;
+      try {
+        // Only now, about to write, is a torn last frame cut (an inspection leaves it).
+        if (tail !== null && report.tornBytes > 0) cutSegment(tail.path, tail.validBytes);
+        this.journal = new JournalWriter(dir, this.index, options.fsync, report.liquidation, tail);
+      } catch (err) {
+        throw asJournalWriteError(err, dir);
+      }
     }
     this.events = new WireEventWriter(sink, this.intern);
     if (options.stopOnMalformed) {
@@ -112,7 +121,7 @@ export class EngineHost {
         if (isMalformedReject(reason)) this.halted = true;
       };
     }
-    this.engine.setFieldSink(this.events);
+    this.engine.setSink(this.events);
     const at = sink.reserve(2);
     sink.f64[at] = KIND_READY;
     sink.f64[at + 1] = this.index;
@@ -141,7 +150,12 @@ export class EngineHost {
           journal.append(i32, at, recordSlots(f64, at), kind === KIND_COMMAND || kind === KIND_REJECT_LINE);
         }
       }
-      journal.commit();
+      try {
+        journal.commit();
+      } catch (err) {
+        // The worker dies of it and its client fails: nothing more is journaled in this run.
+        throw asJournalWriteError(err, journal.path);
+      }
       if (this.dieAfterJournal) process.exit(3);
     }
     const engine = this.engine;
@@ -173,7 +187,13 @@ export class EngineHost {
 
   /** Between batches: the interval fsync policy's clock. */
   idle(): void {
-    this.journal?.syncIfDue();
+    const journal = this.journal;
+    if (journal === null) return;
+    try {
+      journal.syncIfDue();
+    } catch (err) {
+      throw asJournalWriteError(err, journal.path);
+    }
   }
 
   private control(f64: Float64Array, at: number): void {
@@ -187,7 +207,11 @@ export class EngineHost {
         this.reply({ snapshotIndex: this.journal === null ? null : this.persist() });
         return;
       case CONTROL_CLOSE:
-        this.journal?.close();
+        try {
+          this.journal?.close();
+        } catch (err) {
+          throw asJournalWriteError(err, this.journal?.path ?? "");
+        }
         this.closed = true;
         this.reply({ closed: true, journalIndex: this.index });
         return;
@@ -228,9 +252,13 @@ export class EngineHost {
     const dir = this.options.journalDir;
     const journal = this.journal;
     if (dir === null || journal === null) return this.index;
-    journal.sync();
-    writeSnapshot(dir, this.index, exportState(this.engine));
-    journal.rotate(this.decoder.intern, this.decoder.pendingSpec);
+    try {
+      journal.sync();
+      writeSnapshot(dir, this.index, exportState(this.engine), this.liquidation);
+      journal.rotate(this.decoder.intern, this.decoder.pendingSpec);
+    } catch (err) {
+      throw asJournalWriteError(err, dir);
+    }
     this.sinceSnapshot = 0;
     const kept = listSnapshots(dir).slice(0, 2);
     const keepFrom = kept[kept.length - 1] ?? 0;

@@ -1,8 +1,7 @@
 import { once } from "node:events";
 import { createWriteStream, type WriteStream } from "node:fs";
 import { EventBytesEncoder, MAX_EVENT_BYTES } from "../protocol/event-bytes.js";
-import { eventToJson } from "../protocol/event-json.js";
-import type { EngineEvent } from "../protocol/events.js";
+import { type EngineEvent, eventToJson } from "../protocol/events.js";
 
 /**
  * Node's Buffer encoder without Buffer#write's argument juggling (measured: that wrapper was 14% of

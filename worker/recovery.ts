@@ -1,7 +1,8 @@
 /**
  * Recovery: the newest snapshot that checks out, then the journal from its index to the last
- * valid frame. A torn last frame (a crash mid-write) is cut; a gap or damage before the end is an
- * error, never silently skipped.
+ * valid frame. It only reads: a torn last frame (a crash mid-write) is reported, and cut by the
+ * writer that continues the journal (engine-host), never by an inspection. Damage, a gap, a
+ * missing newest segment, or a mode that does not agree is a RecoveryError, never skipped.
  */
 
 import { restoreState } from "../engine/state-snapshot.js";
@@ -13,7 +14,14 @@ import { InternReader } from "../protocol/wire/intern.js";
 import { recordSlots } from "../protocol/wire/record-size.js";
 import { KIND_COMMAND, KIND_REJECT_LINE } from "../protocol/wire/records.js";
 import { applyRecord } from "./apply-record.js";
-import { cutSegment, journalMode, listSegments, RecoveryError, readSegment } from "./journal.js";
+import {
+  legacyJournalMode,
+  listSegments,
+  type Predecessor,
+  RecoveryError,
+  readSegment,
+  readSegmentHeader,
+} from "./journal.js";
 import { listSnapshots, loadSnapshot } from "./snapshot-store.js";
 
 export interface RecoverOptions {
@@ -22,8 +30,6 @@ export interface RecoverOptions {
   deliverFrom?: number;
   /** After each replayed command with index ≥ deliverFrom. */
   onCommandDone?: (index: number) => void;
-  /** Truncate a torn last frame on disk (default: true). */
-  cut?: boolean;
   /**
    * The liquidation mode the journal must have been written in (default: whatever it was written
    * in, recorded in the directory; soft for a journal that recorded none).
@@ -41,15 +47,40 @@ export interface RecoveryReport {
   /** Commands in the journal (the index the next one gets). */
   journalLength: number;
   segmentsRead: number;
+  /** Bytes of an incomplete last frame, left in place (the next writer cuts them). */
   tornBytes: number;
+  /** The mode the journal was written in (replayed in it). */
+  liquidation: LiquidationMode;
+  /** The last segment as read (null: none): the one a writer continues after. */
+  tail: Predecessor | null;
 }
 
 export { RecoveryError };
 
+/**
+ * The mode the journal in `dir` was written in: every segment header names it (format 3), a
+ * format-2 journal has it in a side file; all that name one must agree. Null: none recorded.
+ */
+function recordedMode(dir: string, segments: readonly { first: number; path: string }[]): LiquidationMode | null {
+  let mode = legacyJournalMode(dir);
+  let from = mode === null ? null : `${dir}/liquidation-mode`;
+  for (const { first, path } of segments) {
+    const named = readSegmentHeader(path, first)?.mode ?? null;
+    if (named === null) continue;
+    if (mode !== null && named !== mode) {
+      throw new RecoveryError(`journal in ${dir} mixes liquidation modes: ${from} says ${mode}, ${path} says ${named}`);
+    }
+    mode = named;
+    from = path;
+  }
+  return mode;
+}
+
 export function recover(dir: string, options: RecoverOptions = {}): RecoveryReport {
   const deliverFrom = options.deliverFrom ?? Number.POSITIVE_INFINITY;
   const skippedSnapshots: RecoveryReport["skippedSnapshots"] = [];
-  const recorded = journalMode(dir);
+  const segments = listSegments(dir);
+  const recorded = recordedMode(dir, segments);
   if (options.liquidation !== undefined && recorded !== null && recorded !== options.liquidation) {
     throw new RecoveryError(
       `journal in ${dir} was written with liquidation mode ${recorded}, not ${options.liquidation}`,
@@ -60,13 +91,18 @@ export function recover(dir: string, options: RecoverOptions = {}): RecoveryRepo
   let start = 0;
   let snapshotIndex: number | null = null;
   for (const index of listSnapshots(dir)) {
-    const state = loadSnapshot(dir, index);
-    if (typeof state === "string") {
-      skippedSnapshots.push({ index, reason: state });
+    const loaded = loadSnapshot(dir, index);
+    if (typeof loaded === "string") {
+      skippedSnapshots.push({ index, reason: loaded });
       continue;
     }
+    if (loaded.liquidation !== null && loaded.liquidation !== liquidation) {
+      throw new RecoveryError(
+        `snapshot ${index} in ${dir} was taken in liquidation mode ${loaded.liquidation}, the journal's is ${liquidation}`,
+      );
+    }
     try {
-      engine = restoreState(state, new Engine({ liquidation }));
+      engine = restoreState(loaded.state, new Engine({ liquidation }));
     } catch (err) {
       skippedSnapshots.push({ index, reason: (err as Error).message });
       continue;
@@ -76,12 +112,14 @@ export function recover(dir: string, options: RecoverOptions = {}): RecoveryRepo
     break;
   }
   if (engine === null) engine = new Engine({ liquidation });
+  if (snapshotIndex !== null && segments.length === 0) {
+    throw new RecoveryError(`${dir} holds snapshot ${snapshotIndex} but no journal segment: the journal is missing`);
+  }
 
   let delivering = false;
   const onEvent = options.onEvent;
   engine.setListener(onEvent === undefined ? null : (e) => delivering && onEvent(e));
 
-  const segments = listSegments(dir);
   // Segments wholly before the start are not needed; the one holding `start` is read from its head.
   let from = 0;
   while (from + 1 < segments.length && (segments[from + 1] as { first: number }).first <= start) from++;
@@ -89,6 +127,7 @@ export function recover(dir: string, options: RecoverOptions = {}): RecoveryRepo
   let replayed = 0;
   let tornBytes = 0;
   let segmentsRead = 0;
+  let tail: Predecessor | null = null;
   if (segments.length > 0 && (segments[from] as { first: number }).first > start) {
     throw new RecoveryError(
       `journal in ${dir} starts at command ${(segments[from] as { first: number }).first}, but recovery needs it from ${start}`,
@@ -100,10 +139,29 @@ export function recover(dir: string, options: RecoverOptions = {}): RecoveryRepo
     const seg = readSegment(path, first);
     segmentsRead++;
     const last = s === segments.length - 1;
+    const link = seg.header?.link ?? null;
+    if (tail !== null && link !== null && (link.prevFirst !== tail.first || link.prevCrc !== tail.lastCrc)) {
+      throw new RecoveryError(
+        `journal segment ${path} does not continue ${tail.path} (its header names segment ${link.prevFirst} ending in frame crc ${link.prevCrc}): segments of different journals`,
+      );
+    }
     if (seg.tornBytes > 0) {
-      if (!last) throw new RecoveryError(`journal segment ${path} is damaged at byte ${seg.validBytes}`);
+      if (!last)
+        throw new RecoveryError(
+          `journal segment ${path} is damaged at byte ${seg.validBytes} (a cut-short frame before the last segment)`,
+        );
       tornBytes = seg.tornBytes;
-      if (options.cut !== false) cutSegment(path, seg.validBytes);
+    }
+    if (last && seg.sealed) {
+      throw new RecoveryError(
+        `journal segment ${path} is sealed: the journal goes on at command ${seg.end}, but ${dir} holds no segment from there (deleted?)`,
+      );
+    }
+    const following = segments[s + 1];
+    if (following !== undefined && following.first !== seg.end) {
+      throw new RecoveryError(
+        `journal gap: ${path} ends at command ${seg.end}, ${following.path} starts at ${following.first}`,
+      );
     }
     const decoder = new CommandDecoder(new InternReader());
     let next = first; // the index of the segment's next command record
@@ -124,6 +182,12 @@ export function recover(dir: string, options: RecoverOptions = {}): RecoveryRepo
       }
     }
     index = Math.max(index, next);
+    tail = { first, path, end: seg.end, lastCrc: seg.lastCrc, validBytes: seg.validBytes, header: seg.header };
+  }
+  if (tail !== null && tail.end < start) {
+    throw new RecoveryError(
+      `journal in ${dir} ends at command ${tail.end}, before snapshot ${start}: its newest segment is missing`,
+    );
   }
   delivering = false;
   engine.setListener(null);
@@ -135,5 +199,7 @@ export function recover(dir: string, options: RecoverOptions = {}): RecoveryRepo
     journalLength: index,
     segmentsRead,
     tornBytes,
+    liquidation,
+    tail,
   };
 }

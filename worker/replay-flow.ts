@@ -51,6 +51,8 @@ export interface LiquidationCounts {
   backstopQty: number;
   /** Entries into the pre-emptive stage (not counted as liquidations). */
   preemptive: number;
+  /** Soft slices deferred to the market-wide cap's next window (from the engine at the end). */
+  capDeferrals: number;
   /** Accounts still in liquidation (any stage but restored) when the replay ended. */
   stillInLiquidation: number;
 }
@@ -111,6 +113,7 @@ class EventCounter {
       backstops: 0,
       backstopQty: 0,
       preemptive: 0,
+      capDeferrals: 0,
       stillInLiquidation: 0,
     },
     lastTs: 0,

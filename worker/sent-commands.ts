@@ -1,6 +1,5 @@
 import type { CommandRecord, OrderId } from "../protocol/commands.js";
-import type { EngineEvent } from "../protocol/events.js";
-import type { SentSource } from "../protocol/wire/event-codec.js";
+import type { SentSource } from "../protocol/wire/command-codec.js";
 
 /**
  * The client's copy of the fields of the commands in flight (sent, events not complete), by
@@ -41,27 +40,29 @@ export class SentCommands implements SentSource {
     this.amounts[i] = r.amount;
   }
 
-  fillAccepted(e: EngineEvent): void {
-    const i = this.current & this.mask;
-    e.id = this.ids[i] as OrderId | null;
-    e.symbol = this.symbols[i] as string;
-    e.account = this.accounts[i] as string | null;
-    e.price = this.prices[i] as number;
-    e.qty = this.qtys[i] as number;
-    e.amount = this.amounts[i] as number;
+  // The fields of command `current`.
+  sentId(): OrderId | null {
+    return this.ids[this.current & this.mask] as OrderId | null;
   }
 
-  fillTaker(e: EngineEvent): void {
-    const i = this.current & this.mask;
-    e.takerId = this.ids[i] as OrderId;
-    e.takerAccount = this.accounts[i] as string | null;
-    e.symbol = this.symbols[i] as string;
+  sentSymbol(): string {
+    return this.symbols[this.current & this.mask] as string;
   }
 
-  fillCancelled(e: EngineEvent): void {
-    const i = this.current & this.mask;
-    e.id = this.ids[i] as OrderId | null;
-    e.symbol = this.symbols[i] as string;
+  sentAccount(): string | null {
+    return this.accounts[this.current & this.mask] as string | null;
+  }
+
+  sentPrice(): number {
+    return this.prices[this.current & this.mask] as number;
+  }
+
+  sentQty(): number {
+    return this.qtys[this.current & this.mask] as number;
+  }
+
+  sentAmount(): number {
+    return this.amounts[this.current & this.mask] as number;
   }
 
   /** Doubles the store, keeping commands oldest..n-1 at their places under the new mask. */

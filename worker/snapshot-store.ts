@@ -7,6 +7,7 @@
 import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import type { EngineState } from "../engine/state-snapshot.js";
+import { isLiquidationMode, type LiquidationMode } from "../liquidator/liquidation-params.js";
 import { crc32 } from "../protocol/wire/crc32.js";
 import { fsyncDir } from "./journal.js";
 
@@ -33,10 +34,14 @@ export function listSnapshots(dir: string): number[] {
   return out.sort((a, b) => b - a);
 }
 
-export function writeSnapshot(dir: string, index: number, state: EngineState): void {
+/**
+ * The header names the liquidation mode the state was reached in (version 2; a version-1
+ * snapshot names none and takes the journal's).
+ */
+export function writeSnapshot(dir: string, index: number, state: EngineState, liquidation: LiquidationMode): void {
   const body = Buffer.from(JSON.stringify(state), "utf8");
   const header = Buffer.from(
-    `${JSON.stringify({ format: HEADER_FORMAT, version: 1, index, bytes: body.length, crc32: crc32(body) })}\n`,
+    `${JSON.stringify({ format: HEADER_FORMAT, version: 2, index, liquidation, bytes: body.length, crc32: crc32(body) })}\n`,
   );
   const final = join(dir, snapshotName(index));
   const temp = `${final}.tmp`;
@@ -53,8 +58,14 @@ export function writeSnapshot(dir: string, index: number, state: EngineState): v
   fsyncDir(dir);
 }
 
+export interface LoadedSnapshot {
+  state: EngineState;
+  /** Null in a version-1 snapshot. */
+  liquidation: LiquidationMode | null;
+}
+
 /** The state in snapshot `index`, or a reason why it cannot be used. */
-export function loadSnapshot(dir: string, index: number): EngineState | string {
+export function loadSnapshot(dir: string, index: number): LoadedSnapshot | string {
   let file: Buffer;
   try {
     file = readFileSync(join(dir, snapshotName(index)));
@@ -63,7 +74,7 @@ export function loadSnapshot(dir: string, index: number): EngineState | string {
   }
   const nl = file.indexOf(10);
   if (nl < 0) return "no header line";
-  let header: { format?: unknown; index?: unknown; bytes?: unknown; crc32?: unknown };
+  let header: { format?: unknown; index?: unknown; bytes?: unknown; crc32?: unknown; liquidation?: unknown };
   try {
     header = JSON.parse(file.toString("utf8", 0, nl)) as typeof header;
   } catch {
@@ -72,8 +83,10 @@ export function loadSnapshot(dir: string, index: number): EngineState | string {
   if (header.format !== HEADER_FORMAT || header.index !== index) return "not a snapshot of this index";
   const body = file.subarray(nl + 1);
   if (body.length !== header.bytes || crc32(body) !== header.crc32) return "checksum mismatch (torn or damaged)";
+  const liquidation = header.liquidation ?? null;
+  if (liquidation !== null && !isLiquidationMode(liquidation)) return "the header names no liquidation mode";
   try {
-    return JSON.parse(body.toString("utf8")) as EngineState;
+    return { state: JSON.parse(body.toString("utf8")) as EngineState, liquidation };
   } catch {
     return "unreadable body";
   }

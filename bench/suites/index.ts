@@ -1,6 +1,7 @@
 import type { Suite } from "../context.js";
 import { levelQueueSuite } from "../level-queue.bench.js";
 import { latencySuite } from "./latency.js";
+import { marginedFlowSuite } from "./margined-flow.js";
 import { memorySuite } from "./memory.js";
 import { mixedFlowSuite } from "./mixed-flow.js";
 import { primitivesSuite } from "./primitives.js";
@@ -12,6 +13,7 @@ import { workerSuite } from "./worker.js";
 export const SUITES: readonly Suite[] = [
   primitivesSuite,
   mixedFlowSuite,
+  marginedFlowSuite,
   replaySuite,
   workerSuite,
   latencySuite,

@@ -10,6 +10,8 @@ import { listZip, openZipEntry, type ZipEntry } from "../zip-reader.js";
 export interface LobsterSource {
   /** What to call it in reports. */
   label: string;
+  /** The ticker and date its message file names ("AAPL 2012-06-21"), or null when the name does not say. */
+  day: string | null;
   messages: Readable;
   /** Uncompressed bytes of the message file, for progress. */
   messageBytes: number;
@@ -17,7 +19,18 @@ export interface LobsterSource {
 }
 
 const MESSAGE_ENTRY = /_message_\d+\.csv$/;
+/** LOBSTER's file names: TICKER_YYYY-MM-DD_START_END_message_LEVEL.csv. */
+const DAY_IN_NAME = /([A-Za-z0-9.^-]+)_(\d{4}-\d{2}-\d{2})_\d+_\d+_message_\d+\.csv$/;
+
+/** The ticker and date a LOBSTER message file's name gives, or null. */
+export function dayOf(name: string): string | null {
+  const m = DAY_IN_NAME.exec(name);
+  return m === null ? null : `${m[1]} ${m[2]}`;
+}
 const ORDERBOOK_ENTRY = /_orderbook_\d+\.csv$/;
+
+/** The comment line an imported flow names its LOBSTER day with. */
+export const LOBSTER_DAY_COMMENT = "# lobster day: ";
 
 export function isZip(path: string): boolean {
   return path.toLowerCase().endsWith(".zip");
@@ -37,6 +50,7 @@ export async function openLobster(paths: readonly string[], withOrderbook = true
     const book = entries.find((e) => ORDERBOOK_ENTRY.test(e.name));
     return {
       label: first,
+      day: dayOf(message.name),
       messages: await openZipEntry(first, message),
       messageBytes: message.size,
       orderbook: withOrderbook && book !== undefined ? await openZipEntry(first, book) : null,
@@ -46,6 +60,7 @@ export async function openLobster(paths: readonly string[], withOrderbook = true
   if (second !== undefined) await stat(second);
   return {
     label: first,
+    day: dayOf(first),
     messages: createReadStream(first, { highWaterMark: 1 << 16 }),
     messageBytes: info.size,
     orderbook: withOrderbook && second !== undefined ? createReadStream(second, { highWaterMark: 1 << 16 }) : null,

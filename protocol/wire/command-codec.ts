@@ -138,7 +138,10 @@ export function encodeRejectLine(
   f[at + 3] = idCode;
 }
 
-/** The fields of a command an accepted event repeats (accepted as sent). */
+/**
+ * The fields of a command its own events repeat (an acceptance's, a fill's taker, a cancellation's
+ * order): such an event travels "as sent", without them (event-schema.ts marks them `sent`).
+ */
 export interface SentFields {
   id: OrderId | null;
   symbol: string;
@@ -146,6 +149,19 @@ export interface SentFields {
   qty: number;
   account: string | null;
   amount: number;
+}
+
+/**
+ * The receiver's copy of the command whose events are being received, field by field (an "as
+ * sent" event reads two to six of them, straight into the event).
+ */
+export interface SentSource {
+  sentId(): OrderId | null;
+  sentSymbol(): string;
+  sentPrice(): number;
+  sentQty(): number;
+  sentAccount(): string | null;
+  sentAmount(): number;
 }
 
 /**

@@ -1,0 +1,78 @@
+/**
+ * One writer per journal directory: `DIR/journal.lock` holds the pid of the process whose writer
+ * (an EngineClient, or `softliq recover` while it reads) has the directory. It is created
+ * exclusively (O_EXCL) and removed when the writer closes; a lock whose process is gone (a kill
+ * -9, a crash) is stale and taken over. The worker thread never takes it: its client does, for
+ * the client's whole life, so a restarted worker stays inside the same lock.
+ */
+import { closeSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { join } from "node:path";
+
+export const LOCK_FILE = "journal.lock";
+
+/** Another live process (or another client in this one) holds the journal directory. */
+export class JournalInUseError extends Error {}
+
+export interface JournalLock {
+  readonly path: string;
+  release(): void;
+}
+
+function holderOf(path: string): number | null {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch {
+    return null;
+  }
+  const pid = Number(text.trim());
+  return Number.isSafeInteger(pid) && pid > 0 ? pid : null;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM"; // alive, someone else's
+  }
+}
+
+/**
+ * Takes the lock of `dir` or throws JournalInUseError naming its holder. Errors of the file
+ * system itself (a missing or unwritable directory) are thrown as they are.
+ */
+export function lockJournal(dir: string): JournalLock {
+  const path = join(dir, LOCK_FILE);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    let fd: number;
+    try {
+      fd = openSync(path, "wx");
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+      const pid = holderOf(path);
+      if (pid !== null && alive(pid)) {
+        const who = pid === process.pid ? "another writer in this process" : `process ${pid}`;
+        throw new JournalInUseError(`${dir} is in use by ${who} (lock ${path}); a journal takes one writer at a time`);
+      }
+      // Stale: its process is gone (or it never got its pid written). Take it over.
+      rmSync(path, { force: true });
+      continue;
+    }
+    try {
+      writeSync(fd, `${process.pid}\n`);
+    } finally {
+      closeSync(fd);
+    }
+    let released = false;
+    return {
+      path,
+      release() {
+        if (released) return;
+        released = true;
+        if (holderOf(path) === process.pid) rmSync(path, { force: true });
+      },
+    };
+  }
+  throw new JournalInUseError(`${dir}: could not take the lock ${path} (taken over by another process meanwhile)`);
+}
