@@ -164,6 +164,8 @@ const ROWS: [keyof SideResult, string, boolean?][] = [
   ["maxDrawdownPpm", "deepest trade below the fair price (ppm)", true],
   ["maxOracleGapPpm", "deepest oracle below the fair price (ppm)", true],
   ["liquidationSlippagePpm", "liquidation fills below the oracle (ppm)", true],
+  ["stillInLiquidation", "accounts still in liquidation at the end", true],
+  ["openDeficit", "debt of accounts still open at the end", true],
   ["adlQty", "lots auto-deleveraged", true],
   ["backstopQty", "lots taken by backstops"],
   ["childOrders", "liquidation orders"],

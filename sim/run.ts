@@ -11,6 +11,7 @@
 import { Engine } from "../exchange.js";
 import { HEALTHY, PREEMPTIVE } from "../liquidator/account.js";
 import type { LiquidationMode } from "../liquidator/liquidation-params.js";
+import { equityOf } from "../liquidator/pre-trade-risk.js";
 import type { Command, LiquidationParams } from "../protocol/commands.js";
 import type { EngineEvent } from "../protocol/events.js";
 import { PPM } from "../protocol/units.js";
@@ -44,6 +45,13 @@ export interface SideResult {
    * accounts touched in any of them: the same accounts on every side.
    */
   equityRetained: number;
+  /**
+   * At the end: accounts still in liquidation (not counted as liquidated, however deep they are),
+   * and what the accounts still holding positions owe beyond their collateral at the last oracle
+   * (Σ −equity below zero): debt a policy has not realised yet, which `badDebt` does not count.
+   */
+  stillInLiquidation: number;
+  openDeficit: number;
   /** Lots passed to other accounts by auto-deleveraging, and taken over by backstops. */
   adlQty: number;
   backstopQty: number;
@@ -289,6 +297,12 @@ export function runSide(s: Scenario, mode: LiquidationMode, options: SideOptions
       if (gap > 0) maxOracleGapPpm = Math.max(maxOracleGapPpm, Math.floor((gap * PPM) / fair));
     }
   }
+  let stillInLiquidation = 0;
+  let openDeficit = 0;
+  for (const a of margin.accounts.values()) {
+    if (a.stage !== HEALTHY && a.stage !== PREEMPTIVE) stillInLiquidation++;
+    if (a.positions.some((p) => p.qty !== 0)) openDeficit += Math.max(0, -equityOf(a));
+  }
   const report = engine.accounts();
   const equity = new Map<string, number>();
   for (const [name, a] of Object.entries(report.accounts)) equity.set(name, a.equity);
@@ -300,6 +314,8 @@ export function runSide(s: Scenario, mode: LiquidationMode, options: SideOptions
     maxDrawdownPpm,
     liquidationSlippagePpm: slipNotional === 0 ? 0 : Math.floor((slipWeighted * PPM) / slipNotional),
     equityRetained,
+    stillInLiquidation,
+    openDeficit,
     adlQty: counts.adlQty,
     backstopQty: counts.backstopQty,
     timeToRecoverNs:
