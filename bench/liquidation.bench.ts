@@ -63,7 +63,7 @@ function simulation(scenario: Scenario, mode: LiquidationMode): SimRow {
   const flow: Command[] = [];
   runSide(scenario, mode); // warm-up
   const start = process.hrtime.bigint();
-  const { result } = runSide(scenario, mode, flow);
+  const { result } = runSide(scenario, mode, { flow });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   return row(scenario.name, mode, flow.length, ms, result);
 }

@@ -42,7 +42,7 @@ export function summarize(
     fills: result.fills,
     volume: result.volume,
     notional: result.notional <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(result.notional) : result.notional.toString(),
-    liquidations: { ...result.liquidations, capDeferrals: final.accounts.capDeferrals ?? 0 },
+    liquidations: result.liquidations,
     rejectsByReason: result.rejectsByReason,
     liveOrders: final.liveOrders,
     lastTs: result.lastTs,

@@ -6,7 +6,7 @@ import { writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import type { Command } from "../protocol/commands.js";
 import { commandToJsonl } from "../protocol/flow-writer.js";
-import { runModes, type SidePath, type SideResult } from "../sim/run.js";
+import { runModes, SIM_MODES, type SidePath, type SideResult, type SimMode } from "../sim/run.js";
 import { buildScenario, SCENARIOS, scenarioDescription } from "../sim/scenario.js";
 import { chartSvg } from "../sim/svg.js";
 import type { SimulateTaskInput } from "../sim/sweep-task.js";
@@ -19,12 +19,17 @@ import { checkOutputFiles } from "./output-check.js";
 
 export const SIMULATE_COMMAND: CommandSpec = {
   name: "simulate",
-  usage: `softliq simulate [--scenario ${SCENARIOS.join("|")}] [--mode soft|hard|both] [--seed N] [--json] [--svg OUT.svg] [--flow OUT.jsonl]
-                 [--seeds N [--parallel P]]`,
+  usage: `softliq simulate [--scenario ${SCENARIOS.join("|")}] [--mode both|all|${SIM_MODES.join("|")}] [--seed N] [--json] [--svg OUT.svg] [--flow OUT.jsonl]
+                 [--seeds N [--parallel P]] | --list [--json]`,
   what: "Plays the liquidation cascade simulation: the same market, accounts and shock once per liquidation mode, side by side.",
   flags: [
-    { flag: "--scenario NAME", help: SCENARIOS.join(", "), default: "cascade" },
-    { flag: "--mode soft|hard|both", help: "which liquidators", default: "both" },
+    { flag: "--scenario NAME", help: `${SCENARIOS.join(", ")} (--list names them)`, default: "cascade" },
+    {
+      flag: "--mode MODE",
+      help: `both (hard and soft), all (${SIM_MODES.join(", ")}) or one of them`,
+      default: "both",
+    },
+    { flag: "--list", help: "name the scenarios (with --json: one JSON line)" },
     { flag: "--seed N", help: "the seed of the price path and the accounts", default: "1" },
     { flag: "--json", help: "end with one JSON line: one key per mode" },
     { flag: "--svg OUT.svg", help: "draw the run" },
@@ -38,15 +43,28 @@ export const SIMULATE_COMMAND: CommandSpec = {
   run: runSimulate,
 };
 
+/** The modes a --mode value names (null: not one). */
+function modesOf(mode: string): SimMode[] | null {
+  if (mode === "both") return ["hard", "soft"];
+  if (mode === "all") return [...SIM_MODES];
+  return (SIM_MODES as readonly string[]).includes(mode) ? [mode as SimMode] : null;
+}
+
 async function runSimulate(args: ParsedArgs): Promise<number> {
   if (args.positionals.length > 0) throw new UsageError("simulate takes no file");
+  if (args.flags.has("list")) {
+    const scenarios = SCENARIOS.map((n) => ({ name: n, description: scenarioDescription(n) }));
+    if (args.flags.has("json")) process.stdout.write(`${JSON.stringify({ scenarios })}\n`);
+    else process.stdout.write(scenarios.map((x) => `${x.name.padEnd(10)}${x.description}\n`).join(""));
+    return EXIT_OK;
+  }
   const name = stringFlag(args, "scenario") as string;
   const seed = intFlag(args, "seed");
   const scenario = buildScenario(name, seed);
   if (scenario === null) throw new UsageError(`--scenario is one of ${SCENARIOS.join(", ")}`);
-  const mode = stringFlag(args, "mode");
-  if (mode !== "soft" && mode !== "hard" && mode !== "both") throw new UsageError("--mode is soft, hard or both");
-  const modes: readonly ("soft" | "hard")[] = mode === "both" ? ["hard", "soft"] : [mode];
+  const picked = modesOf(stringFlag(args, "mode") as string);
+  if (picked === null) throw new UsageError(`--mode is both, all or one of ${SIM_MODES.join(", ")}`);
+  const modes: readonly SimMode[] = picked;
   if (args.flags.has("seeds")) {
     if (args.flags.has("svg") || args.flags.has("flow"))
       throw new UsageError("--svg and --flow draw one run: not with --seeds");
@@ -61,7 +79,7 @@ async function runSimulate(args: ParsedArgs): Promise<number> {
   const flowPath = stringFlag(args, "flow");
   checkOutputFiles(stringFlag(args, "svg"), flowPath);
   // The flow of the soft side (or of the one mode run): the makers' quotes depend on the mode.
-  const flowMode = modes.includes("soft") ? "soft" : (modes[0] as "hard");
+  const flowMode = modes.includes("soft") ? "soft" : (modes[0] as SimMode);
   const flow: Command[] = [];
   for (const run of runModes(scenario, modes, flowPath === undefined ? null : flowMode, flow)) {
     results[run.result.mode] = run.result;
@@ -69,7 +87,12 @@ async function runSimulate(args: ParsedArgs): Promise<number> {
   }
   const svgPath = stringFlag(args, "svg");
   if (svgPath !== undefined) {
-    await writeFile(svgPath, chartSvg(`softliq simulate: ${name} (seed ${seed})`, scenario.fair, paths));
+    const first = scenario.instruments[0];
+    if (first !== undefined)
+      await writeFile(
+        svgPath,
+        chartSvg(`softliq simulate: ${name} (seed ${seed}), ${first.symbol}`, first.symbol, first.fair, paths),
+      );
   }
   if (flowPath !== undefined) await writeFile(flowPath, `${flow.map(commandToJsonl).join("\n")}\n`);
   const summary = { scenario: name, seed, ...results };
@@ -89,7 +112,7 @@ async function sweep(
   name: string,
   first: number,
   count: number,
-  modes: readonly ("soft" | "hard")[],
+  modes: readonly SimMode[],
   threads: number,
   json: boolean,
 ): Promise<number> {
@@ -116,13 +139,16 @@ async function sweep(
     medians[mode] = m;
   }
   const softBetter: Record<string, number> = {};
-  if (modes.length === 2) {
+  const hardAt = modes.indexOf("hard");
+  const softAt = modes.indexOf("soft");
+  const pairs = hardAt >= 0 && softAt >= 0;
+  if (pairs) {
     for (const [key, , lowerIsBetter] of ROWS) {
       if (lowerIsBetter === undefined) continue;
       let n = 0;
-      for (let i = 0; i < runs.length; i += 2) {
-        const hard = runs[i]?.[key] as number;
-        const soft = runs[i + 1]?.[key] as number;
+      for (let i = 0; i < runs.length; i += modes.length) {
+        const hard = runs[i + hardAt]?.[key] as number;
+        const soft = runs[i + softAt]?.[key] as number;
         if (lowerIsBetter ? soft < hard : soft > hard) n++;
       }
       softBetter[key] = n;
@@ -136,10 +162,10 @@ async function sweep(
   }
   let out = `scenario ${name}, seeds ${first}-${first + count - 1}: ${scenarioDescription(name)}\n`;
   out += `median over ${count} seeds${"".padEnd(24)}${modes.map((m) => m.padStart(14)).join("")}`;
-  out += modes.length === 2 ? `   soft better on\n` : "\n";
+  out += pairs ? `   soft better than hard on\n` : "\n";
   for (const [key, label, lowerIsBetter] of ROWS) {
     out += `${label.padEnd(44)}${modes.map((m) => String(medians[m]?.[key]).padStart(14)).join("")}`;
-    out += modes.length === 2 && lowerIsBetter !== undefined ? `   ${softBetter[key]}/${count}\n` : "\n";
+    out += pairs && lowerIsBetter !== undefined ? `   ${softBetter[key]}/${count}\n` : "\n";
   }
   process.stdout.write(out);
   return EXIT_OK;
@@ -162,9 +188,16 @@ const ROWS: [keyof SideResult, string, boolean?][] = [
   ["maxDrawdownPpm", "deepest trade below the fair price (ppm)", true],
   ["maxOracleGapPpm", "deepest oracle below the fair price (ppm)", true],
   ["liquidationSlippagePpm", "liquidation fills below the oracle (ppm)", true],
+  ["stillInLiquidation", "accounts still in liquidation at the end", true],
+  ["openDeficit", "debt of accounts still open at the end", true],
+  ["adlQty", "lots auto-deleveraged", true],
+  ["backstopQty", "lots taken by backstops"],
   ["childOrders", "liquidation orders"],
   ["closedQty", "lots closed", true],
   ["penalties", "penalties to the insurance fund", true],
+  ["insuranceFund", "insurance fund at the end"],
+  ["criticalityPpm", "criticality R before the shock (ppm)"],
+  ["peakCriticalityPpm", "criticality R at its peak (ppm, capped at 1000)"],
 ];
 
 function formatTable(name: string, seed: number, results: Record<string, SideResult>): string {

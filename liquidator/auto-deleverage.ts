@@ -1,7 +1,9 @@
 /**
  * Auto-deleveraging of a bankrupt account the insurance fund cannot cover: its positions, largest
  * maintenance margin first, pass to opposite positions at the bankruptcy price (where its equity
- * comes back to zero if the whole position goes there) until its equity is back at zero or more.
+ * comes back to zero if the whole position goes there) until its equity is back at `floor` or more:
+ * zero (the venues: the whole position goes), or minus what the fund carries (soft: only the lots
+ * for the part of the debt the fund cannot carry go, and the account keeps the rest).
  * The other side is ranked by profit over its position's life (of entry) × leverage (notional over
  * equity), highest first, ties in creation order, compared exactly (cross-multiplied BigInts). A
  * counterparty gives up at most that profit and never more than its equity: no new bad debt, and
@@ -19,10 +21,10 @@ export interface OffBookTransfer {
   transferOffBook(p: Position, buy: boolean, price: number, qty: number): void;
 }
 
-export function deleverage(a: Account, host: OffBookTransfer, events: EventStream): void {
+export function deleverage(a: Account, host: OffBookTransfer, events: EventStream, floor = 0): void {
   for (const p of byMaintenanceDesc(a)) {
     const equity = equityOf(a);
-    if (equity >= 0) return;
+    if (equity >= floor) return;
     if (p.qty === 0) continue;
     const held = Math.abs(p.qty);
     const o = p.instrument.book.oraclePrice;
@@ -33,7 +35,10 @@ export function deleverage(a: Account, host: OffBookTransfer, events: EventStrea
     for (const c of deleverageQueue(p)) {
       if (p.qty === 0) break;
       const room = Math.min(c.lifeProfitAt(o), equityOf(c.account));
-      const qty = Math.min(Math.abs(p.qty), Math.abs(c.qty), shift === 0 ? MAX_SAFE : floorDiv(room, shift));
+      // Each lot passed at that price gives back `shift`: below zero, the lots that reach the floor,
+      // no more; at zero the whole position goes (the rounded price may leave a windfall of < 1 a lot).
+      const wanted = floor < 0 ? ceilDiv(floor - equityOf(a), shift) : MAX_SAFE;
+      const qty = Math.min(wanted, Math.abs(p.qty), Math.abs(c.qty), shift === 0 ? MAX_SAFE : floorDiv(room, shift));
       if (qty <= 0) continue;
       host.transferOffBook(p, !long, price, qty);
       host.transferOffBook(c, long, price, qty);

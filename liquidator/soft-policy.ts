@@ -7,8 +7,12 @@
  * doubles the share and halves the interval; the children of all accounts on one side share the
  * market-wide cap (market-cap.ts). When no partial close at the live book reaches the
  * target the account is UNRESTORABLE (a stage) and its positions are worked down whole, still
- * paced. An account at zero equity or below has no bankruptcy price left to respect: its
- * positions go at once, inside the slippage bound, until its equity is above zero again.
+ * paced. An account at zero equity or below is held: it sends nothing until its equity is above
+ * zero again (then it is worked softly). Every lot it sold below its bankruptcy price would be
+ * the insurance fund's loss, and the dumped book would drag the index that marks the next
+ * account; the fund carries its debt meanwhile, and auto-deleveraging passes on the lots for the
+ * part the fund cannot carry (liquidator.ts). Selling even the part the book takes above the
+ * oracle, when that restores positive equity, wiped out more accounts on crowded (measured, issue 14).
  *
  * The penalty: `penaltyPpm` of the notional closed, at most `penaltyGainSharePpm` of what the slice
  * gained in health terms and nothing on a slice that lowered health (penalty.ts).
@@ -44,7 +48,8 @@ export class SoftPolicy implements LiquidationPolicy {
   ) {}
 
   staysAwake(a: Account): boolean {
-    return equityOf(a) <= 0; // bankrupt: its positions go as soon as anything rests inside the bound
+    // Bankrupt: auto-deleveraging waits on the other side's positions, which move without it.
+    return equityOf(a) < 0;
   }
 
   holds(a: Account, _equity: number, _mm: number, health: number): boolean {
@@ -56,14 +61,8 @@ export class SoftPolicy implements LiquidationPolicy {
       this.preempt(a, now);
       return;
     }
-    // Bankrupt (or at zero, where the bankruptcy price is the oracle and nothing would fill): each
-    // position at once inside the slippage bound, until the equity is above zero (then softly).
-    for (const p of byMaintenanceDesc(a)) {
-      if (equityOf(a) > 0) break;
-      if (this.children.sendWhole(p, slippageBound(p), this) && p.qty !== 0) {
-        p.nextSliceAt = nextSlice(now, p.instrument.liquidation.sliceIntervalNs);
-      }
-    }
+    // Bankrupt (or at zero, where the bankruptcy price is the oracle): held, nothing sent (above).
+    if (equityOf(a) <= 0) return;
     // The common answers (paced, nothing inside the bound) come first and cheap; the close-quantity
     // walk only when a slice can go.
     if (!anyDue(a, now)) return;

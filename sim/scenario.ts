@@ -1,173 +1,315 @@
 /**
- * The cascade simulation's scenarios: one market, its leveraged accounts, its market makers and an
- * exogenous price path with a shock. Everything is integers (ticks, lots, ppm) and follows from
- * the seed, so a scenario and a seed give the same run, event for event.
+ * The cascade simulation's scenarios: one or two markets, their leveraged accounts (longs and
+ * shorts on tiered margin), their market makers, backstop offers where a venue would have them, and
+ * an exogenous price path with a shock. Everything is integers (ticks, lots, ppm, quote units of
+ * 0.001 USD) and follows from the seed, so a scenario and a seed give the same run, event for event.
  */
-
-import type { LiquidationParams } from "../protocol/commands.js";
-import { PPM } from "../protocol/units.js";
+import type { LiquidationParams, MarginTier } from "../protocol/commands.js";
+import { MAX_SAFE, PPM } from "../protocol/units.js";
+import type { MakerSpec } from "./makers.js";
+import { type AccountSpec, crossMargined, type PopulationSpec, population } from "./population.js";
+import { type Keyframe, pricePath } from "./price-path.js";
 import { SeededRandom } from "./random.js";
 
-export interface AccountSpec {
-  name: string;
-  /** Long lots bought at the start price. */
-  qty: number;
-  collateral: number;
+/** Quote units per US dollar in every scenario: a 1-dollar tick times a 0.001 BTC lot is 0.001 USD. */
+export const QUOTE_PER_USD = 1000;
+const usd = (n: number): number => n * QUOTE_PER_USD;
+
+export interface BackstopSpec {
+  discountPpm: number;
+  maxNotional: number;
 }
 
-export interface MakerSpec {
-  /** Levels quoted on each side. */
-  levels: number;
-  /** Ticks from the fair price to the first level, and between levels. */
-  spread: number;
-  gap: number;
-  /** Lots a fully refilled level holds. */
-  depth: number;
-  /** Lots a level regains per step (the book's resilience). */
-  refill: number;
+export interface InstrumentScenario {
+  symbol: string;
+  startPrice: number;
+  /** Dollars a tick and a lot stand for (for the report's axes; notional = ticks × lots). */
+  tickUsd: number;
+  tiers: MarginTier[];
+  maker: MakerSpec;
+  /** The exogenous (fair) price at each step: what the rest of the world trades at. */
+  fair: number[];
+  /** A third-party liquidator's standing offer on this instrument, or none. */
+  backstop: BackstopSpec | null;
 }
 
 export interface Scenario {
   name: string;
-  startPrice: number;
+  description: string;
   steps: number;
-  /** More liquidation parameters for the instrument (experiments, the sweep); none by default. */
-  liquidation?: LiquidationParams;
-  /** Engine time per step (ns); the soft liquidator's slice interval is one step. */
+  /** Engine time per step (ns); each step is cut by `substeps` ticks so paced work may run between quotes. */
   stepNs: number;
-  /** The exogenous (fair) price at each step: what the rest of the world trades at. */
-  fair: number[];
+  substeps: number;
+  /** The steps the shock spans [first, last]: the report's zoom. */
+  shock: readonly [number, number];
+  /** Wall-clock time of step 0 (ISO 8601), when the scenario is shaped on a real day; else null. */
+  clockStart: string | null;
   /**
-   * The oracle is the index the venue publishes: the fair price, moved toward the average price
-   * this venue traded at in the last step (when below the fair price) by `bookWeightPpm` of the
-   * gap. A real index follows the venues it is built from; a dumped book drags it down, and that
-   * is how one liquidation's price gap reaches the next account.
+   * The oracle is the index the venue publishes: the fair price (the other venues) moved toward
+   * this venue's own price, the average it traded at in the last step or else its mid, by
+   * `bookWeightPpm` of the gap. A dumped book drags the index, and that is how one liquidation's
+   * price gap reaches the next account.
    */
   bookWeightPpm: number;
-  maker: MakerSpec;
+  instruments: InstrumentScenario[];
   accounts: AccountSpec[];
-  /** Maintenance and initial margin rates (one bracket). */
-  mmrPpm: number;
-  imrPpm: number;
+  /** instrument.liquidation for every instrument (the venue blocks' notionals in these units). */
+  liquidation: LiquidationParams;
+  /** The backstop account's collateral (when any instrument has an offer). */
+  backstopCollateral: number;
 }
 
-interface ShockShape {
-  /** Steps before the fall starts, steps it lasts, steps to recover, and the total length. */
-  calm: number;
-  fall: number;
-  recover: number;
-  steps: number;
-  /** Depth of the fall, and where the price settles after recovering (ppm below the start). */
-  dropPpm: number;
-  settlePpm: number;
-  /** Largest step of the seeded noise (ppm). */
-  noisePpm: number;
-}
+/** 50x up to 50k USD of notional, 25x to 200k, 10x above (maintenance at half the initial rate). */
+const TIERS_50X: MarginTier[] = [
+  { maxNotional: usd(50_000), imrPpm: 20_000, mmrPpm: 10_000 },
+  { maxNotional: usd(200_000), imrPpm: 40_000, mmrPpm: 20_000 },
+  { maxNotional: MAX_SAFE, imrPpm: 100_000, mmrPpm: 50_000 },
+];
 
-/** The fair price path: calm, a linear fall, a partial linear recovery, flat; plus seeded noise. */
-function pricePath(start: number, shape: ShockShape, random: SeededRandom): number[] {
-  const path: number[] = [];
-  let noise = 0;
-  for (let t = 0; t < shape.steps; t++) {
-    let drop = 0;
-    const fallEnd = shape.calm + shape.fall;
-    if (t >= shape.calm && t < fallEnd) drop = Math.floor((shape.dropPpm * (t - shape.calm + 1)) / shape.fall);
-    else if (t >= fallEnd) {
-      const back = Math.min(shape.recover, t - fallEnd + 1);
-      drop = shape.dropPpm - Math.floor(((shape.dropPpm - shape.settlePpm) * back) / shape.recover);
-    }
-    noise += random.below(2 * shape.noisePpm + 1) - shape.noisePpm;
-    noise = Math.max(-shape.noisePpm * 4, Math.min(shape.noisePpm * 4, noise));
-    path.push(Math.floor((start * (PPM - drop + noise)) / PPM));
-  }
-  return path;
-}
+/** Hyperliquid's BTC maximum (40x) on the first bracket, then 20x and 10x. */
+const TIERS_BTC: MarginTier[] = [
+  { maxNotional: usd(100_000), imrPpm: 25_000, mmrPpm: 12_500 },
+  { maxNotional: usd(500_000), imrPpm: 50_000, mmrPpm: 25_000 },
+  { maxNotional: MAX_SAFE, imrPpm: 100_000, mmrPpm: 50_000 },
+];
 
-/** `count` accounts, long at the start price, leverage spread between `minLev` and `maxLev` (tenths). */
-function leveragedAccounts(count: number, start: number, random: SeededRandom, minLev10: number, maxLev10: number) {
-  const accounts: AccountSpec[] = [];
-  for (let i = 0; i < count; i++) {
-    const qty = 5 + random.below(46);
-    const lev10 = minLev10 + random.below(maxLev10 - minLev10 + 1);
-    accounts.push({
-      name: `acct${String(i + 1).padStart(3, "0")}`,
-      qty,
-      collateral: Math.ceil((qty * start * 10) / lev10),
-    });
-  }
-  return accounts;
-}
+/** Hyperliquid's SOL maximum (20x) on the first bracket, then 10x and 5x. */
+const TIERS_SOL: MarginTier[] = [
+  { maxNotional: usd(50_000), imrPpm: 50_000, mmrPpm: 25_000 },
+  { maxNotional: usd(250_000), imrPpm: 100_000, mmrPpm: 50_000 },
+  { maxNotional: MAX_SAFE, imrPpm: 200_000, mmrPpm: 100_000 },
+];
 
-const START = 100_000;
-/** 40 levels a side, 0.01% from the fair price then 0.025% apart, 20 lots each, 2 lots back a step. */
-const MAKER: MakerSpec = { levels: 40, spread: 10, gap: 25, depth: 20, refill: 2 };
-
-/** What tells one scenario from another; the rest (200 accounts, 100 ms steps, MM 5%, IM 10%) is common. */
-interface ScenarioSpec {
-  description: string;
-  shape: ShockShape;
-  /** The accounts' leverage range, in tenths. */
-  minLev10: number;
-  maxLev10: number;
-  maker: MakerSpec;
-}
-
-const CASCADE_SHAPE: ShockShape = {
-  calm: 10,
-  fall: 20,
-  recover: 60,
-  steps: 150,
-  dropPpm: 70_000,
-  settlePpm: 35_000,
-  noisePpm: 300,
+/**
+ * The venue policies' notional thresholds are in USDC (venue-params.ts, one quote unit each by
+ * default); here a quote unit is 0.001 USD, so they are scaled to mean the same dollars.
+ */
+const VENUE_NOTIONALS: LiquidationParams = {
+  hyperliquid: { partialNotional: usd(100_000) },
+  dydx: { minNotional: usd(1_000), maxNotionalPerBlock: usd(100_000) },
 };
 
-const SPECS: Record<string, ScenarioSpec> = {
+/** 40 levels a side, 10 ticks from the fair price then 25 apart (0.025%), 200 lots each. */
+const MAKER: MakerSpec = {
+  levels: 40,
+  spread: 10,
+  gap: 25,
+  depth: 200,
+  refillPpm: 100_000,
+  calmVolPpm: 250,
+  maxStressPpm: 4_000_000,
+  volWeightPpm: 200_000,
+};
+
+const GENERIC: PopulationSpec = {
+  count: 200,
+  longPpm: 650_000,
+  minQty: 20,
+  maxQty: 2_000,
+  minLev10: 30,
+  maxLev10: 500,
+};
+
+interface ShapeSpec {
+  steps: number;
+  frames: Keyframe[];
+  noisePpm: number;
+  shock: readonly [number, number];
+}
+
+/** A 7% fall over 2 s from step 10, recovered to 3.5% by step 90, 15 s in all (100 ms steps). */
+const CASCADE: ShapeSpec = {
+  steps: 150,
+  frames: [
+    [9, 0],
+    [29, 70_000],
+    [89, 35_000],
+  ],
+  noisePpm: 300,
+  shock: [9, 40],
+};
+
+/** One market of the generic kind (symbol X, a BTC-like 100,000 start in 1-dollar ticks). */
+interface OneMarketSpec {
+  description: string;
+  shape: ShapeSpec;
+  people: PopulationSpec;
+  maker: MakerSpec;
+  backstop: boolean;
+}
+
+const ONE_MARKET: Record<string, OneMarketSpec> = {
   cascade: {
-    description: "a 7% fall over 2 s, half of it recovered; 200 longs at 3-9.5x",
-    shape: CASCADE_SHAPE,
-    minLev10: 30,
-    maxLev10: 95,
+    description: "a 7% fall over 2 s, half of it recovered; 200 accounts, 65% long, 3-50x on tiers",
+    shape: CASCADE,
+    people: GENERIC,
     maker: MAKER,
+    backstop: false,
   },
   flash: {
-    description: "an 8% drop in one step, recovered within a second; 200 longs at 5-9.5x",
-    shape: { calm: 10, fall: 1, recover: 10, steps: 80, dropPpm: 80_000, settlePpm: 0, noisePpm: 200 },
-    minLev10: 50,
-    maxLev10: 95,
+    description: "an 8% drop in one step, recovered within a second; 200 accounts, 65% long, 5-50x",
+    shape: {
+      steps: 80,
+      frames: [
+        [9, 0],
+        [10, 80_000],
+        [20, 0],
+      ],
+      noisePpm: 200,
+      shock: [8, 25],
+    },
+    people: { ...GENERIC, minLev10: 50 },
     maker: MAKER,
+    backstop: false,
   },
   thin: {
     description: "the cascade's fall on a book half as deep and half as quick to refill",
-    shape: CASCADE_SHAPE,
-    minLev10: 30,
-    maxLev10: 95,
-    maker: { ...MAKER, depth: 10, refill: 1 },
+    shape: CASCADE,
+    people: GENERIC,
+    maker: { ...MAKER, depth: 100, refillPpm: 50_000 },
+    backstop: false,
+  },
+  crowded: {
+    description: "longs' liquidation prices clustered 2.5-3.5% under the start; a 5% fall over 3 s; a backstop",
+    shape: {
+      steps: 150,
+      frames: [
+        [9, 0],
+        [39, 50_000],
+        [99, 20_000],
+      ],
+      noisePpm: 300,
+      shock: [9, 55],
+    },
+    people: { ...GENERIC, longPpm: 750_000, cluster: [25_000, 35_000] },
+    maker: MAKER,
+    backstop: true,
   },
 };
 
-export const SCENARIOS: readonly string[] = Object.keys(SPECS);
+const START = 100_000;
+
+function oneMarket(name: string, spec: OneMarketSpec, seed: number): Scenario {
+  // The price path first, then the accounts: one seeded stream, drawn in that order.
+  const random = new SeededRandom(seed);
+  const fair = pricePath(START, spec.shape.frames, spec.shape.steps, spec.shape.noisePpm, random);
+  const accounts = population("acct", "X", START, TIERS_50X, spec.people, random);
+  return {
+    name,
+    description: spec.description,
+    steps: spec.shape.steps,
+    stepNs: 100_000_000,
+    substeps: 1,
+    shock: spec.shape.shock,
+    clockStart: null,
+    bookWeightPpm: 700_000,
+    instruments: [
+      {
+        symbol: "X",
+        startPrice: START,
+        tickUsd: 1,
+        tiers: TIERS_50X,
+        maker: spec.maker,
+        fair,
+        backstop: spec.backstop ? { discountPpm: 10_000, maxNotional: usd(1_500_000) } : null,
+      },
+    ],
+    accounts,
+    liquidation: { sliceIntervalNs: 100_000_000, ...VENUE_NOTIONALS },
+    backstopCollateral: usd(1_000_000),
+  };
+}
+
+/**
+ * 10 October 2025 on Hyperliquid, 21:13-21:35 UTC in 1 s steps: BTC's mark −4% by 21:20, −10% by
+ * 21:23, −13% at 21:27, back to −7% by 21:35; SOL's the same shape twice as deep (−26%). Makers
+ * pull as volatility rises (the book thinned by an order of magnitude that night); the venue's
+ * liquidator vault stands as a backstop with limited room.
+ */
+function oct2025(seed: number): Scenario {
+  const steps = 1_320;
+  const frames: Keyframe[] = [
+    [120, 0],
+    [420, 40_000],
+    [600, 100_000],
+    [840, 130_000],
+    [1_320, 70_000],
+  ];
+  const random = new SeededRandom(seed);
+  const btcStart = 117_000;
+  const solStart = 19_500;
+  const btcFair = pricePath(btcStart, frames, steps, 150, random);
+  const solFair = pricePath(solStart, frames, steps, 250, random, 2 * PPM);
+  const people: PopulationSpec = {
+    count: 200,
+    longPpm: 700_000,
+    minQty: 10,
+    maxQty: 2_000,
+    minLev10: 30,
+    maxLev10: 400,
+  };
+  const btc = population("btc", "BTC", btcStart, TIERS_BTC, people, random);
+  const sol = population(
+    "sol",
+    "SOL",
+    solStart,
+    TIERS_SOL,
+    { ...people, minQty: 100, maxQty: 10_000, maxLev10: 200 },
+    random,
+  );
+  crossMargined(btc, "SOL", solStart, TIERS_SOL, btcStart, 200_000, random);
+  const stepMaker = { refillPpm: 50_000, calmVolPpm: 200, maxStressPpm: 6_000_000, volWeightPpm: 100_000 };
+  return {
+    name: "oct2025",
+    description:
+      "10 Oct 2025 on Hyperliquid, 21:13-21:35 UTC: BTC -13% and SOL -26% on the mark in 12 minutes; 400 accounts, 70% long, up to 40x/20x; makers pull; a vault backstop",
+    steps,
+    stepNs: 1_000_000_000,
+    substeps: 4,
+    shock: [100, 900],
+    clockStart: "2025-10-10T21:13:00Z",
+    bookWeightPpm: 500_000,
+    instruments: [
+      {
+        symbol: "BTC",
+        startPrice: btcStart,
+        tickUsd: 1,
+        tiers: TIERS_BTC,
+        maker: { levels: 25, spread: 2, gap: 45, depth: 500, ...stepMaker },
+        fair: btcFair,
+        backstop: { discountPpm: 10_000, maxNotional: usd(1_000_000) },
+      },
+      {
+        symbol: "SOL",
+        startPrice: solStart,
+        tickUsd: 0.01,
+        tiers: TIERS_SOL,
+        maker: { levels: 25, spread: 1, gap: 8, depth: 3_000, ...stepMaker },
+        fair: solFair,
+        backstop: { discountPpm: 10_000, maxNotional: usd(1_000_000) },
+      },
+    ],
+    accounts: [...btc, ...sol],
+    liquidation: { sliceIntervalNs: 250_000_000, ...VENUE_NOTIONALS },
+    backstopCollateral: usd(1_000_000),
+  };
+}
+
+const DESCRIPTIONS: Record<string, string> = {
+  ...Object.fromEntries(Object.entries(ONE_MARKET).map(([n, s]) => [n, s.description])),
+  oct2025:
+    "10 Oct 2025 on Hyperliquid, 21:13-21:35 UTC: BTC -13% and SOL -26% in 12 minutes; two instruments, 400 accounts up to 40x/20x; makers pull; a vault backstop",
+};
+
+export const SCENARIOS: readonly string[] = Object.keys(DESCRIPTIONS);
 
 export function scenarioDescription(name: string): string {
-  return SPECS[name]?.description ?? "";
+  return DESCRIPTIONS[name] ?? "";
 }
 
 /** The named scenario for a seed, or null when there is none of that name. */
 export function buildScenario(name: string, seed: number): Scenario | null {
-  const spec = SPECS[name];
-  if (spec === undefined) return null;
-  // The price path first, then the accounts: one seeded stream, drawn in that order.
-  const random = new SeededRandom(seed);
-  return {
-    name,
-    startPrice: START,
-    steps: spec.shape.steps,
-    stepNs: 100_000_000,
-    fair: pricePath(START, spec.shape, random),
-    bookWeightPpm: 700_000,
-    maker: spec.maker,
-    accounts: leveragedAccounts(200, START, random, spec.minLev10, spec.maxLev10),
-    mmrPpm: 50_000,
-    imrPpm: 100_000,
-  };
+  if (name === "oct2025") return { ...oct2025(seed), description: DESCRIPTIONS.oct2025 as string };
+  const spec = ONE_MARKET[name];
+  return spec === undefined ? null : oneMarket(name, spec, seed);
 }

@@ -1,19 +1,30 @@
 /**
- * The simulation's chart: the fair price, each mode's oracle and lowest trade per step, as one
- * self-contained SVG (no dependencies; numbers are formatted once per point at the edge).
+ * The simulation's one-chart view (`--svg`): one instrument's fair price, each mode's oracle and
+ * lowest trade per step, as one self-contained SVG (no dependencies). `--report` has the full page.
  */
 import type { SidePath } from "./run.js";
 
 const WIDTH = 900;
 const HEIGHT = 420;
 const PAD = 50;
-const COLORS: Record<string, string> = { hard: "#c0392b", soft: "#1e8449" };
+export const MODE_COLORS: Record<string, string> = {
+  soft: "#1e8449",
+  hard: "#c0392b",
+  hyperliquid: "#2471a3",
+  dydx: "#7d3c98",
+  drift: "#d68910",
+};
 
-export function chartSvg(title: string, fair: readonly number[], sides: Record<string, SidePath>): string {
+export function chartSvg(
+  title: string,
+  symbol: string,
+  fair: readonly number[],
+  sides: Record<string, SidePath>,
+): string {
   const values: number[] = [...fair];
   for (const p of Object.values(sides)) {
-    values.push(...p.oracle);
-    for (const v of p.lowTrade) if (v > 0) values.push(v);
+    values.push(...(p.oracle[symbol] ?? []));
+    for (const v of p.lowTrade[symbol] ?? []) if (v > 0) values.push(v);
   }
   const lo = Math.min(...values);
   const hi = Math.max(...values);
@@ -36,9 +47,9 @@ export function chartSvg(title: string, fair: readonly number[], sides: Record<s
   };
   key("fair (exogenous) price, dashed", "#555");
   for (const [mode, p] of Object.entries(sides)) {
-    const color = COLORS[mode] ?? "#2c3e50";
-    parts.push(line(p.oracle, color, ""));
-    p.lowTrade.forEach((v, t) => {
+    const color = MODE_COLORS[mode] ?? "#2c3e50";
+    parts.push(line(p.oracle[symbol] ?? [], color, ""));
+    (p.lowTrade[symbol] ?? []).forEach((v, t) => {
       if (v > 0) parts.push(`<circle cx="${x(t)}" cy="${y(v)}" r="2" fill="${color}"/>`);
     });
     key(`${mode}: oracle (line), lowest trade (dots)`, color);

@@ -327,8 +327,8 @@ describe("the per-account liquidation report", () => {
     const accountsPath = join(dir, "acc.json");
     const replayed = softliq(["replay", cascade, "--liquidations", liquidations, "--accounts", accountsPath]);
     expect(replayed.code).toBe(0);
-    expect(replayed.stdout).toMatch(/accounts the liquidator touched: 30 \(most closed first\)/);
-    expect(replayed.stdout).toMatch(/… 20 more: --liquidations OUT\.json lists every one/);
+    expect(replayed.stdout).toMatch(/accounts the liquidator touched: 117 \(most closed first\)/);
+    expect(replayed.stdout).toMatch(/… 107 more: --liquidations OUT\.json lists every one/);
     const inProcess = await replayFlow(createReadStream(cascade), "jsonl", { liquidation: "soft" });
     const doc = JSON.parse(readFileSync(liquidations, "utf8"));
     expect(doc).toEqual({ accounts: JSON.parse(JSON.stringify(inProcess.ledger.report())) });
@@ -368,7 +368,7 @@ describe("the per-account liquidation report", () => {
 
     // From a snapshot, the record is the replayed tail's, and the text says so.
     const snapshotted = join(dir, "liq-journal-snap");
-    expect(softliq(["replay", cascade, "--journal", snapshotted, "--snapshot-every", "20000"]).code).toBe(0);
+    expect(softliq(["replay", cascade, "--journal", snapshotted, "--snapshot-every", "5000"]).code).toBe(0);
     const tail = softliq(["recover", snapshotted, "--account", name]);
     expect(tail.stdout).toMatch(/the liquidator's record below covers the \d+ commands replayed after the snapshot/);
     expect(softliq(["replay", cascade, cascade, "--account", name]).code).toBe(2);

@@ -69,10 +69,12 @@ describe("the event schema", () => {
     ]);
   });
 
-  // The events of the bundled samples, byte for byte, as they were before the schema generated them.
+  // The events of the bundled samples, byte for byte, as they were before the schema generated them
+  // (sample.jsonl: the digest of the hand-written writer). cascade.jsonl was regenerated on
+  // 2026-12-04 (soft holds bankrupt accounts, makers never name a spent order): pinned from here on.
   it.each([
     ["sample.jsonl", "81349aa983311699fe45dc8698bfdde5e49c1634e04045a0c96aea3802ab10f4"],
-    ["cascade.jsonl", "5dee190acc22aff854cf274825259224ca4940b466c9c84fbd36a2be8e2e9cab"],
+    ["cascade.jsonl", "1d1b45faf32a7089695f21f7519e0af40d8761b258390c51dba48ac247e6262d"],
   ])("gives the pinned events of samples/%s", async (name, digest) => {
     const hash = createHash("sha256");
     await replayFlow(createReadStream(join(ROOT, "samples", name)), "jsonl", {

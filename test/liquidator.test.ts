@@ -161,30 +161,46 @@ describe("the soft liquidator", () => {
     expect(health(m) as number).toBeGreaterThanOrEqual(1_000_000);
   });
 
-  it("closes a bankrupt account at once inside the bound; the fund pays what it holds, the rest stays owed", () => {
+  it("holds a bankrupt account: nothing sold below its bankruptcy price, no debt realised, and a recovery saves it", () => {
     const m = setup({ depth: [[496, 100]] });
+    // 10,000 + 100 × (500 − 1,000) = −40,000: bankrupt, the fund empty, no one to deleverage against.
     const events = m.run({ type: "oracle", price: 500, ts: 1_000 });
-    expect(ofType(events, "liquidation_stage").map((e) => e.stage)).toEqual(["bankrupt", "restored"]);
-    expect(ofType(events, "liquidation_order")).toMatchObject([{ qty: 100, price: 495 }]);
-    expect(ofType(events, "liquidation_reduced")).toMatchObject([{ qty: 100, penalty: 0, position: 0 }]);
-    // 10,000 + 100 × (496 − 1,000) = −40,400, and the fund is empty.
-    expect(ofType(events, "liquidation_insurance")).toEqual([
-      expect.objectContaining({ account: "a", badDebt: 40_400, amount: 0, insuranceFund: 0 }),
-    ]);
-    expect(m.account("a").collateral).toBe(-40_400);
+    expect(ofType(events, "liquidation_stage").map((e) => e.stage)).toEqual(["bankrupt"]);
+    expect(ofType(events, "liquidation_order")).toEqual([]);
+    expect(ofType(events, "liquidation_insurance")).toEqual([]);
+    expect(ofType(m.run({ type: "tick", ts: 5_000 }), "liquidation_order")).toEqual([]);
+    // Back at 990: equity 9,000 against MM 4,950 (182%), above the target: out of liquidation, whole.
+    const back = m.run({ type: "oracle", price: 990, ts: 6_000 });
+    expect(ofType(back, "liquidation_stage").map((e) => e.stage)).toEqual(["restored"]);
+    expect(m.account("a").positions[0]?.qty).toBe(100);
+    expect(m.account("a").collateral).toBe(10_000);
   });
 
-  it("has the fund cover bad debt from the penalties it collected", () => {
-    const m = setup({ depth: ladder(950, 20, 50), liquidation: { penaltyPpm: 50_000, participationPpm: 1_000_000 } });
-    m.run({ type: "oracle", price: 945, ts: 1_000 }); // a soft liquidation pays penalties into the fund
-    const fund = (m.engine.marginEngine as MarginEngine).insuranceFund;
-    expect(fund).toBeGreaterThan(0);
-    for (let i = 0; i < 20; i++) m.run({ type: "cancel", id: `d${i}` }); // what the first child left (the cancels of spent ids reject)
-    m.run({ type: "limit", id: "bb", side: "buy", price: 300, qty: 500 });
-    const events = m.run({ type: "oracle", price: 300, ts: 2_000 });
-    const [insurance] = ofType(events, "liquidation_insurance");
-    expect(insurance?.amount).toBe(Math.min(fund, insurance?.badDebt as number));
-    expect(insurance?.insuranceFund).toBe(fund - (insurance?.amount as number));
+  it("deleverages only the lots for the debt the fund cannot carry; the account keeps the rest", () => {
+    const m = marginedEngine();
+    m.run(
+      { type: "instrument", symbol: "X", tiers: TIERS },
+      { type: "oracle", price: 1000 },
+      { type: "deposit", account: "a", amount: 10_000 },
+      { type: "deposit", account: "b", amount: 20_000 },
+      { type: "deposit", account: "c", amount: 6_000 },
+      { type: "limit", id: "b-sell", side: "sell", price: 1000, qty: 100, account: "b" },
+      { type: "limit", id: "a-buy", side: "buy", price: 1000, qty: 100, account: "a" },
+      { type: "limit", id: "u-buy", side: "buy", price: 1000, qty: 50 },
+      { type: "limit", id: "c-sell", side: "sell", price: 1000, qty: 50, account: "c" },
+    );
+    // A fund of 1,200 (what penalties would have paid in).
+    (m.engine.marginEngine as MarginEngine).insuranceFund = 1_200;
+    // At 880 a owes 2,000: bankruptcy price 880 + 2,000 / 100 = 900, each lot passed there gives back
+    // 20; the fund carries 1,200, so ⌈(2,000 − 1,200) / 20⌉ = 40 lots go, to c (ranked first).
+    const events = m.run({ type: "oracle", price: 880, ts: 1_000 });
+    expect(ofType(events, "liquidation_adl")).toEqual([
+      expect.objectContaining({ account: "a", counterparty: "c", side: "sell", price: 900, qty: 40 }),
+    ]);
+    expect(ofType(events, "fill").filter((f) => f.liquidation)).toEqual([]);
+    expect(m.account("a").positions[0]?.qty).toBe(60);
+    expect(equityOf(m.account("a"))).toBe(-1_200);
+    expect((m.engine.marginEngine as MarginEngine).insuranceFund).toBe(1_200);
   });
 
   it("auto-deleverages a bankrupt account the fund cannot cover: the other side takes it at the bankruptcy price", () => {
@@ -359,13 +375,14 @@ describe("edge cases (found in review)", () => {
       { type: "limit", id: "ax", symbol: "X", side: "buy", price: 1000, qty: 10, account: "a" },
       { type: "limit", id: "sy", symbol: "Y", side: "sell", price: 1000, qty: 10 },
       { type: "limit", id: "ay", symbol: "Y", side: "buy", price: 1000, qty: 10, account: "a" },
-      { type: "limit", id: "bx", symbol: "X", side: "buy", price: 1041, qty: 10 },
+      { type: "limit", id: "bx", symbol: "X", side: "buy", price: 1000, qty: 10 },
       { type: "limit", id: "by", symbol: "Y", side: "buy", price: 743, qty: 10 },
     );
-    // Y at 750: equity −400. The X child sells 10 at 1,041 (+410): equity +10, no longer bankrupt.
-    const events = m.run({ type: "oracle", symbol: "Y", price: 750, ts: 1_000 });
+    // Y at 750: equity −400, held (nothing sold below the bankruptcy price).
+    expect(ofType(m.run({ type: "oracle", symbol: "Y", price: 750, ts: 1_000 }), "liquidation_order")).toEqual([]);
+    // X at 1,041 (+410): equity +10, no longer bankrupt; the soft children go.
+    const events = m.run({ type: "oracle", symbol: "X", price: 1041, ts: 2_000 });
     const orders = ofType(events, "liquidation_order");
-    expect(orders[0]).toMatchObject({ symbol: "X", qty: 10 });
     // Y's bankruptcy price is now 750 − 10/10 = 749: no child may go below it, and none leaves debt.
     for (const o of orders.filter((x) => x.symbol === "Y")) expect(o.price).toBeGreaterThanOrEqual(749);
     expect(ofType(events, "liquidation_insurance")).toEqual([]);
@@ -527,7 +544,9 @@ describe("the liquidator's wake-up schedule", () => {
       ),
       { numRuns: 200 },
     );
-    expect(liquidationEvents).toBeGreaterThan(100);
+    // The flows reach liquidations (about 100-130 children over 200 runs since soft holds bankrupt
+    // accounts; a bar of 100 failed on some seeds).
+    expect(liquidationEvents).toBeGreaterThan(50);
   });
 
   it("wakes a parked account when depth arrives, and a paced one when its slice time comes", () => {

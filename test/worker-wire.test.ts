@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { generateFlow } from "../bench/flow-generator.js";
 import { Engine } from "../exchange.js";
+import type { LiquidationMode } from "../liquidator/liquidation-params.js";
 import { type Command, CommandRecord } from "../protocol/commands.js";
 import { EVENT_SCHEMA } from "../protocol/event-schema.js";
 import { deliverEvent, EngineEvent, eventToJson } from "../protocol/events.js";
@@ -232,7 +233,10 @@ describe("event records", () => {
  * Runs `commands` through an EngineHost (the worker's side: the engine hands each event to the
  * wire writer by type) into a buffer and decodes them as the client does.
  */
-function throughHost(commands: readonly unknown[]): {
+function throughHost(
+  commands: readonly unknown[],
+  liquidation: LiquidationMode = "soft",
+): {
   received: string[];
   short: number;
   textRecords: number;
@@ -254,7 +258,7 @@ function throughHost(commands: readonly unknown[]): {
       snapshotEvery: 0,
       stopOnMalformed: false,
       deliverFrom: 0,
-      liquidation: "soft",
+      liquidation,
     },
     sink,
   );
@@ -295,9 +299,9 @@ function throughHost(commands: readonly unknown[]): {
   return { received, short, textRecords, folded };
 }
 
-function inProcessJson(commands: readonly unknown[]): string[] {
+function inProcessJson(commands: readonly unknown[], liquidation: LiquidationMode = "soft"): string[] {
   const expected: string[] = [];
-  const local = new Engine({ onEvent: (e) => expected.push(eventToJson(e)) });
+  const local = new Engine({ liquidation, onEvent: (e) => expected.push(eventToJson(e)) });
   for (const c of commands) local.applyInput(c);
   return expected;
 }
@@ -328,7 +332,7 @@ describe("events through the worker's host", () => {
     }
   });
 
-  it("carries the liquidator's events in binary, byte-identical: child orders, reductions, insurance, null health", () => {
+  it("carries the soft liquidator's events in binary, byte-identical: child orders, reductions", () => {
     const commands: Command[] = [
       {
         type: "instrument",
@@ -346,18 +350,40 @@ describe("events through the worker's host", () => {
       ),
       { type: "oracle", price: 945, ts: 1000 }, // breach: one child closes what restores 125%
       ...Array.from({ length: 20 }, (_, i): Command => ({ type: "cancel", id: `b${i}` })),
-      { type: "limit", id: "low", side: "buy", price: 496, qty: 100 },
-      { type: "oracle", price: 500, ts: 2000 }, // bankrupt: closed at once, the fund pays what it holds
+      { type: "oracle", price: 500, ts: 2000 }, // bankrupt: soft holds it (nothing below its bankruptcy price)
     ];
     const expected = inProcessJson(commands);
     const types = (type: string) =>
       expected.filter((line) => line.includes(`"type":"${type}"`)).map((l) => JSON.parse(l));
-    expect(types("liquidation_stage").map((e) => e.stage)).toEqual(["breach", "restored", "bankrupt", "restored"]);
-    expect(types("liquidation_stage").at(-1).healthPpm).toBeNull();
-    expect(types("liquidation_order")).toHaveLength(2);
-    expect(types("liquidation_reduced").map((e) => e.position)).toEqual([76, 0]);
-    expect(types("liquidation_insurance")).toMatchObject([{ account: "a", amount: 114, insuranceFund: 0 }]);
+    expect(types("liquidation_stage").map((e) => e.stage)).toEqual(["breach", "restored", "bankrupt"]);
+    expect(types("liquidation_order")).toHaveLength(1);
+    expect(types("liquidation_reduced").map((e) => e.position)).toEqual([76]);
     const { received, textRecords } = throughHost(commands);
+    expect(textRecords).toBe(0);
+    expect(received).toEqual(expected);
+  });
+
+  it("carries hard mode's close-out in binary, byte-identical: the insurance fund, null health", () => {
+    const commands: Command[] = [
+      { type: "instrument", symbol: "X", tiers: [{ maxNotional: 1e12, imrPpm: 100_000, mmrPpm: 50_000 }] },
+      { type: "oracle", price: 1000 },
+      { type: "deposit", account: "a", amount: 10_000 },
+      { type: "limit", id: 1, side: "sell", price: 1000, qty: 100 },
+      { type: "limit", id: 2, side: "buy", price: 1000, qty: 100, account: "a" },
+      { type: "limit", id: "low", side: "buy", price: 496, qty: 100 },
+      { type: "oracle", price: 500, ts: 2000 }, // bankrupt: closed at once, the fund pays what it holds
+    ];
+    const expected = inProcessJson(commands, "hard");
+    const types = (type: string) =>
+      expected.filter((line) => line.includes(`"type":"${type}"`)).map((l) => JSON.parse(l));
+    expect(types("liquidation_order")).toHaveLength(1);
+    expect(types("liquidation_reduced").map((e) => e.position)).toEqual([0]);
+    // 10,000 + 100 × (496 − 1,000) = −40,400, the fund empty.
+    expect(types("liquidation_insurance")).toMatchObject([
+      { account: "a", badDebt: 40_400, amount: 0, insuranceFund: 0 },
+    ]);
+    expect(types("liquidation_stage").at(-1).healthPpm).toBeNull();
+    const { received, textRecords } = throughHost(commands, "hard");
     expect(textRecords).toBe(0);
     expect(received).toEqual(expected);
   });

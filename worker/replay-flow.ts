@@ -248,7 +248,9 @@ export async function replayFlow(
     },
     progress: options.onProgress,
   });
-  return { ...counter.finish(), ledger: counter.ledger, engine, stoppedAt, badLines };
+  counter.finish();
+  counts.liquidations.capDeferrals = engine.marginEngine?.capDeferrals ?? 0;
+  return { ...counts, ledger: counter.ledger, engine, stoppedAt, badLines };
 }
 
 /**
@@ -309,6 +311,7 @@ export async function replayFlowInWorker(
     await client.close();
     const counts = counter.finish();
     counts.commands = submitted - skipped;
+    counts.liquidations.capDeferrals = summary.accounts?.capDeferrals ?? 0;
     return {
       ...counts,
       ledger: counter.ledger,
