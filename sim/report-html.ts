@@ -82,16 +82,16 @@ USD (${QUOTE_PER_USD} quote units a dollar) except in the table, which gives the
 ${comparisonTable(results, modes, rows)}
 <h2 id="prices-title">1. Price paths</h2>
 <p class="note">The fair price (the other venues, dashed), each policy's oracle (the index it published, line)
-and its lowest trade of each step (dots). The shaded band is the shock, drawn again below on its own.
+and its lowest trade of each step where it is more than 0.1% under the fair price (dots). The shaded band is the shock, drawn again below on its own.
 Click a legend entry to hide a series.</p>
 <div id="prices"></div>
 <h2>2. Accounts in each liquidation stage</h2>
-<p class="note">Accounts per stage at the end of each step, and the accounts a liquidation closed out
-entirely (cumulative); the same vertical scale for every policy.</p>
+<p class="note">Accounts per stage at the end of each step (left axis), and the accounts a liquidation closed out
+entirely (cumulative, dashed, right axis); the same scales for every policy.</p>
 <div id="stages" class="grid"></div>
 <h2>3. Lots liquidated and auto-deleveraged</h2>
-<p class="note">Cumulative lots closed by liquidation orders and backstops (solid) and passed to other
-accounts by auto-deleveraging (dashed), all instruments together.</p>
+<p class="note">Cumulative lots closed by liquidation orders and backstops (solid; dotted: the part backstops
+took, when a scenario has them) and passed to other accounts by auto-deleveraging (dashed), all instruments together.</p>
 <div id="lots"></div>
 <h2>4. Insurance fund</h2>
 <div id="fund"></div>
@@ -240,7 +240,9 @@ window.addEventListener("error", (e) => {
     const [i, f] = s.split(".");
     return (v < 0 ? "\\u2212" : "") + i.replace(/\\B(?=(\\d{3})+(?!\\d))/g, ",") + (f === undefined ? "" : "." + f);
   };
-  const xAxis = { label: timeLabel, values: (u, vals) => vals.map(timeText), space: 70 };
+  // On a wall clock (step 0 on a whole minute) the ticks fall on whole seconds and minutes.
+  const clockIncrs = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600];
+  const xAxis = Object.assign({ label: timeLabel, values: (u, vals) => vals.map(timeText), space: 80 }, clock0 === null ? {} : { incrs: clockIncrs });
   const yAxis = (label, fmt) => ({ label, values: (u, vals) => vals.map(fmt), size: 80, labelSize: 20 });
   const shockBand = (x0, x1) => ({
     hooks: {
@@ -262,12 +264,14 @@ window.addEventListener("error", (e) => {
     const width = parent.classList.contains("grid") ? 640 : 1300;
     const height = parent.classList.contains("grid") ? 240 : 380;
     return new uPlot(
-      Object.assign({ title, width, height, series: [{ label: "time", value: (u, v) => (v == null ? "" : timeText(v)) }].concat(series.map((x) => Object.assign({ points: { show: false } }, x))), axes, scales: { x: { time: false } }, cursor: { drag: { x: true, y: false } } }, extra || {}),
+      Object.assign({ title, width, height, padding: [8, 48, 0, 0], series: [{ label: "time", value: (u, v) => (v == null ? "" : timeText(v)) }].concat(series.map((x) => Object.assign({ points: { show: false } }, x))), axes, scales: { x: { time: false } }, cursor: { drag: { x: true, y: false } } }, extra || {}),
       [data[0]].concat(data.slice(1)),
       div,
     );
   };
-  const nullIfZero = (arr, f) => arr.map((v) => (v === 0 ? null : f(v)));
+  // A step's lowest trade is drawn where it is more than 0.1% under the fair price: trades at the
+  // fair price would cover the lines, and the ones through the book are what the chart is for.
+  const DEEP_PPM = 1000;
   const slice = (arr, a, b) => arr.slice(a, b);
 
   // 1. Prices: every instrument, the whole run and the shock.
@@ -283,14 +287,14 @@ window.addEventListener("error", (e) => {
       series.push({ label: m + " oracle", stroke: R.colors[m], width: 1.5, points: { show: false }, value: (u, v) => (v == null ? "" : fmt(v)) });
       cols.push(p.oracle[inst.symbol].map(usd));
       series.push({
-        label: m + " lowest trade",
+        label: m + " lowest trade (> 0.1% under fair)",
         stroke: R.colors[m],
         fill: R.colors[m],
         paths: () => null,
         points: { show: true, size: 5, width: 1, stroke: R.colors[m], fill: R.colors[m] },
         value: (u, v) => (v == null ? "\\u2013" : fmt(v)),
       });
-      cols.push(nullIfZero(p.lowTrade[inst.symbol], usd));
+      cols.push(p.lowTrade[inst.symbol].map((v, i) => (v !== 0 && (inst.fair[i] - v) * 1e6 > DEEP_PPM * inst.fair[i] ? usd(v) : null)));
     }
     const axes = [xAxis, yAxis(inst.symbol + " price (USD)", fmt)];
     const s0 = t[R.shock[0]];
@@ -307,20 +311,27 @@ window.addEventListener("error", (e) => {
     );
   }
 
-  // 2. Stages, one chart a policy on one scale.
-  const stageNames = Object.keys(R.stageColors);
+  // 2. Stages, one chart a policy on one scale; the closed-out count (cumulative, much larger) on its own right axis.
+  const stageNames = Object.keys(R.stageColors).filter((n) => n !== "closedOut");
   let stageMax = 1;
-  for (const m of R.modes) for (const n of stageNames) for (const v of R.paths[m].stages[n]) stageMax = Math.max(stageMax, v);
+  let closedMax = 1;
+  for (const m of R.modes) {
+    for (const n of stageNames) for (const v of R.paths[m].stages[n]) stageMax = Math.max(stageMax, v);
+    for (const v of R.paths[m].stages.closedOut) closedMax = Math.max(closedMax, v);
+  }
   const stages = document.getElementById("stages");
+  const count = (v) => group(v, 0);
   for (const m of R.modes) {
     const p = R.paths[m];
+    const series = stageNames.map((n) => ({ label: n, stroke: R.stageColors[n], width: 1.5 }));
+    series.push({ label: "closed out (cumulative, right axis)", stroke: R.stageColors.closedOut, width: 2, dash: [5, 3], scale: "closed" });
     chart(
       stages,
       m + ": accounts per stage",
-      stageNames.map((n) => ({ label: n === "closedOut" ? "closed out (cumulative)" : n, stroke: R.stageColors[n], width: n === "closedOut" ? 2 : 1.5, dash: n === "closedOut" ? [5, 3] : undefined })),
-      [t].concat(stageNames.map((n) => p.stages[n])),
-      [xAxis, yAxis("accounts", (v) => group(v, 0))],
-      { scales: { x: { time: false }, y: { range: [0, Math.ceil(stageMax * 1.05)] } } },
+      series,
+      [t].concat(stageNames.map((n) => p.stages[n]), [p.stages.closedOut]),
+      [xAxis, yAxis("accounts in the stage", count), { scale: "closed", side: 1, grid: { show: false }, label: "accounts closed out", values: (u, vals) => vals.map(count), size: 60, labelSize: 20 }],
+      { scales: { x: { time: false }, y: { range: [0, Math.ceil(stageMax * 1.1)] }, closed: { range: [0, Math.ceil(closedMax * 1.05)] } } },
     );
   }
 
