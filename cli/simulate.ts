@@ -6,6 +6,7 @@ import { writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import type { Command } from "../protocol/commands.js";
 import { commandToJsonl } from "../protocol/flow-writer.js";
+import { reportHtml, uplotAssets } from "../sim/report-html.js";
 import { runModes, SIM_MODES, type SidePath, type SideResult, type SimMode } from "../sim/run.js";
 import { buildScenario, SCENARIOS, scenarioDescription } from "../sim/scenario.js";
 import { chartSvg } from "../sim/svg.js";
@@ -19,7 +20,7 @@ import { checkOutputFiles } from "./output-check.js";
 
 export const SIMULATE_COMMAND: CommandSpec = {
   name: "simulate",
-  usage: `softliq simulate [--scenario ${SCENARIOS.join("|")}] [--mode both|all|${SIM_MODES.join("|")}] [--seed N] [--json] [--svg OUT.svg] [--flow OUT.jsonl]
+  usage: `softliq simulate [--scenario ${SCENARIOS.join("|")}] [--mode both|all|${SIM_MODES.join("|")}] [--seed N] [--json] [--svg OUT.svg] [--report OUT.html] [--flow OUT.jsonl]
                  [--seeds N [--parallel P]] | --list [--json]`,
   what: "Plays the liquidation cascade simulation: the same market, accounts and shock once per liquidation mode, side by side.",
   flags: [
@@ -33,6 +34,7 @@ export const SIMULATE_COMMAND: CommandSpec = {
     { flag: "--seed N", help: "the seed of the price path and the accounts", default: "1" },
     { flag: "--json", help: "end with one JSON line: one key per mode" },
     { flag: "--svg OUT.svg", help: "draw the run" },
+    { flag: "--report OUT.html", help: "write the run as one self-contained page: charts and the comparison table" },
     { flag: "--flow OUT.jsonl", help: "write the commands as an order-flow file (replaying it gives the same run)" },
     {
       flag: "--seeds N",
@@ -66,8 +68,8 @@ async function runSimulate(args: ParsedArgs): Promise<number> {
   if (picked === null) throw new UsageError(`--mode is both, all or one of ${SIM_MODES.join(", ")}`);
   const modes: readonly SimMode[] = picked;
   if (args.flags.has("seeds")) {
-    if (args.flags.has("svg") || args.flags.has("flow"))
-      throw new UsageError("--svg and --flow draw one run: not with --seeds");
+    if (args.flags.has("svg") || args.flags.has("flow") || args.flags.has("report"))
+      throw new UsageError("--svg, --report and --flow draw one run: not with --seeds");
     const count = intFlag(args, "seeds", 1);
     if (count < 1) throw new UsageError("--seeds must be at least 1");
     const threads = intFlag(args, "parallel", availableParallelism());
@@ -77,7 +79,8 @@ async function runSimulate(args: ParsedArgs): Promise<number> {
   const results: Record<string, SideResult> = {};
   const paths: Record<string, SidePath> = {};
   const flowPath = stringFlag(args, "flow");
-  checkOutputFiles(stringFlag(args, "svg"), flowPath);
+  const reportPath = stringFlag(args, "report");
+  checkOutputFiles(stringFlag(args, "svg"), reportPath, flowPath);
   // The flow of the soft side (or of the one mode run): the makers' quotes depend on the mode.
   const flowMode = modes.includes("soft") ? "soft" : (modes[0] as SimMode);
   const flow: Command[] = [];
@@ -94,6 +97,8 @@ async function runSimulate(args: ParsedArgs): Promise<number> {
         chartSvg(`softliq simulate: ${name} (seed ${seed}), ${first.symbol}`, first.symbol, first.fair, paths),
       );
   }
+  if (reportPath !== undefined)
+    await writeFile(reportPath, reportHtml({ scenario, seed, results, paths, rows: ROWS }, uplotAssets()));
   if (flowPath !== undefined) await writeFile(flowPath, `${flow.map(commandToJsonl).join("\n")}\n`);
   const summary = { scenario: name, seed, ...results };
   if (args.flags.has("json")) {
@@ -180,7 +185,7 @@ function median(values: readonly number[]): number {
 }
 
 /** Figure, label, and whether lower is better for the accounts (undefined: neither). */
-const ROWS: [keyof SideResult, string, boolean?][] = [
+export const ROWS: [keyof SideResult, string, boolean?][] = [
   ["accountsTouched", "accounts touched by a liquidation", true],
   ["accountsLiquidated", "accounts liquidated entirely", true],
   ["equityRetained", "their equity left (quote units)", false],
