@@ -17,11 +17,13 @@ import { intFlag, type ParsedArgs, stringFlag, UsageError } from "./args.js";
 import type { CommandSpec } from "./command-spec.js";
 import { EXIT_OK } from "./exit-codes.js";
 import { checkOutputFiles } from "./output-check.js";
+import { simulateSweep } from "./simulate-sweep.js";
 
 export const SIMULATE_COMMAND: CommandSpec = {
   name: "simulate",
   usage: `softliq simulate [--scenario ${SCENARIOS.join("|")}] [--mode both|all|${SIM_MODES.join("|")}] [--seed N] [--json] [--svg OUT.svg] [--report OUT.html] [--flow OUT.jsonl]
-                 [--seeds N [--parallel P]] | --list [--json]`,
+                 [--seeds N [--parallel P]] | --list [--json]
+                 | --sweep [--scenario NAME] [--grid AXES] [--seed FIRST] [--seeds N] [--parallel P] [--json] [--svg OUT.svg]`,
   what: "Plays the liquidation cascade simulation: the same market, accounts and shock once per liquidation mode, side by side.",
   flags: [
     { flag: "--scenario NAME", help: `${SCENARIOS.join(", ")} (--list names them)`, default: "cascade" },
@@ -41,6 +43,14 @@ export const SIMULATE_COMMAND: CommandSpec = {
       help: "N seeds from --seed on, as tasks in a thread pool: medians, and on how many seeds soft did better",
     },
     { flag: "--parallel P", help: "threads for --seeds (default: the machine's parallelism)" },
+    {
+      flag: "--sweep",
+      help: "soft over a grid of its parameters on --seeds seeds (default 3) in pool threads: the Pareto frontier of drawdown, debt and equity retained",
+    },
+    {
+      flag: "--grid AXES",
+      help: "the sweep's axes, name=v1,v2 joined by / (participation, interval, bound, target, penalty; ppm or ns); default 3 values each of participation, interval, bound, target",
+    },
   ],
   run: runSimulate,
 };
@@ -54,6 +64,7 @@ function modesOf(mode: string): SimMode[] | null {
 
 async function runSimulate(args: ParsedArgs): Promise<number> {
   if (args.positionals.length > 0) throw new UsageError("simulate takes no file");
+  if (args.flags.has("sweep") || args.flags.has("grid")) return simulateSweep(args);
   if (args.flags.has("list")) {
     const scenarios = SCENARIOS.map((n) => ({ name: n, description: scenarioDescription(n) }));
     if (args.flags.has("json")) process.stdout.write(`${JSON.stringify({ scenarios })}\n`);

@@ -58,6 +58,6 @@ export function chartSvg(
   return `${parts.join("\n")}\n`;
 }
 
-function escapeXml(text: string): string {
+export function escapeXml(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
