@@ -3,7 +3,7 @@
  * is the `Engine` the package exports: deposits, withdrawals, oracle prices and margined orders
  * work out of the box. `margin: false` gives the bare matching engine (no money, deposits refused).
  */
-import { Engine as MatchingEngine, type EngineOptions as MatchingEngineOptions } from "./engine/engine.js";
+import { MatchingEngine, type MatchingEngineOptions } from "./engine/engine.js";
 import {
   type AccountReport,
   type AccountsReport,

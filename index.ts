@@ -9,7 +9,7 @@
  */
 
 export type { BookDepth, DepthLevel, RestingOrderView } from "./engine/engine.js";
-export { Engine as MatchingEngine } from "./engine/engine.js";
+export { MatchingEngine } from "./engine/engine.js";
 export { EventListenerError } from "./engine/listener-guard.js";
 export type { MarginHooks } from "./engine/margin-hooks.js";
 export type { StateSection } from "./engine/state-section.js";

@@ -1,12 +1,12 @@
 /**
- * How faithfully the engine replays a LOBSTER day: an imported flow goes through the Engine while
+ * How faithfully the engine replays a LOBSTER day: an imported flow goes through the MatchingEngine while
  * the message and orderbook files are read in lockstep, using the flow's `#m`/`#r` markers
  * (protocol/lobster/markers.ts) to know which message each command carries out. After each
  * message the engine's visible book is compared with NASDAQ's snapshot, and the engine's fills
  * with NASDAQ's executions of orders submitted inside the file.
  */
 import type { Readable } from "node:stream";
-import { type BookDepth, Engine } from "../engine/engine.js";
+import { type BookDepth, MatchingEngine } from "../engine/engine.js";
 import { DEFAULT_SYMBOL, type OrderId } from "../protocol/commands.js";
 import { LineCursor } from "../protocol/line-cursor.js";
 import { LobsterReader } from "../protocol/lobster/lobster-reader.js";
@@ -123,7 +123,7 @@ export async function measureFidelity(input: FidelityInput): Promise<FidelityRep
   /** LOBSTER orders submitted inside the file and not yet deleted. */
   const inFile = new Set<number>();
 
-  const engine = new Engine({
+  const engine = new MatchingEngine({
     onEvent(e) {
       if (e.type === "fill") {
         if (holding || !inGroup) {
@@ -264,7 +264,7 @@ export async function measureFidelity(input: FidelityInput): Promise<FidelityRep
 }
 
 /** One JSONL command line into the engine, held to the schema like `softliq replay`. */
-function applyLine(engine: Engine, text: string, line: number): void {
+function applyLine(engine: MatchingEngine, text: string, line: number): void {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

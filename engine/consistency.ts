@@ -1,6 +1,6 @@
 import { BUY, SELL, type SideCode } from "../protocol/commands.js";
 import type { BookSide } from "./book-side.js";
-import type { Engine } from "./engine.js";
+import type { MatchingEngine } from "./engine.js";
 import type { Order } from "./order.js";
 import type { OrderBook } from "./order-book.js";
 import type { OrderIndex } from "./order-index.js";
@@ -10,7 +10,7 @@ import type { OrderIndex } from "./order-index.js";
  * thorough, for tests and debugging: the fast structures (intrusive lists, cached best level,
  * level totals) must always agree with what a plain walk sees.
  */
-export function validateInternalState(engine: Engine): string[] {
+export function validateInternalState(engine: MatchingEngine): string[] {
   const problems: string[] = [];
   const index = engine.internalOrderIndex;
   const seen = new Set<Order>();

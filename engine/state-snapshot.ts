@@ -11,7 +11,7 @@
 import { BUY, type InstrumentSpec, type OrderId, SELL, type SideCode, type StpCode } from "../protocol/commands.js";
 import type { BookSide } from "./book-side.js";
 import { validateInternalState } from "./consistency.js";
-import type { Engine } from "./engine.js";
+import type { MatchingEngine } from "./engine.js";
 import { Order } from "./order.js";
 
 export const STATE_FORMAT = "softliq-state";
@@ -49,13 +49,13 @@ function sideOrders(side: BookSide): OrderState[] {
   return out;
 }
 
-function exportSections(engine: Engine): Record<string, unknown> {
+function exportSections(engine: MatchingEngine): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const section of engine.stateSections) out[section.sectionKey] = section.exportSection();
   return out;
 }
 
-export function exportState(engine: Engine): EngineState {
+export function exportState(engine: MatchingEngine): EngineState {
   return {
     format: STATE_FORMAT,
     version: STATE_VERSION,
@@ -78,7 +78,7 @@ export function exportState(engine: Engine): EngineState {
  * books must pass the internal-consistency check (no crossed book, no duplicate id). Throws on
  * anything else, naming what is wrong.
  */
-export function restoreState<E extends Engine>(state: EngineState, engine: E): E {
+export function restoreState<E extends MatchingEngine>(state: EngineState, engine: E): E {
   if (typeof state !== "object" || state === null) invalid("not an object");
   if (state.format !== STATE_FORMAT || state.version !== STATE_VERSION) {
     throw new Error(`cannot restore engine state: format ${String(state.format)} version ${String(state.version)}`);
@@ -143,8 +143,8 @@ function checkOrders(orders: unknown, where: string, ids: Set<OrderId>): readonl
 }
 
 function restoreSide(
-  engine: Engine,
-  book: Parameters<Engine["restoreOrder"]>[0],
+  engine: MatchingEngine,
+  book: Parameters<MatchingEngine["restoreOrder"]>[0],
   orders: readonly OrderState[],
   side: SideCode,
 ): void {

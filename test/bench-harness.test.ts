@@ -11,14 +11,14 @@ import { openLoop } from "../bench/suites/latency.js";
 import { withoutAccounts } from "../bench/suites/margined-flow.js";
 import { baseBook, primitives } from "../bench/suites/primitives.js";
 import { steadyWorkload } from "../bench/suites/scaling.js";
-import { Engine } from "../engine/engine.js";
+import { MatchingEngine } from "../engine/engine.js";
 import { Order } from "../engine/order.js";
 import { Engine as MarginedEngine } from "../exchange.js";
 import type { Command } from "../protocol/commands.js";
 
-function countingRejects(): { engine: Engine; rejects: string[] } {
+function countingRejects(): { engine: MatchingEngine; rejects: string[] } {
   const rejects: string[] = [];
-  const engine = new Engine({
+  const engine = new MatchingEngine({
     onEvent: (e) => {
       if (e.type === "rejected") rejects.push(e.reason);
     },

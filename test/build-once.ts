@@ -1,11 +1,14 @@
 /**
  * vitest global setup: worker threads load built JavaScript (dist/), so the tests that start one
  * need a build no older than the sources. Builds only when a source file is newer than the stamp.
+ * The test-only worker entries (test/support/) are transpiled file by file into dist/test/support/,
+ * where their imports of ../../worker/… reach the build (npm pack leaves dist/test out).
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import ts from "typescript";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const SOURCES = [
@@ -31,7 +34,31 @@ function newestSource(path: string): number {
   return newest;
 }
 
+const SUPPORT = join(ROOT, "test", "support");
+const SUPPORT_OUT = join(ROOT, "dist", "test", "support");
+
+/** Type-checking is `npm run typecheck`'s: here each file is only stripped to JavaScript. */
+function transpileSupport(): void {
+  mkdirSync(SUPPORT_OUT, { recursive: true });
+  for (const name of readdirSync(SUPPORT)) {
+    if (!name.endsWith(".ts")) continue;
+    const from = join(SUPPORT, name);
+    const to = join(SUPPORT_OUT, name.replace(/\.ts$/, ".js"));
+    if (existsSync(to) && statSync(to).mtimeMs >= statSync(from).mtimeMs) continue;
+    const out = ts.transpileModule(readFileSync(from, "utf8"), {
+      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+      fileName: name,
+    });
+    writeFileSync(to, out.outputText);
+  }
+}
+
 export default function setup(): void {
+  buildIfStale();
+  transpileSupport();
+}
+
+function buildIfStale(): void {
   const newest = Math.max(
     ...SOURCES.map((s) => newestSource(join(ROOT, s))),
     newestSource(join(ROOT, "tsconfig.json")),

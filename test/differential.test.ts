@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { generateFlow } from "../bench/flow-generator.js";
-import type { Engine } from "../engine/engine.js";
+import type { MatchingEngine } from "../engine/engine.js";
 import type { Side } from "../protocol/commands.js";
 import { recordingEngine } from "./helpers.js";
 import { ReferenceEngine } from "./reference-book.js";
@@ -127,7 +127,7 @@ const sequences = fc
   .tuple(fc.integer({ min: 0, max: 4 }), fc.array(command, { minLength: 5, maxLength: 100, size: "max" }))
   .map(([defineY, commands]) => withClock(defineY > 0 ? [{ type: "instrument", symbol: "Y" }, ...commands] : commands));
 
-function booksOf(engine: Engine): string {
+function booksOf(engine: MatchingEngine): string {
   const out: unknown[] = [engine.symbols()];
   for (const symbol of engine.symbols()) {
     for (const s of ["buy", "sell"] as const) {

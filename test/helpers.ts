@@ -1,18 +1,18 @@
 import { expect } from "vitest";
 import { validateInternalState } from "../engine/consistency.js";
-import { Engine } from "../engine/engine.js";
+import { MatchingEngine } from "../engine/engine.js";
 import type { Command, OrderId, Side } from "../protocol/commands.js";
 import { type EventObject, eventToObject } from "../protocol/events.js";
 
 /** An engine whose events are copied into `events` as plain objects. */
-export function recordingEngine(): { engine: Engine; events: EventObject[] } {
+export function recordingEngine(): { engine: MatchingEngine; events: EventObject[] } {
   const events: EventObject[] = [];
-  const engine = new Engine({ onEvent: (e) => events.push(eventToObject(e)) });
+  const engine = new MatchingEngine({ onEvent: (e) => events.push(eventToObject(e)) });
   return { engine, events };
 }
 
 /** Applies `commands` and returns the events of the last one only. */
-export function run(engine: Engine, events: EventObject[], ...commands: Command[]): EventObject[] {
+export function run(engine: MatchingEngine, events: EventObject[], ...commands: Command[]): EventObject[] {
   let from = events.length;
   for (const command of commands) {
     from = events.length;
@@ -22,7 +22,7 @@ export function run(engine: Engine, events: EventObject[], ...commands: Command[
 }
 
 /** Applies anything (valid or not) and returns its events. */
-export function applyRaw(engine: Engine, events: EventObject[], input: unknown, line = 0): EventObject[] {
+export function applyRaw(engine: MatchingEngine, events: EventObject[], input: unknown, line = 0): EventObject[] {
   const from = events.length;
   engine.applyInput(input, line);
   return events.slice(from);
@@ -50,11 +50,11 @@ export function fillsOf(events: readonly EventObject[]): [OrderId, number, numbe
 }
 
 /** One side's resting orders, best first and in queue order, as [id, price, open]. */
-export function queueOf(engine: Engine, side: Side, symbol = "X"): [OrderId, number, number][] {
+export function queueOf(engine: MatchingEngine, side: Side, symbol = "X"): [OrderId, number, number][] {
   return engine.restingOrders(symbol, side).map((o) => [o.id, o.price, o.open]);
 }
 
-export function expectConsistent(engine: Engine): void {
+export function expectConsistent(engine: MatchingEngine): void {
   expect(validateInternalState(engine)).toEqual([]);
 }
 
@@ -70,7 +70,7 @@ export function limit(
 }
 
 /** A fresh engine with the given resting orders already applied. */
-export function engineWith(...commands: Command[]): { engine: Engine; events: EventObject[] } {
+export function engineWith(...commands: Command[]): { engine: MatchingEngine; events: EventObject[] } {
   const r = recordingEngine();
   for (const c of commands) r.engine.apply(c);
   r.events.length = 0;

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { generateFlow } from "../bench/flow-generator.js";
 import { validateInternalState } from "../engine/consistency.js";
-import type { Engine } from "../engine/engine.js";
+import type { MatchingEngine } from "../engine/engine.js";
 import { type Command, type OrderId, STP_NAMES } from "../protocol/commands.js";
 import type { EventObject } from "../protocol/events.js";
 import { engineWith, limit, recordingEngine } from "./helpers.js";
@@ -22,7 +22,7 @@ class ConservationCheck {
   private readonly ledgers = new Map<OrderId, Ledger>();
   readonly problems: string[] = [];
 
-  constructor(private readonly engine: Engine) {}
+  constructor(private readonly engine: MatchingEngine) {}
 
   onEvent(e: EventObject): void {
     switch (e.type) {
@@ -79,7 +79,7 @@ class ConservationCheck {
 }
 
 /** Book-level promises seen from the public API: not crossed, levels are the sums of their orders. */
-function publicViewProblems(engine: Engine): string[] {
+function publicViewProblems(engine: MatchingEngine): string[] {
   const problems: string[] = [];
   for (const symbol of engine.symbols()) {
     const depth = engine.depth(symbol);
@@ -179,7 +179,7 @@ describe("invariants after every command", () => {
 });
 
 /** An engine built directly from another's final state: instruments, oracle, orders in queue order. */
-function rebuild(from: Engine): Engine {
+function rebuild(from: MatchingEngine): MatchingEngine {
   const commands: Command[] = [];
   for (const book of from.internalBooks) {
     const spec = book.spec;

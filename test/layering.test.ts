@@ -43,6 +43,11 @@ function edges(): [string, string][] {
 describe("the layering", () => {
   const all = edges();
 
+  it("gives every built top-level folder and file its place in the order (an unlisted one would escape the checks)", () => {
+    const build = JSON.parse(readFileSync(join(ROOT, "tsconfig.build.json"), "utf8")) as { include: string[] };
+    expect(build.include.filter((top) => top !== "index.ts" && !LAYERS.includes(top))).toEqual([]);
+  });
+
   it("has no import from a lower layer into a higher one (so no two top-level folders import each other)", () => {
     const wrong: string[] = [];
     for (const [from, to] of all) {

@@ -1,6 +1,6 @@
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { Engine } from "../engine/engine.js";
+import { MatchingEngine } from "../engine/engine.js";
 import type { Command } from "../protocol/commands.js";
 import { importLobster } from "../protocol/lobster/import-stream.js";
 import { parseLobsterTime } from "../protocol/lobster/time.js";
@@ -37,10 +37,14 @@ async function importLines(messages: string[], rows: string[] | null = null, hol
   return { lines, commands, counts };
 }
 
-function replay(commands: readonly Command[]): { engine: Engine; fills: [unknown, number][]; rejected: string[] } {
+function replay(commands: readonly Command[]): {
+  engine: MatchingEngine;
+  fills: [unknown, number][];
+  rejected: string[];
+} {
   const fills: [unknown, number][] = [];
   const rejected: string[] = [];
-  const engine = new Engine({
+  const engine = new MatchingEngine({
     onEvent(e) {
       if (e.type === "fill") fills.push([e.makerId, e.qty]);
       if (e.type === "rejected") rejected.push(e.reason);

@@ -6,7 +6,7 @@
  * holds. Everything else (fills, positions, the liquidator) is the margin engine's own.
  */
 
-import { Engine as MatchingEngine } from "../engine/engine.js";
+import { MatchingEngine } from "../engine/engine.js";
 import type { Order } from "../engine/order.js";
 import type { OrderBook } from "../engine/order-book.js";
 import type { Account } from "../liquidator/account.js";

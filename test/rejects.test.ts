@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { validateInternalState } from "../engine/consistency.js";
-import type { Engine } from "../engine/engine.js";
+import type { MatchingEngine } from "../engine/engine.js";
 import type { Command } from "../protocol/commands.js";
 import type { EventObject } from "../protocol/events.js";
 import { BUSINESS_REJECT_CODES, MALFORMED_REJECT_CODES, type RejectCode } from "../protocol/reject-codes.js";
@@ -214,7 +214,7 @@ interface Snapshot {
   symbols: string[];
 }
 
-function snapshot(engine: Engine): Snapshot {
+function snapshot(engine: MatchingEngine): Snapshot {
   return {
     hash: engine.stateHash(),
     books: engine.bookSnapshot(),

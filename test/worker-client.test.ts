@@ -3,6 +3,7 @@ import { generateFlow } from "../bench/flow-generator.js";
 import { Engine } from "../exchange.js";
 import { eventToJson, eventToObject } from "../protocol/events.js";
 import { EngineClient } from "../worker/engine-client.js";
+import { FAULTY_WORKER_URL, FaultPlan } from "./support/fault-plan.js";
 import { type AnyCommand, referenceRun } from "./worker-helpers.js";
 
 async function streamThrough(client: EngineClient, commands: readonly unknown[]): Promise<string[]> {
@@ -124,16 +125,21 @@ describe("EngineClient (engine in a worker thread)", () => {
   });
 
   it("turns a failure inside the worker into rejected promises, never a hang (no journal)", async () => {
-    const client = new EngineClient();
-    await client.start();
-    const before = client.submit({ type: "limit", id: 1, side: "buy", price: 10, qty: 1 });
-    client.injectFault("throw");
-    const after = client.submit({ type: "limit", id: 2, side: "buy", price: 10, qty: 1 }).catch((e: Error) => e);
-    expect((await before).map((e) => e.type)).toEqual(["accepted"]);
-    expect(String(await after)).toMatch(/injected fault.*without a journal/);
-    await expect(client.snapshot()).rejects.toThrow(/injected fault/);
-    expect(() => client.enqueue({ type: "tick", ts: 1 })).toThrow(/injected fault/);
-    await client.close();
+    const faults = new FaultPlan();
+    try {
+      const client = new EngineClient({ workerUrl: FAULTY_WORKER_URL });
+      await client.start();
+      const before = client.submit({ type: "limit", id: 1, side: "buy", price: 10, qty: 1 });
+      faults.at(1, { kind: "throw" });
+      const after = client.submit({ type: "limit", id: 2, side: "buy", price: 10, qty: 1 }).catch((e: Error) => e);
+      expect((await before).map((e) => e.type)).toEqual(["accepted"]);
+      expect(String(await after)).toMatch(/injected fault.*without a journal/);
+      await expect(client.snapshot()).rejects.toThrow(/injected fault/);
+      expect(() => client.enqueue({ type: "tick", ts: 1 })).toThrow(/injected fault/);
+      await client.close();
+    } finally {
+      faults.close();
+    }
   });
 
   it("copies events into plain objects equal to eventToObject", async () => {

@@ -6,11 +6,18 @@ import { SeededRandom } from "../sim/random.js";
 import { EngineClient } from "../worker/engine-client.js";
 import { recover } from "../worker/recovery.js";
 import { marginedFlowSample } from "./margin-flows.js";
+import { FAULTY_WORKER_URL, type Fault, FaultPlan } from "./support/fault-plan.js";
 import { referenceRun, tempDir } from "./worker-helpers.js";
 
 type Outcome = { ok: true; events: EventObject[] } | { ok: false; error: Error };
 
-const FAULTS = ["throw", "exit", "after-journal", "terminate"] as const;
+const FAULTS = ["throw", "exit", "after-journal", "mid-command"] as const;
+
+/** One of the faults, drawn from `random`. */
+function drawFault(random: SeededRandom): Fault {
+  const kind = FAULTS[random.below(FAULTS.length)] as (typeof FAULTS)[number];
+  return kind === "mid-command" ? { kind, records: random.below(8) } : { kind };
+}
 
 /**
  * Drives a flow through a journaled client in chunks, killing the worker at seeded random points;
@@ -19,12 +26,14 @@ const FAULTS = ["throw", "exit", "after-journal", "terminate"] as const;
 async function runWithCrashes(seed: number, flow: readonly Command[], snapshotEvery = 1500): Promise<void> {
   const ref = referenceRun(flow);
   const { dir, remove } = tempDir("crash");
+  const faults = new FaultPlan();
   try {
     const client = new EngineClient({
       journal: { dir, fsync: "off", snapshotEvery },
       ringSlots: 2048,
       maxBatch: 256,
       maxRestarts: 100,
+      workerUrl: FAULTY_WORKER_URL,
     });
     await client.start();
     const random = new SeededRandom(seed);
@@ -35,13 +44,13 @@ async function runWithCrashes(seed: number, flow: readonly Command[], snapshotEv
     while (i < flow.length) {
       const chunk = flow.slice(i, i + 1 + random.below(1200));
       const faultAt = crashes < 6 && random.chance(400_000) ? random.below(chunk.length) : -1;
-      const fault = FAULTS[random.below(FAULTS.length)] as (typeof FAULTS)[number];
+      const fault = drawFault(random);
       const outcomes: Promise<Outcome>[] = [];
       chunk.forEach((command, k) => {
         if (k === faultAt) {
           crashes++;
-          if (fault === "terminate") setTimeout(() => client.terminateWorker(), random.below(4));
-          else client.injectFault(fault);
+          // Every command before this chunk is in the journal: chunk[k] is its command i + k.
+          faults.at(i + k, fault);
         }
         outcomes.push(
           client.submit(command).then(
@@ -66,6 +75,7 @@ async function runWithCrashes(seed: number, flow: readonly Command[], snapshotEv
     await client.close();
 
     expect(restarts).toBeGreaterThan(0);
+    expect(restarts).toBe(crashes); // every planned fault struck, once
     expect(got).toEqual(ref.perCommand);
     expect(snap.stateHash).toBe(ref.stateHash);
     expect(snap.seq).toBe(ref.seq);
@@ -78,6 +88,7 @@ async function runWithCrashes(seed: number, flow: readonly Command[], snapshotEv
     expect(report.journalLength).toBe(flow.length);
     expect(rejected).toBeGreaterThanOrEqual(0);
   } finally {
+    faults.close();
     remove();
   }
 }

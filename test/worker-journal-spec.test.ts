@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { EngineClient } from "../worker/engine-client.js";
 import { recover } from "../worker/recovery.js";
+import { FAULTY_WORKER_URL, FaultPlan } from "./support/fault-plan.js";
 import { referenceRun, tempDir } from "./worker-helpers.js";
 
 describe("an instrument spec split from its command by a snapshot's segment rotation", () => {
@@ -32,11 +33,13 @@ describe("an instrument spec split from its command by a snapshot's segment rota
 
   it("keeps a journaled client running after a crash that follows such a batch", async () => {
     const { dir, remove } = tempDir("spec-rotation-crash");
+    const faults = new FaultPlan();
     try {
       const client = new EngineClient({
         journal: { dir, fsync: "batch", snapshotEvery: 2 },
         maxBatch: 4,
         maxRestarts: 3,
+        workerUrl: FAULTY_WORKER_URL,
       });
       await client.start();
       await client.submitBatch([
@@ -44,7 +47,7 @@ describe("an instrument spec split from its command by a snapshot's segment rota
         { type: "tick", ts: 2 },
         { type: "instrument", symbol: "ETH" },
       ]);
-      client.injectFault("exit"); // the worker dies; the client restarts it from the journal
+      faults.at(3, { kind: "exit" }); // the worker dies; the client restarts it from the journal
       const after = await client.submit({ type: "oracle", symbol: "ETH", price: 100 }).catch((e: Error) => e);
       const again = await client.submit({ type: "oracle", symbol: "ETH", price: 101 }).catch((e: Error) => e);
       await client.close().catch(() => {});
@@ -53,6 +56,7 @@ describe("an instrument spec split from its command by a snapshot's segment rota
       expect(again).not.toBeInstanceOf(Error);
       expect((again as { type: string }[])[0]?.type).toBe("accepted");
     } finally {
+      faults.close();
       remove();
     }
   });

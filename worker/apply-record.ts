@@ -1,4 +1,4 @@
-import type { Engine } from "../engine/engine.js";
+import type { MatchingEngine } from "../engine/engine.js";
 import type { CommandDecoder } from "../protocol/wire/command-codec.js";
 import { KIND_COMMAND, KIND_INTERN, KIND_INTERN_RESET, KIND_REJECT_LINE, KIND_TEXT } from "../protocol/wire/records.js";
 
@@ -8,7 +8,7 @@ import { KIND_COMMAND, KIND_INTERN, KIND_INTERN_RESET, KIND_REJECT_LINE, KIND_TE
  * record was a command (it has an index in the journal and a DONE marker).
  */
 export function applyRecord(
-  engine: Engine,
+  engine: MatchingEngine,
   decoder: CommandDecoder,
   f64: Float64Array,
   u16: Uint16Array,

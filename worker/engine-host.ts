@@ -15,14 +15,10 @@ import { InternReader, InternWriter } from "../protocol/wire/intern.js";
 import { recordSlots } from "../protocol/wire/record-size.js";
 import {
   CONTROL_CLOSE,
-  CONTROL_FAULT,
   CONTROL_QUERY,
   CONTROL_SNAPSHOT,
   DONE_SKIPPED,
   type EventSlotSink,
-  FAULT_AFTER_JOURNAL,
-  FAULT_EXIT,
-  FAULT_THROW,
   KIND_COMMAND,
   KIND_CONTROL,
   KIND_DONE,
@@ -83,7 +79,6 @@ export class EngineHost {
   private index = 0;
   private sinceSnapshot = 0;
   private halted = false;
-  private dieAfterJournal = false;
   /** Writes the engine's events to the sink straight from their fields. */
   private readonly events: WireEventWriter;
   closed = false;
@@ -135,30 +130,43 @@ export class EngineHost {
     this.sink.f64[at + 1] = index;
   }
 
+  /** The journal index of the next command. */
+  get nextIndex(): number {
+    return this.index;
+  }
+
   /**
    * Runs one batch: the records at `positions[0..n)` (slot indices into f64/u16/i32), at most one
    * control record, and it last. The journal frame is written before any command executes, so no
    * event leaves before its command is journaled.
    */
   runBatch(f64: Float64Array, u16: Uint16Array, i32: Int32Array, positions: Int32Array, n: number): void {
+    this.journalBatch(f64, i32, positions, n);
+    this.executeBatch(f64, u16, positions, n);
+  }
+
+  /** The first half of `runBatch`: the batch's journaled records as one journal frame. */
+  journalBatch(f64: Float64Array, i32: Int32Array, positions: Int32Array, n: number): void {
     const journal = this.journal;
-    if (journal !== null) {
-      journal.begin();
-      for (let i = 0; i < n; i++) {
-        const at = positions[i] as number;
-        const kind = (f64[at] as number) & 15;
-        if (isJournaled(kind)) {
-          journal.append(i32, at, recordSlots(f64, at), kind === KIND_COMMAND || kind === KIND_REJECT_LINE);
-        }
+    if (journal === null) return;
+    journal.begin();
+    for (let i = 0; i < n; i++) {
+      const at = positions[i] as number;
+      const kind = (f64[at] as number) & 15;
+      if (isJournaled(kind)) {
+        journal.append(i32, at, recordSlots(f64, at), kind === KIND_COMMAND || kind === KIND_REJECT_LINE);
       }
-      try {
-        journal.commit();
-      } catch (err) {
-        // The worker dies of it and its client fails: nothing more is journaled in this run.
-        throw asJournalWriteError(err, journal.path);
-      }
-      if (this.dieAfterJournal) process.exit(3);
     }
+    try {
+      journal.commit();
+    } catch (err) {
+      // The worker dies of it and its client fails: nothing more is journaled in this run.
+      throw asJournalWriteError(err, journal.path);
+    }
+  }
+
+  /** The second half of `runBatch`: applies the records and writes their events. */
+  executeBatch(f64: Float64Array, u16: Uint16Array, positions: Int32Array, n: number): void {
     const engine = this.engine;
     const decoder = this.decoder;
     for (let i = 0; i < n; i++) {
@@ -199,7 +207,6 @@ export class EngineHost {
 
   private control(f64: Float64Array, at: number): void {
     const op = (f64[at] as number) >>> 4;
-    const arg = f64[at + 1] as number;
     switch (op) {
       case CONTROL_QUERY:
         this.reply(this.summary());
@@ -215,11 +222,6 @@ export class EngineHost {
         }
         this.closed = true;
         this.reply({ closed: true, journalIndex: this.index });
-        return;
-      case CONTROL_FAULT:
-        if (arg === FAULT_THROW) throw new Error("injected fault");
-        if (arg === FAULT_EXIT) process.exit(3);
-        if (arg === FAULT_AFTER_JOURNAL) this.dieAfterJournal = true;
         return;
       default:
         throw new Error(`wire: unknown control operation ${op}`);

@@ -1,82 +1,9 @@
 /**
  * The worker thread's entry: builds the host (recovering from the journal when there is one) and
- * feeds it command batches, from the shared ring (blocking in Atomics.wait between batches) or,
- * in the fallback, from transferred message buffers.
+ * runs the loop that feeds it command batches (worker-loop.ts).
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { recordSlots } from "../protocol/wire/record-size.js";
-import { KIND_CONTROL } from "../protocol/wire/records.js";
-import { RING_WRITE, RingReader } from "../protocol/wire/ring.js";
-import { EngineHost, type HostOptions } from "./engine-host.js";
-import { BlockingRingSink, MessageSink } from "./worker-sinks.js";
+import { EngineHost } from "./engine-host.js";
+import { runWorker, type WorkerConfig } from "./worker-loop.js";
 
-export interface WorkerConfig {
-  transport: "ring" | "message";
-  commandRing: SharedArrayBuffer | null;
-  eventRing: SharedArrayBuffer | null;
-  host: HostOptions;
-  /** Records taken per batch at most (the journal writes one frame a batch). */
-  maxBatch: number;
-}
-
-const config = workerData as WorkerConfig;
-const port = parentPort;
-if (port === null) throw new Error("engine-worker must run in a worker thread");
-
-const positions = new Int32Array(config.maxBatch);
-
-if (config.transport === "ring") {
-  runRing(config);
-} else {
-  runMessages(config);
-}
-
-function runRing(cfg: WorkerConfig): void {
-  if (cfg.commandRing === null || cfg.eventRing === null) throw new Error("ring transport without rings");
-  const reader = new RingReader(cfg.commandRing);
-  const host = new EngineHost(cfg.host, new BlockingRingSink(cfg.eventRing));
-  const idleWait = cfg.host.fsync.kind === "interval" ? cfg.host.fsync.ms : 1000;
-  const { f64, u16, i32 } = reader;
-  while (!host.closed) {
-    let n = 0;
-    for (let at = reader.next(); at >= 0; at = reader.next()) {
-      positions[n++] = at;
-      reader.advance(recordSlots(f64, at));
-      if (((f64[at] as number) & 15) === KIND_CONTROL || n === positions.length) break;
-    }
-    if (n === 0) {
-      host.idle();
-      if (reader.closed) break;
-      Atomics.wait(reader.header, RING_WRITE, reader.lastWrite, idleWait);
-      continue;
-    }
-    host.runBatch(f64, u16, i32, positions, n);
-    reader.commit();
-  }
-}
-
-function runMessages(cfg: WorkerConfig): void {
-  const p = port as NonNullable<typeof port>;
-  const host = new EngineHost(cfg.host, new MessageSink(p));
-  const timer = cfg.host.fsync.kind === "interval" ? setInterval(() => host.idle(), cfg.host.fsync.ms).unref() : null;
-  p.on("message", (batch: Float64Array) => {
-    const f64 = batch;
-    const u16 = new Uint16Array(batch.buffer, batch.byteOffset, batch.length * 4);
-    const i32 = new Int32Array(batch.buffer, batch.byteOffset, batch.length * 2);
-    let at = 0;
-    while (at < f64.length && !host.closed) {
-      let n = 0;
-      while (at < f64.length) {
-        positions[n++] = at;
-        const kind = (f64[at] as number) & 15;
-        at += recordSlots(f64, at);
-        if (kind === KIND_CONTROL || n === positions.length) break;
-      }
-      host.runBatch(f64, u16, i32, positions, n);
-    }
-    if (host.closed) {
-      if (timer !== null) clearInterval(timer);
-      p.close();
-    }
-  });
-}
+runWorker(workerData as WorkerConfig, parentPort, (options, sink) => new EngineHost(options, sink));

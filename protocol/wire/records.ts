@@ -30,12 +30,8 @@ export const TEXT_REPLY_PART = 4; // a piece of a reply too long for one record;
 /** KIND_CONTROL operations. */
 export const CONTROL_QUERY = 1; // reply with the state summary (TEXT_REPLY)
 export const CONTROL_CLOSE = 2; // finish: flush the journal, exit the loop
-export const CONTROL_FAULT = 3; // tests: fail on purpose (arg: a FAULT_* code)
+// 3 was a test hook (fail on purpose): tests now run a worker entry of their own that fails.
 export const CONTROL_SNAPSHOT = 4; // write a persistent snapshot now (with a journal)
-
-export const FAULT_THROW = 1; // an uncaught exception
-export const FAULT_EXIT = 2; // process.exit
-export const FAULT_AFTER_JOURNAL = 3; // die after journaling the next batch, before executing it
 
 export const CONTROL_SLOTS = 2;
 export const DONE_SLOTS = 2;
