@@ -4,6 +4,7 @@ import { latencySuite } from "./latency.js";
 import { marginedFlowSuite } from "./margined-flow.js";
 import { memorySuite } from "./memory.js";
 import { mixedFlowSuite } from "./mixed-flow.js";
+import { nativeSuite } from "./native.js";
 import { primitivesSuite } from "./primitives.js";
 import { replaySuite } from "./replay-e2e.js";
 import { scalingSuite } from "./scaling.js";
@@ -14,6 +15,7 @@ export const SUITES: readonly Suite[] = [
   primitivesSuite,
   mixedFlowSuite,
   marginedFlowSuite,
+  nativeSuite,
   replaySuite,
   workerSuite,
   latencySuite,
