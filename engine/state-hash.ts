@@ -28,7 +28,8 @@ function laterParams(l: NonNullable<InstrumentSpec["liquidation"]>): string {
   const own = later.every((v) => v === undefined) ? "" : `/${later.map((v) => v ?? "-").join("/")}`;
   const after =
     (l.backstopAfterNs === undefined ? "" : ` b${l.backstopAfterNs}`) +
-    (l.slippageWidenPpm === undefined ? "" : ` w${l.slippageWidenPpm}`);
+    (l.slippageWidenPpm === undefined ? "" : ` w${l.slippageWidenPpm}`) +
+    (l.unrestorableRampNs === undefined ? "" : ` u${l.unrestorableRampNs}`);
   return (
     own +
     after +

@@ -78,6 +78,13 @@ export class Position {
    */
   starvedSince = -1;
   /**
+   * The unrestorable ramp (unrestorable-ramp.ts): when the soft liquidator first found no partial
+   * close of this position restoring its account in this liquidation (−1: not yet), and the lots
+   * held then. Cleared when the account leaves liquidation.
+   */
+  rampSince = -1;
+  rampQty = 0;
+  /**
    * The closing side's addCount when the soft liquidator last found too little depth inside this
    * position's limit (−1: not waiting). Until an order joins that side or the account's money is
    * checked again (an oracle move, a fill, a transfer), looking again would find the same.

@@ -178,6 +178,7 @@ export class BreachMonitor {
         this.inLiquidation--;
         a.liquidationSince = -1; // a venue policy's clock starts again with the next liquidation
         a.marginFreed = 0;
+        for (const p of a.positions) p.rampSince = -1; // the unrestorable ramp too
       }
       a.stage = stage;
       this.breach.onStage(a, stage, reported, mm, this.events as EventStream);

@@ -42,7 +42,8 @@ export const DEFAULT_PREEMPTIVE: Readonly<Required<PreemptiveParams>> = {
  * penalty on the notional closed, but at most half of what the slice gained in health terms
  * (penalty.ts), so that no penalty ever lowers health; stage 2 below 80% health; the soft children
  * of all accounts on one side of an instrument together at most 25% of the depth per interval; a
- * position that found nothing inside its bound for 1 s (ten intervals) goes to the backstop offers.
+ * position that found nothing inside its bound for 1 s (ten intervals) goes to the backstop offers;
+ * a position no partial close restores is worked down over a minute, from 10% at once (drift's ramp).
  */
 export const DEFAULT_LIQUIDATION: Readonly<Required<OwnParams>> = {
   targetHealthPpm: 1_250_000,
@@ -55,6 +56,7 @@ export const DEFAULT_LIQUIDATION: Readonly<Required<OwnParams>> = {
   marketParticipationPpm: 250_000,
   backstopAfterNs: 1_000_000_000,
   slippageWidenPpm: 0,
+  unrestorableRampNs: 60_000_000_000,
 };
 
 export class LiquidationSettings {
@@ -78,6 +80,11 @@ export class LiquidationSettings {
   readonly slippageWidenPpm: number;
   /** A position that found nothing inside its bound this long (ns) goes to the backstops (backstop.ts). */
   readonly backstopAfterNs: number;
+  /**
+   * A position no partial close restores is worked down on a ramp: the lots closed since it first
+   * was may reach `participationPpm` of it at once, growing to all of it over this time (ns; 0: at once).
+   */
+  readonly unrestorableRampNs: number;
   /** The venue policies' parameters. */
   readonly venue: VenueSettings;
   /** The pre-emptive stage's parameters; null: off (the default). */
@@ -94,6 +101,7 @@ export class LiquidationSettings {
     this.penaltyGainSharePpm = spec?.penaltyGainSharePpm ?? d.penaltyGainSharePpm;
     this.marketParticipationPpm = spec?.marketParticipationPpm ?? d.marketParticipationPpm;
     this.backstopAfterNs = spec?.backstopAfterNs ?? d.backstopAfterNs;
+    this.unrestorableRampNs = spec?.unrestorableRampNs ?? d.unrestorableRampNs;
     this.slippageWidenPpm = spec?.slippageWidenPpm ?? d.slippageWidenPpm;
     this.venue = new VenueSettings(spec);
     this.preemptive = spec?.preemptive === undefined ? null : { ...DEFAULT_PREEMPTIVE, ...spec.preemptive };

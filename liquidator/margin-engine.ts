@@ -412,8 +412,9 @@ export class MarginEngine implements MarginHooks, StateSection {
         const realized = p.realizedPnl !== 0 ? ` r${p.realizedPnl}` : "";
         const cap = p.capEnd > 0 ? ` c${p.capEnd}/${p.capLeft}` : "";
         const starved = p.starvedSince >= 0 ? ` s${p.starvedSince}` : "";
+        const ramp = p.rampSince >= 0 ? ` u${p.rampSince}/${p.rampQty}` : "";
         out.update(
-          `P ${JSON.stringify(p.instrument.symbol)} ${p.qty} ${p.entryNotional}${pacing}${realized}${cap}${starved}\n`,
+          `P ${JSON.stringify(p.instrument.symbol)} ${p.qty} ${p.entryNotional}${pacing}${realized}${cap}${starved}${ramp}\n`,
         );
       }
     }
@@ -447,9 +448,14 @@ export class MarginEngine implements MarginHooks, StateSection {
           p.reduceOnly.map((o) => o.id),
           p.nextSliceAt,
         ];
-        if (p.realizedPnl !== 0 || p.capEnd > 0 || p.starvedSince >= 0) state.push(p.realizedPnl);
-        if (p.capEnd > 0 || p.starvedSince >= 0) state.push(p.capEnd, p.capLeft);
-        if (p.starvedSince >= 0) state.push(p.starvedSince);
+        // Optional trailing fields: each present when it or any later one is set.
+        const ramp = p.rampSince >= 0;
+        const starved = p.starvedSince >= 0 || ramp;
+        const cap = p.capEnd > 0 || starved;
+        if (p.realizedPnl !== 0 || cap) state.push(p.realizedPnl);
+        if (cap) state.push(p.capEnd, p.capLeft);
+        if (starved) state.push(p.starvedSince);
+        if (ramp) state.push(p.rampSince, p.rampQty);
         return state;
       });
       const account: AccountState = [a.name, a.collateral, a.stage, positions];
@@ -516,6 +522,8 @@ export class MarginEngine implements MarginHooks, StateSection {
         capEnd,
         capLeft,
         starvedSince,
+        rampSince,
+        rampQty,
       ] of positions) {
         const book = books.get(symbol);
         if (book === undefined) throw new Error(`cannot restore margin state: no instrument ${symbol}`);
@@ -542,6 +550,8 @@ export class MarginEngine implements MarginHooks, StateSection {
         p.capEnd = capEnd ?? 0;
         p.capLeft = capLeft ?? 0;
         p.starvedSince = starvedSince ?? -1;
+        p.rampSince = rampSince ?? -1;
+        p.rampQty = rampQty ?? 0;
         inst.index.index(p); // pushes only the sides with a price
       }
       syncWatch(a);

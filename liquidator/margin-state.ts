@@ -38,6 +38,9 @@ export type PositionState = [
   capLeft?: number,
   /** Since when the soft liquidator found nothing inside its bound (absent: −1, not starved). */
   starvedSince?: number,
+  /** The unrestorable ramp's start and the lots held then (absent: not on it). */
+  rampSince?: number,
+  rampQty?: number,
 ];
 
 /** The backstop offers on one instrument, cheapest first, ties by age: [symbol, [account, discountPpm, notional left]…]. */
@@ -136,6 +139,12 @@ export function readMarginState(value: unknown): MarginState {
       if (p[14] !== undefined) {
         if (p[12] === undefined) position.push(realized, 0, 0);
         position.push(int(p[14], name, "starved since"));
+      }
+      if (p[15] !== undefined) {
+        if (p[14] === undefined) fail(`${name} ramp without the fields before it`);
+        const since = int(p[15], name, "ramp start");
+        if (since < 0) fail(`${name} ramp start ${since}`);
+        position.push(since, int(p[16], name, "ramp lots"));
       }
       return position;
     });

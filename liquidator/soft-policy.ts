@@ -13,10 +13,15 @@
  * account; the fund carries its debt meanwhile, and auto-deleveraging passes on the lots for the
  * part the fund cannot carry (liquidator.ts). Selling even the part the book takes above the
  * oracle, when that restores positive equity, wiped out more accounts on crowded (measured, issue 14).
+ * When no partial close restores the target, the smallest one that takes the account out of breach
+ * (100%) goes, if there is one; else the position is worked down whole on a ramp, by the book or
+ * the backstops (unrestorable-ramp.ts).
  *
  * The penalty: `penaltyPpm` of the notional closed, at most `penaltyGainSharePpm` of what the slice
  * gained in health terms and nothing on a slice that lowered health (penalty.ts).
  */
+
+import { PPM } from "../protocol/units.js";
 import { type Account, type Position, PREEMPTIVE } from "./account.js";
 import { type BackstopHost, type BackstopOffer, offerPrice, restoreLots, takeByOffers } from "./backstop.js";
 import type { ChildFill, ChildOrders } from "./child-orders.js";
@@ -29,6 +34,7 @@ import { healthPpmOf } from "./money.js";
 import { slicePenalty } from "./penalty.js";
 import { equityOf, maintenanceOf } from "./pre-trade-risk.js";
 import { shockedBreach } from "./preemptive.js";
+import { rampAllowance } from "./unrestorable-ramp.js";
 
 /** What soft liquidation needs of the margin engine beyond the books. */
 export interface SoftHost extends ReduceOnlyRooms, BackstopHost {
@@ -77,7 +83,7 @@ export class SoftPolicy implements LiquidationPolicy {
       const settings = p.instrument.liquidation;
       const stage2 = health < stage2Of(a);
       const interval = settings.sliceIntervalNs;
-      if (this.backstopServes(p, now, stage2) && this.toBackstops(p, equity, mm, target) > 0) {
+      if (this.backstopServes(p, now, stage2) && this.toBackstops(p, equity, mm, target, now) > 0) {
         p.starvedSince = -1;
         if (p.qty !== 0) p.nextSliceAt = nextSlice(now, stage2 ? Math.floor(interval / 2) : interval);
         continue;
@@ -104,11 +110,31 @@ export class SoftPolicy implements LiquidationPolicy {
       const sizing = this.sizing;
       sizing.size(p, equity, mm, target, settings, this.host);
       this.host.setRestorable(a, sizing.restores || sizing.bookShort);
-      const filled = this.children.send(p, limit, Math.min(sizing.qty, most), this);
+      const qty = Math.min(this.unrestorableClose(p, equity, mm, health, now), most);
+      if (qty === 0) {
+        p.nextSliceAt = nextSlice(now, interval); // the ramp's next share
+        continue;
+      }
+      const filled = this.children.send(p, limit, qty, this);
       if (window !== null) capUse(p, window, filled);
       if (filled > 0) p.starvedSince = -1;
       if (p.qty !== 0) p.nextSliceAt = nextSlice(now, stage2 ? Math.floor(interval / 2) : interval);
     }
+  }
+
+  /**
+   * What to close of a position just sized: the restoring quantity; when there is none, the
+   * smallest that takes the account out of breach; when there is none either (or the book ran
+   * out), the whole position, as far as the unrestorable ramp allows.
+   */
+  private unrestorableClose(p: Position, equity: number, mm: number, health: number, now: number): number {
+    const sizing = this.sizing;
+    if (sizing.restores || sizing.bookShort) return sizing.qty;
+    if (health < PPM) {
+      sizing.size(p, equity, mm, PPM, p.instrument.liquidation, this.host);
+      if (sizing.restores) return sizing.qty;
+    }
+    return rampAllowance(p, now);
   }
 
   /**
@@ -125,9 +151,12 @@ export class SoftPolicy implements LiquidationPolicy {
    * The smallest quantity that restores the target at the cheapest offer's price (backstop.ts),
    * to the offers in their order; the lots taken.
    */
-  private toBackstops(p: Position, equity: number, mm: number, target: number): number {
+  private toBackstops(p: Position, equity: number, mm: number, target: number, now: number): number {
     const cheapest = p.instrument.backstops[0] as BackstopOffer;
-    const wanted = restoreLots(p, offerPrice(p, cheapest.discountPpm), equity, mm, target);
+    let wanted = restoreLots(p, offerPrice(p, cheapest.discountPpm), equity, mm, target);
+    // Nothing short of the whole position restores: the offers take it as the ramp allows.
+    if (wanted >= Math.abs(p.qty)) wanted = rampAllowance(p, now);
+    if (wanted === 0) return 0;
     return takeByOffers(p, wanted, (o) => offerPrice(p, o.discountPpm), this.host, this.children.events);
   }
 

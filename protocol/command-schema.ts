@@ -48,7 +48,8 @@ function liquidation(): Schema {
   for (const key of LIQUIDATION_KEYS) {
     if (key === "targetHealthPpm") properties[key] = whole(PPM, 100 * PPM);
     else if (key === "participationPpm" || key === "marketParticipationPpm") properties[key] = whole(1, PPM);
-    else if (key === "sliceIntervalNs" || key === "backstopAfterNs") properties[key] = whole(0);
+    else if (key === "sliceIntervalNs" || key === "backstopAfterNs" || key === "unrestorableRampNs")
+      properties[key] = whole(0);
     else properties[key] = ppm;
   }
   for (const [name, fields] of Object.entries(VENUE_FIELDS)) properties[name] = block(fields);

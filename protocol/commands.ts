@@ -26,6 +26,7 @@ export interface LiquidationParams {
   marketParticipationPpm?: number;
   backstopAfterNs?: number;
   slippageWidenPpm?: number;
+  unrestorableRampNs?: number;
   /** The venue policies' parameters (liquidator/venue-params.ts), each used only in its mode. */
   hyperliquid?: HyperliquidParams;
   dydx?: DydxParams;

@@ -309,6 +309,7 @@ export const LIQUIDATION_KEYS: readonly string[] = [
   "marketParticipationPpm",
   "backstopAfterNs",
   "slippageWidenPpm",
+  "unrestorableRampNs",
 ];
 
 /**
@@ -378,7 +379,8 @@ export function validateLiquidationParams(value: unknown): LiquidationParams | n
       if (n < PPM || n > MAX_TARGET_HEALTH_PPM) return null;
     } else if (key === "participationPpm" || key === "marketParticipationPpm") {
       if (n < 1 || n > PPM) return null;
-    } else if (key !== "sliceIntervalNs" && key !== "backstopAfterNs" && n > PPM) return null;
+    } else if (key !== "sliceIntervalNs" && key !== "backstopAfterNs" && key !== "unrestorableRampNs" && n > PPM)
+      return null;
     params[key] = n;
   }
   return params as LiquidationParams;

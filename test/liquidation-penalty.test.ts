@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { exportState, restoreState } from "../engine/state-snapshot.js";
 import { Engine } from "../exchange.js";
 import type { Account } from "../liquidator/account.js";
 import type { LiquidationMode } from "../liquidator/liquidation-params.js";
@@ -247,11 +248,12 @@ describe("soft liquidation with the default tiers (the penalty spiral)", () => {
 function crossMargined(
   mode: LiquidationMode,
   ticks: number,
+  extra: LiquidationParams = {},
 ): { engine: Engine; events: EventObject[]; a: () => Account } {
   const events: EventObject[] = [];
   const engine = new Engine({ liquidation: mode, onEvent: (e) => events.push(eventToObject(e)) });
   const tiers = [{ maxNotional: 1e12, imrPpm: 100_000, mmrPpm: 50_000 }];
-  const liquidation = { maxSlippagePpm: 100_000, sliceIntervalNs: 1_000, participationPpm: 20_000 };
+  const liquidation = { maxSlippagePpm: 100_000, sliceIntervalNs: 1_000, participationPpm: 20_000, ...extra };
   const flow: Command[] = [
     { type: "instrument", symbol: "X", tiers, liquidation },
     { type: "instrument", symbol: "Y", tiers, liquidation },
@@ -275,7 +277,7 @@ function crossMargined(
 
 describe("an account no partial close can restore", () => {
   it("is reported unrestorable and worked down whole, paced, without a penalty on slices that lower health", () => {
-    const soft = crossMargined("soft", 100);
+    const soft = crossMargined("soft", 100, { unrestorableRampNs: 0 });
     const stages = ofType(soft.events, "liquidation_stage").map((e) => e.stage);
     expect(stages).toEqual(["breach", "unrestorable"]);
     const reduced = ofType(soft.events, "liquidation_reduced");
@@ -287,6 +289,34 @@ describe("an account no partial close can restore", () => {
     expect(equityOf(a)).toBe(2_500);
     const hard = crossMargined("hard", 100);
     expect(equityOf(soft.a())).toBeGreaterThan(equityOf(hard.a())); // hard paid 0.5% on 88,000
+  });
+
+  it("is worked down on the ramp: the participation share at once, the whole position only at its end", () => {
+    // The first slice at the shock (ts 2), then one a tick (1 µs apart); the ramp 50 µs: the lots
+    // closed may reach 2% (the participation) + 2% a µs of the 100 held when the ramp began.
+    const run = (ticks: number) => crossMargined("soft", ticks, { unrestorableRampNs: 50_000 });
+    const closedBy = (ticks: number): number => 100 - (run(ticks).a().positions[0]?.qty as number);
+    expect(closedBy(0)).toBe(2);
+    expect(closedBy(1)).toBe(4);
+    expect(closedBy(10)).toBe(22);
+    expect(closedBy(25)).toBe(52);
+    expect(closedBy(48)).toBe(98); // still open just before the end of the ramp
+    expect(closedBy(49)).toBe(100);
+    const mid = run(10);
+    const p = mid.a().positions[0];
+    expect(p?.rampSince).toBe(2);
+    expect(p?.rampQty).toBe(100);
+    expect(mid.engine.stateHash()).toBe(run(10).engine.stateHash());
+    expect(mid.engine.stateHash()).not.toBe(crossMargined("soft", 10, { unrestorableRampNs: 0 }).engine.stateHash());
+    // A snapshot mid-ramp carries its clock: the copy closes on the same schedule as the original.
+    const copy = restoreState(JSON.parse(JSON.stringify(exportState(mid.engine))), new Engine({ liquidation: "soft" }));
+    expect(copy.stateHash()).toBe(mid.engine.stateHash());
+    for (let t = 11; t <= 30; t++) {
+      mid.engine.apply({ type: "tick", ts: 2 + t * 1_000 });
+      copy.apply({ type: "tick", ts: 2 + t * 1_000 });
+    }
+    expect(copy.stateHash()).toBe(mid.engine.stateHash());
+    expect(copy.account("a")?.positions.X?.qty).toBe(100 - 62);
   });
 
   it("becomes restorable again when the book refills near the oracle", () => {
