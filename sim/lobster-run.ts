@@ -151,6 +151,8 @@ export interface LobsterSideResult {
   stale: StaleCounts;
   /** Commands applied (setup, opening book, flow, oracle and ticks). */
   commands: number;
+  /** Shares resting on the book at the end (both sides). */
+  restingQty: number;
   stateHash: string;
 }
 
@@ -343,7 +345,7 @@ export function runLobsterSide(
             (marketVwap * sum.lotsClosed),
         );
   const done = !inLiquidation || left === 0;
-  const doneTs = left === 0 ? lastFillTs : completedTs;
+  const doneTs = completedTs >= 0 ? completedTs : lastFillTs;
   return {
     mode,
     accountsLiquidated: closed > 0 && left === 0 ? 1 : 0,
@@ -372,8 +374,16 @@ export function runLobsterSide(
     insuranceFund: engine.accounts().insuranceFund,
     stale,
     commands,
+    restingQty: restingQty(engine),
     stateHash: engine.stateHash(),
   };
+}
+
+function restingQty(engine: Engine): number {
+  const d = engine.depth(SYMBOL);
+  let qty = 0;
+  for (const level of [...d.bids, ...d.asks]) qty += level[1];
+  return qty;
 }
 
 /**
