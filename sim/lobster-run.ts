@@ -159,6 +159,8 @@ export interface LobsterSideResult {
 export interface LobsterRunOptions {
   /** Sees every event of the run (the tests' conservation check). */
   onEvent?: (e: EngineEvent) => void;
+  /** Overrides of the liquidation parameters (instrument.liquidation). */
+  params?: LiquidationParams;
 }
 
 /** Plays the day in `mode`. Throws when the file has no message at or after `atNs`. */
@@ -274,7 +276,8 @@ export function runLobsterSide(
 
   // The position, on the empty book before the day: the seed is the only order it can meet.
   const t0 = day.opening[0]?.ts ?? day.groups[0]?.ts ?? 0;
-  apply({ type: "instrument", symbol: SYMBOL, tiers: LOBSTER_TIERS, liquidation: LOBSTER_LIQUIDATION, ts: t0 });
+  const liquidation = { ...LOBSTER_LIQUIDATION, ...options.params };
+  apply({ type: "instrument", symbol: SYMBOL, tiers: LOBSTER_TIERS, liquidation, ts: t0 });
   apply({ type: "oracle", symbol: SYMBOL, price: entry, ts: t0 });
   apply({ type: "deposit", account: WHALE, amount: collateral, ts: t0 });
   apply({ type: "limit", id: SEED_ID, side: long ? "sell" : "buy", price: entry, qty: setup.qty, ts: t0 });
