@@ -81,7 +81,10 @@ function modesOf(mode: string): SimMode[] | null {
 
 async function runSimulate(args: ParsedArgs): Promise<number> {
   if (args.positionals.length > 0) throw new UsageError("simulate takes no file");
-  if (args.flags.has("sweep") || args.flags.has("grid")) return simulateSweep(args);
+  if (args.flags.has("sweep") || args.flags.has("grid")) {
+    if (stringFlag(args, "scenario") === LOBSTER) throw new UsageError("--sweep is not for --scenario lobster");
+    return simulateSweep(args);
+  }
   if (args.flags.has("list")) {
     const scenarios = ALL_SCENARIOS.map((n) => ({
       name: n,
