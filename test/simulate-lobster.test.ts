@@ -59,7 +59,7 @@ beforeAll(async () => {
 });
 
 describe("the lobster scenario: a breached position liquidated into GOOG's real flow (2012-06-21, level 1)", () => {
-  it("sizes the position at 2% of the day's volume, many times the touch, and breaches it at the real mid", () => {
+  it("sizes the position at 2% of the day's volume in round lots and breaches it at 90% health at the real mid", () => {
     expect(setup.qty).toBeGreaterThan(1_000);
     expect(setup.qty % 100).toBe(0);
     const soft = runLobsterSide(day, setup, "soft");
