@@ -203,7 +203,6 @@ export function runLobsterSide(
     shortfall: 0,
   };
   let maxDrawdownPpm = 0;
-  let firstFillTs = -1;
   let lastFillTs = -1;
   let inLiquidation = false;
   let completedTs = -1;
@@ -220,7 +219,6 @@ export function runLobsterSide(
         if (beyond > 0) maxDrawdownPpm = Math.max(maxDrawdownPpm, Math.floor((beyond * PPM) / midNow));
         if (!e.liquidation) break;
         liquidationMakers.add(e.makerId);
-        if (firstFillTs < 0) firstFillTs = e.ts;
         lastFillTs = e.ts;
         sum.lotsClosed += e.qty;
         sum.notional += e.price * e.qty;
