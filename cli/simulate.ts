@@ -17,16 +17,33 @@ import { intFlag, type ParsedArgs, stringFlag, UsageError } from "./args.js";
 import type { CommandSpec } from "./command-spec.js";
 import { EXIT_OK } from "./exit-codes.js";
 import { checkOutputFiles } from "./output-check.js";
+import { LOBSTER_DESCRIPTION, simulateLobster } from "./simulate-lobster.js";
 import { simulateSweep } from "./simulate-sweep.js";
+
+/** The scenario played on a real day's file rather than built from a seed. */
+const LOBSTER = "lobster";
+const ALL_SCENARIOS = [...SCENARIOS, LOBSTER];
 
 export const SIMULATE_COMMAND: CommandSpec = {
   name: "simulate",
   usage: `softliq simulate [--scenario ${SCENARIOS.join("|")}] [--mode both|all|${SIM_MODES.join("|")}] [--seed N] [--json] [--svg OUT.svg] [--report OUT.html] [--flow OUT.jsonl]
                  [--seeds N [--parallel P]] | --list [--json]
+                 | --scenario lobster --lobster FILE.zip [--at HH:MM[:SS]] [--side long|short] [--window MIN] [--mode MODE] [--json]
                  | --sweep [--scenario NAME] [--grid AXES] [--seed FIRST] [--seeds N] [--parallel P] [--json] [--svg OUT.svg]`,
   what: "Plays the liquidation cascade simulation: the same market, accounts and shock once per liquidation mode, side by side.",
   flags: [
-    { flag: "--scenario NAME", help: `${SCENARIOS.join(", ")} (--list names them)`, default: "cascade" },
+    { flag: "--scenario NAME", help: `${ALL_SCENARIOS.join(", ")} (--list names them)`, default: "cascade" },
+    {
+      flag: "--lobster FILE.zip",
+      help: "the LOBSTER day (zip, or MESSAGE.csv,ORDERBOOK.csv) the lobster scenario replays; its --seed is echoed, not used: the day is the data",
+    },
+    {
+      flag: "--at TIME",
+      help: "lobster: when the position breaches (HH:MM or HH:MM:SS, the day's clock)",
+      default: "10:30",
+    },
+    { flag: "--side SIDE", help: "lobster: the position, long or short", default: "long" },
+    { flag: "--window MIN", help: "lobster: minutes of the day followed after the breach", default: "30" },
     {
       flag: "--mode MODE",
       help: `both (hard and soft), all (${SIM_MODES.join(", ")}) or one of them`,
@@ -64,20 +81,29 @@ function modesOf(mode: string): SimMode[] | null {
 
 async function runSimulate(args: ParsedArgs): Promise<number> {
   if (args.positionals.length > 0) throw new UsageError("simulate takes no file");
-  if (args.flags.has("sweep") || args.flags.has("grid")) return simulateSweep(args);
+  if (args.flags.has("sweep") || args.flags.has("grid")) {
+    if (stringFlag(args, "scenario") === LOBSTER) throw new UsageError("--sweep is not for --scenario lobster");
+    return simulateSweep(args);
+  }
   if (args.flags.has("list")) {
-    const scenarios = SCENARIOS.map((n) => ({ name: n, description: scenarioDescription(n) }));
+    const scenarios = ALL_SCENARIOS.map((n) => ({
+      name: n,
+      description: n === LOBSTER ? LOBSTER_DESCRIPTION : scenarioDescription(n),
+    }));
     if (args.flags.has("json")) process.stdout.write(`${JSON.stringify({ scenarios })}\n`);
     else process.stdout.write(scenarios.map((x) => `${x.name.padEnd(10)}${x.description}\n`).join(""));
     return EXIT_OK;
   }
   const name = stringFlag(args, "scenario") as string;
   const seed = intFlag(args, "seed");
-  const scenario = buildScenario(name, seed);
-  if (scenario === null) throw new UsageError(`--scenario is one of ${SCENARIOS.join(", ")}`);
   const picked = modesOf(stringFlag(args, "mode") as string);
   if (picked === null) throw new UsageError(`--mode is both, all or one of ${SIM_MODES.join(", ")}`);
   const modes: readonly SimMode[] = picked;
+  if (name === LOBSTER) return simulateLobster(args, modes, seed);
+  for (const f of ["lobster", "at", "side", "window"])
+    if (args.flags.has(f)) throw new UsageError(`--${f} is for --scenario lobster`);
+  const scenario = buildScenario(name, seed);
+  if (scenario === null) throw new UsageError(`--scenario is one of ${ALL_SCENARIOS.join(", ")}`);
   if (args.flags.has("seeds")) {
     if (args.flags.has("svg") || args.flags.has("flow") || args.flags.has("report"))
       throw new UsageError("--svg, --report and --flow draw one run: not with --seeds");

@@ -94,6 +94,7 @@ describe("the cascade simulation", () => {
       "thin",
       "crowded",
       "oct2025",
+      "lobster",
     ]);
   });
 
