@@ -239,7 +239,7 @@ export const ROWS: [keyof SideResult, string, boolean?][] = [
   ["penalties", "penalties to the insurance fund", true],
   ["insuranceFund", "insurance fund at the end"],
   ["criticalityPpm", "criticality R before the shock (ppm)"],
-  ["peakCriticalityPpm", "criticality R at its peak (ppm, capped at 1000)"],
+  ["peakCriticalityPpm", "criticality R at its peak (ppm; R capped at 1,000)"],
 ];
 
 function formatTable(name: string, seed: number, results: Record<string, SideResult>): string {

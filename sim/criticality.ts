@@ -6,9 +6,11 @@
 import type { Engine } from "../exchange.js";
 import type { Account } from "../liquidator/account.js";
 import { equityOf, maintenanceOf } from "../liquidator/pre-trade-risk.js";
-import { PPM } from "../protocol/units.js";
+import { mulDivCeil, mulDivFloor, PPM } from "../protocol/units.js";
 
 const MOVE_PPM = 10_000;
+/** R is reported up to 1,000 (in ppm, 10^9): an empty 1% band with liquidations in it reads as that. */
+export const R_CAP_PPM = 1_000 * PPM;
 
 /**
  * R (ppm) for a 1% fall of every oracle: the notional of the healthy accounts the fall would
@@ -32,8 +34,8 @@ export function criticalityPpm(engine: Engine, symbols: readonly string[], skip:
       depth += price * qty;
     }
   }
-  if (depth === 0) return triggered === 0 ? 0 : 1_000 * PPM;
-  return Math.min(1_000 * PPM, Math.floor((triggered * PPM) / depth));
+  if (depth === 0) return triggered === 0 ? 0 : R_CAP_PPM;
+  return Math.min(R_CAP_PPM, mulDivFloor(triggered, PPM, depth));
 }
 
 function triggeredNotional(a: Account): number {
@@ -49,8 +51,10 @@ function triggeredNotional(a: Account): number {
   const equity = equityOf(a);
   const mm = maintenanceOf(a);
   if (equity < mm) return 0; // already in liquidation: not what the next 1% adds
-  const after = equity - Math.floor((net * MOVE_PPM) / PPM);
-  const mmAfter = Math.floor((mm * (PPM - MOVE_PPM)) / PPM);
+  // ⌊net × 1%⌋ for either sign, exact beyond 2^53 (net notional × 10^4 may pass it).
+  const loss = net >= 0 ? mulDivFloor(net, MOVE_PPM, PPM) : -mulDivCeil(-net, MOVE_PPM, PPM);
+  const after = equity - loss;
+  const mmAfter = mulDivFloor(mm, PPM - MOVE_PPM, PPM);
   return after < mmAfter ? gross : 0;
 }
 
