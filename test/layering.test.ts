@@ -9,7 +9,19 @@ import { describe, expect, it } from "vitest";
  * two top-level folders import each other, and the library entry reaches neither bench/ nor cli/.
  */
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const LAYERS = ["protocol", "engine", "liquidator", "exchange.ts", "worker", "replica", "sim", "bench", "cli"];
+const LAYERS = [
+  "io",
+  "protocol",
+  "engine",
+  "liquidator",
+  "exchange.ts",
+  "lobster",
+  "worker",
+  "replica",
+  "sim",
+  "bench",
+  "cli",
+];
 
 function layerOf(path: string): string | null {
   const top = relative(ROOT, path).split(/[\\/]/)[0] as string;
