@@ -24,11 +24,6 @@ export interface MarginControl {
   isLive(id: OrderId): boolean;
 }
 
-/** Something that can write canonical state into the state hash. */
-export interface StateWriter {
-  update(text: string): unknown;
-}
-
 export interface MarginHooks {
   /** Called once, when the engine is built. */
   attach(control: MarginControl): void;
@@ -81,7 +76,4 @@ export interface MarginHooks {
    * so no paced work may run either.
    */
   afterCommand(accepted: boolean): void;
-
-  /** Writes accounts, positions and funds into the state hash, canonically. */
-  writeState(out: StateWriter): void;
 }

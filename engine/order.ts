@@ -1,4 +1,5 @@
 import type { OrderId, SideCode, StpCode } from "../protocol/commands.js";
+import type { RestingView } from "./depth-view.js";
 import type { PriceLevel } from "./price-level.js";
 
 // Bit layout of Order.flags: five small fields in one small integer (measured: 16 bytes less heap
@@ -16,7 +17,7 @@ const LOW_BITS = (1 << BOOK_SHIFT) - 1;
  * so resting, filling and cancelling allocate nothing once the pool is warm. Side, flags,
  * self-trade mode and book index share one packed field behind ordinary accessors.
  */
-export class Order {
+export class Order implements RestingView {
   id: OrderId = 0;
   account: string | null = null;
   /**

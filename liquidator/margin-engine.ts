@@ -12,10 +12,10 @@
  *   Σ collateral + feesCollected + insuranceFund = Σ deposits − Σ withdrawals + Σ realized PnL.
  */
 import type { EventStream } from "../engine/event-stream.js";
-import type { MarginControl, MarginHooks, StateWriter } from "../engine/margin-hooks.js";
+import type { MarginControl, MarginHooks } from "../engine/margin-hooks.js";
 import type { Order } from "../engine/order.js";
 import type { OrderBook } from "../engine/order-book.js";
-import type { StateSection } from "../engine/state-section.js";
+import type { StateSection, StateWriter } from "../engine/state-section.js";
 import type { Taker } from "../engine/taker.js";
 import { BUY, type OrderId, type SideCode } from "../protocol/commands.js";
 import type { RejectCode } from "../protocol/reject-codes.js";
@@ -396,7 +396,8 @@ export class MarginEngine implements MarginHooks, StateSection {
 
   // ---- state ----
 
-  writeState(out: StateWriter): void {
+  /** Accounts, positions and funds into the state hash (after the books), canonically. */
+  hashSection(out: StateWriter): void {
     const names = [...this.accounts.keys()].sort();
     for (const name of names) {
       const a = this.accounts.get(name) as Account;

@@ -11,8 +11,8 @@
  * the levels' prices, its adverse loss against the oracle and its taker fee) and, if it rests,
  * the rest at its limit price. The sweep counts own orders that self-trade prevention would skip.
  */
+import type { LevelView, SideView } from "../engine/depth-view.js";
 import type { OrderBook } from "../engine/order-book.js";
-import type { PriceLevel } from "../engine/price-level.js";
 import { BUY, type SideCode } from "../protocol/commands.js";
 import { mulDivCeil, PPM } from "../protocol/units.js";
 import type { Account, Position } from "./account.js";
@@ -70,7 +70,7 @@ export class Sweep {
     this.notional = 0;
     this.loss = 0;
     const buy = side === BUY;
-    const opposite = book.oppositeOf(side);
+    const opposite: SideView = book.oppositeOf(side);
     const best = opposite.best;
     // A passive order sweeps nothing.
     if (best === null || (buy ? best.price > limitPrice : best.price < limitPrice)) return;
@@ -87,7 +87,7 @@ export class Sweep {
   }
 
   /** Takes up to `remaining` lots from one level; returns what is left. */
-  private take(level: PriceLevel, buy: boolean, oracle: number, remaining: number): number {
+  private take(level: LevelView, buy: boolean, oracle: number, remaining: number): number {
     const price = level.price;
     const k = Math.min(level.totalQty, remaining);
     this.qty += k;

@@ -71,6 +71,17 @@ describe("the layering", () => {
     expect(wrong).toEqual([]);
   });
 
+  it("lets the money layer read the books' depth only through engine/depth-view.ts, never the book's own classes", () => {
+    const inner = ["book-side.ts", "price-level.ts"].map((name) => join(ROOT, "engine", name));
+    const wrong = all
+      .filter(([from, to]) => layerOf(from) === "liquidator" && inner.includes(to))
+      .map(([from, to]) => `${relative(ROOT, from)} → ${relative(ROOT, to)}`);
+    expect(wrong).toEqual([]);
+    expect(
+      all.some(([from, to]) => layerOf(from) === "liquidator" && to === join(ROOT, "engine", "depth-view.ts")),
+    ).toBe(true);
+  });
+
   it("keeps the library entry (index.ts) from reaching bench/ or cli/, through any chain of imports", () => {
     const next = new Map<string, string[]>();
     for (const [from, to] of all) next.set(from, [...(next.get(from) ?? []), to]);
