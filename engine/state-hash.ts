@@ -74,6 +74,6 @@ export function computeStateHash(books: readonly OrderBook[], sections: readonly
   }
   // The registered sections (accounts, positions and funds), after the books, in registration
   // order, with no header of their own: an engine without a money layer hashes its books alone.
-  for (const section of sections) section.hashSection(h);
+  for (const section of sections) section.hashSection?.(h);
   return h.digest("hex");
 }

@@ -8,8 +8,11 @@
  */
 export interface StateSection {
   readonly sectionKey: string;
-  /** Writes the section into the state hash, canonically (equal states, equal text). */
-  hashSection(out: StateWriter): void;
+  /**
+   * Writes the section into the state hash, canonically (equal states, equal text). Optional: a
+   * section without it rides in the snapshot only, as every section but the margin engine's did.
+   */
+  hashSection?(out: StateWriter): void;
   exportSection(): unknown;
   /** Loads the section into a freshly restored engine; throws on a value this build cannot read. */
   restoreSection(value: unknown): void;

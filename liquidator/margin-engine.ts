@@ -1,11 +1,12 @@
 /**
  * The margin engine: accounts, positions, fees, pre-trade risk, reduce-only upkeep, and the state
- * section of all of it; breach monitoring is breach-monitor.ts, liquidation liquidator.ts. It
+ * section of all of it (its lines of the state hash, its part of the snapshot); breach monitoring is breach-monitor.ts, liquidation liquidator.ts. It
  * implements the engine's MarginHooks, so the matching engine calls it at the points that move
  * money and stays free of money itself.
  *
  * Money is conserved exactly: a fill moves realized PnL between positions and fees from accounts
- * to `feesCollected`; the insurance fund (filled by liquidation penalties) is held here too. With every trade between margined accounts,
+ * to `feesCollected`; the insurance fund's balance is held here too (penalties fill it,
+ * child-orders.ts; insurance-fund.ts pays bad debt from it). With every trade between margined accounts,
  *   Σ equity + feesCollected + insuranceFund = Σ deposits − Σ withdrawals
  * after every command (Σ unrealized PnL is zero then: each lot bought is a lot sold at the same
  * price, valued at the same oracle). With unmargined counterparties the general form holds:
