@@ -8,9 +8,10 @@
  *
  * The engine's own records implement these structurally (BookSide, PriceLevel, LevelCursor,
  * Order): a type, not a copy or a wrapper, so a read costs what it did and the matching loop is
- * untouched. The liquidator imports this module, never book-side.ts or price-level.ts
- * (test/layering.test.ts). Writes stay where they were: the OrderBook's cancelResting and shrink
- * for the money layer's own orders, MarginControl.submitChild for child orders.
+ * untouched. The money layer holds a book as a MarginBook (margin-hooks.ts: this depth, the
+ * book's parameters, and the two changes it may make to its accounts' resting orders) and trades
+ * through MarginControl.submitChild; it imports neither book-side.ts, price-level.ts nor
+ * order-book.ts (test/layering.test.ts).
  */
 import type { OrderId, SideCode } from "../protocol/commands.js";
 

@@ -90,7 +90,9 @@ export class MatchingEngine {
     this.margin?.attach({
       events: this.out,
       books: this.books,
-      submitChild: (book, id, account, side, limitPrice, qty) => this.child(book, id, account, side, limitPrice, qty),
+      // The engine's own book by its index: the money layer holds it only as a MarginBook.
+      submitChild: (book, id, account, side, limitPrice, qty) =>
+        this.child(this.books[book.bookIndex] as OrderBook, id, account, side, limitPrice, qty),
       isLive: (id) => this.orders.has(id),
     });
   }

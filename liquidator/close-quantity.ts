@@ -22,8 +22,9 @@
  * bisection (short pieces lot by lot), up to the ceil roundings of fees and margin, which a final
  * look at the lots just before the answer takes care of.
  */
+
 import type { LevelView, SideView } from "../engine/depth-view.js";
-import type { OrderBook } from "../engine/order-book.js";
+import type { MarginBook } from "../engine/margin-hooks.js";
 import type { SideCode } from "../protocol/commands.js";
 import type { Position } from "./account.js";
 import { feeOf, healthPpmOf } from "./money.js";
@@ -50,7 +51,7 @@ export function ownOrdersOpposite(p: Position): boolean {
 
 /** What the walk needs to know of other accounts: how much a reduce-only maker may still fill. */
 export interface ReduceOnlyRooms {
-  reduceOnlyRoom(book: OrderBook, account: string, side: SideCode): number;
+  reduceOnlyRoom(book: MarginBook, account: string, side: SideCode): number;
 }
 
 /** The penalty rule's parameters (LiquidationSettings has them). */

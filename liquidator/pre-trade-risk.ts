@@ -11,8 +11,9 @@
  * the levels' prices, its adverse loss against the oracle and its taker fee) and, if it rests,
  * the rest at its limit price. The sweep counts own orders that self-trade prevention would skip.
  */
+
 import type { LevelView, SideView } from "../engine/depth-view.js";
-import type { OrderBook } from "../engine/order-book.js";
+import type { MarginBook } from "../engine/margin-hooks.js";
 import { BUY, type SideCode } from "../protocol/commands.js";
 import { mulDivCeil, PPM } from "../protocol/units.js";
 import type { Account, Position } from "./account.js";
@@ -65,7 +66,7 @@ export class Sweep {
   /** Σ over the levels of what the fill loses against the oracle (gains count as zero). */
   loss = 0;
 
-  run(book: OrderBook, side: SideCode, limitPrice: number, qty: number): void {
+  run(book: MarginBook, side: SideCode, limitPrice: number, qty: number): void {
     this.qty = 0;
     this.notional = 0;
     this.loss = 0;
