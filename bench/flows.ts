@@ -3,7 +3,7 @@
  * every peer sees the same commands) and its per-command categories for latency breakdowns.
  */
 import type { Command } from "../protocol/commands.js";
-import { generateFlow } from "./flow-generator.js";
+import { generateFlow } from "../sim/flow-generator.js";
 
 export const FLOW_SEED = 42;
 

@@ -18,7 +18,7 @@ import { Engine } from "../exchange.js";
 import { MarginEngine } from "../liquidator/margin-engine.js";
 import type { Command } from "../protocol/commands.js";
 import type { RejectCode } from "../protocol/reject-codes.js";
-import { generateFlow } from "./flow-generator.js";
+import { generateFlow } from "../sim/flow-generator.js";
 import { FLOW_SEED } from "./flows.js";
 import { withoutAccounts } from "./suites/margined-flow.js";
 

@@ -15,7 +15,7 @@ import { Engine } from "../exchange.js";
 import type { Trigger } from "../liquidator/account.js";
 import { TriggerHeap } from "../liquidator/trigger-heap.js";
 import type { Command } from "../protocol/commands.js";
-import { generateFlow } from "./flow-generator.js";
+import { generateFlow } from "../sim/flow-generator.js";
 
 const PRICE = 10_000_000; // BTC at 100,000.00 with a 0.01 tick
 

@@ -20,7 +20,7 @@ import type { Command } from "../protocol/commands.js";
 import { HEADER_IN_SEQ } from "../replica/event-publisher.js";
 import { VenueClient } from "../replica/venue-client.js";
 import { VenueNames } from "../replica/venue-names.js";
-import { generateFlow } from "./flow-generator.js";
+import { generateFlow } from "../sim/flow-generator.js";
 import { machineInfo, machineLine } from "./machine.js";
 import { NatsCluster, natsServerPath } from "./nats-servers.js";
 

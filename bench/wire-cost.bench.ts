@@ -12,15 +12,15 @@ import { Engine } from "../exchange.js";
 import { type Command, CommandRecord } from "../protocol/commands.js";
 import { EngineEvent } from "../protocol/events.js";
 import { readCommand } from "../protocol/validate.js";
-import { encodeCommand } from "../protocol/wire/command-codec.js";
-import { decodeEvent, endsCommand } from "../protocol/wire/event-codec.js";
-import { InternReader, InternWriter } from "../protocol/wire/intern.js";
-import { recordSlots } from "../protocol/wire/record-size.js";
-import { KIND_DONE, KIND_EVENT, KIND_INTERN, KIND_INTERN_RESET } from "../protocol/wire/records.js";
-import { SlotBuffer } from "../protocol/wire/slot-buffer.js";
+import { generateFlow } from "../sim/flow-generator.js";
 import { EngineHost, type EventSink } from "../worker/engine-host.js";
 import { SentCommands } from "../worker/sent-commands.js";
-import { generateFlow } from "./flow-generator.js";
+import { encodeCommand } from "../worker/wire/command-codec.js";
+import { decodeEvent, endsCommand } from "../worker/wire/event-codec.js";
+import { InternReader, InternWriter } from "../worker/wire/intern.js";
+import { recordSlots } from "../worker/wire/record-size.js";
+import { KIND_DONE, KIND_EVENT, KIND_INTERN, KIND_INTERN_RESET } from "../worker/wire/records.js";
+import { SlotBuffer } from "../worker/wire/slot-buffer.js";
 
 class BufferSink extends SlotBuffer implements EventSink {
   flushes = 0;

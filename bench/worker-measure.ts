@@ -15,8 +15,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Engine } from "../exchange.js";
 import type { Command } from "../protocol/commands.js";
+import { generateFlow } from "../sim/flow-generator.js";
 import { EngineClient, type EngineClientOptions } from "../worker/engine-client.js";
-import { generateFlow } from "./flow-generator.js";
 import { mainAndBusiest, threadCpuMs } from "./thread-cpu.js";
 
 export interface WorkerBenchArgs {

@@ -2,10 +2,10 @@
 import { createReadStream } from "node:fs";
 import { open, stat } from "node:fs/promises";
 import cliProgress from "cli-progress";
-import { closeLobster, LOBSTER_DAY_COMMENT, openLobster } from "../protocol/lobster/sources.js";
+import { type FidelityReport, measureFidelity } from "../lobster/lobster-fidelity.js";
+import { closeLobster, LOBSTER_DAY_COMMENT, openLobster } from "../lobster/sources.js";
 import { intFlag, type ParsedArgs, UsageError } from "./args.js";
 import type { CommandSpec } from "./command-spec.js";
-import { type FidelityReport, measureFidelity } from "./lobster-fidelity.js";
 
 export const FIDELITY_COMMAND: CommandSpec = {
   name: "fidelity",

@@ -1,8 +1,8 @@
 import { once } from "node:events";
 import { createWriteStream } from "node:fs";
-import { FlowGenerator } from "../bench/flow-generator.js";
 import { formatOf } from "../protocol/flow-reader.js";
 import { commandToCsv, commandToJsonl, csvHeader } from "../protocol/flow-writer.js";
+import { FlowGenerator } from "../sim/flow-generator.js";
 import { intFlag, type ParsedArgs, stringFlag, UsageError } from "./args.js";
 import type { CommandSpec } from "./command-spec.js";
 import { checkOutputFile } from "./output-check.js";

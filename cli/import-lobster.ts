@@ -1,11 +1,11 @@
 /** `softliq import lobster`: a LOBSTER day → a softliq flow file, with the importer's counts. */
 import cliProgress from "cli-progress";
+import { type ImportResult, importLobster } from "../lobster/import-stream.js";
+import type { ImportCounts } from "../lobster/importer.js";
+import { closeLobster, LOBSTER_DAY_COMMENT, openLobster } from "../lobster/sources.js";
 import type { Command } from "../protocol/commands.js";
 import { formatOf } from "../protocol/flow-reader.js";
 import { commandToCsv, commandToJsonl, csvHeader } from "../protocol/flow-writer.js";
-import { type ImportResult, importLobster } from "../protocol/lobster/import-stream.js";
-import type { ImportCounts } from "../protocol/lobster/importer.js";
-import { closeLobster, LOBSTER_DAY_COMMENT, openLobster } from "../protocol/lobster/sources.js";
 import { BufferedOutput } from "../worker/output-file.js";
 import { type ParsedArgs, stringFlag, UsageError } from "./args.js";
 

@@ -1,6 +1,6 @@
 import type { Readable } from "node:stream";
+import { forEachLine } from "../io/line-reader.js";
 import { type FlowFormat, formatOf, readFlow } from "../protocol/flow-reader.js";
-import { forEachLine } from "../protocol/line-reader.js";
 import type { Submission } from "../replica/venue-client.js";
 import { VenueClient } from "../replica/venue-client.js";
 import { intFlag, type ParsedArgs, stringFlag, UsageError } from "./args.js";

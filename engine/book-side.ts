@@ -1,4 +1,5 @@
 import { RBTree } from "bintrees";
+import type { LevelsView, SideView } from "./depth-view.js";
 import { IntKeyTable } from "./int-key-table.js";
 import type { Order } from "./order.js";
 import { PriceLevel } from "./price-level.js";
@@ -11,7 +12,7 @@ const byPrice = (a: PriceLevel, b: PriceLevel): number => a.price - b.price;
  * come and go all day, and a Map's rehash would stall on that churn), and the best level cached so
  * the matching loop never searches the tree.
  */
-export class BookSide {
+export class BookSide implements SideView<Order> {
   readonly isBid: boolean;
   best: PriceLevel | null = null;
   /** Counts orders added: a liquidator waiting for depth on this side looks again only after one. */
@@ -76,7 +77,7 @@ export class BookSide {
   }
 }
 
-export class LevelCursor {
+export class LevelCursor implements LevelsView<Order> {
   constructor(
     private readonly it: { next(): PriceLevel | null; prev(): PriceLevel | null },
     private readonly descending: boolean,

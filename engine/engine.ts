@@ -26,7 +26,7 @@ import { type Order, OrderPool } from "./order.js";
 import { OrderBook } from "./order-book.js";
 import { OrderIndex } from "./order-index.js";
 import { computeStateHash } from "./state-hash.js";
-import type { StateSection } from "./state-section.js";
+import { type StateSection, StateSections } from "./state-section.js";
 import { Taker } from "./taker.js";
 
 export interface MatchingEngineOptions {
@@ -78,7 +78,7 @@ export class MatchingEngine {
   private readonly books: OrderBook[] = [];
   private readonly booksBySymbol = new Map<string, OrderBook>();
   private readonly margin: MarginHooks | null;
-  private readonly sections: StateSection[] = [];
+  private readonly sections = new StateSections();
   private lastBook: OrderBook | null = null;
   /** Set when the command being executed was rejected. */
   private rejectedCurrent = false;
@@ -90,7 +90,9 @@ export class MatchingEngine {
     this.margin?.attach({
       events: this.out,
       books: this.books,
-      submitChild: (book, id, account, side, limitPrice, qty) => this.child(book, id, account, side, limitPrice, qty),
+      // The engine's own book by its index: the money layer holds it only as a MarginBook.
+      submitChild: (book, id, account, side, limitPrice, qty) =>
+        this.child(this.books[book.bookIndex] as OrderBook, id, account, side, limitPrice, qty),
       isLive: (id) => this.orders.has(id),
     });
   }
@@ -474,7 +476,7 @@ export class MatchingEngine {
 
   /** SHA-256 of the canonical state: equal states give equal hashes however they were reached. */
   stateHash(): string {
-    return computeStateHash(this.books, this.margin);
+    return computeStateHash(this.books, this.sections.all);
   }
 
   /** The books, for consistency checks and hashing inside the package. */
@@ -486,16 +488,13 @@ export class MatchingEngine {
     return this.orders;
   }
 
-  /** Layers whose own state rides in the engine state's `sections` (export order = registration order). */
+  /** Layers whose own state rides in the state hash and the engine state's `sections` (registration order). */
   addStateSection(section: StateSection): void {
-    if (this.sections.some((s) => s.sectionKey === section.sectionKey)) {
-      throw new Error(`state section ${section.sectionKey} registered twice`);
-    }
-    this.sections.push(section);
+    this.sections.add(section);
   }
 
   get stateSections(): readonly StateSection[] {
-    return this.sections;
+    return this.sections.all;
   }
 
   // State import (engine/state-snapshot.ts), on a fresh engine only.

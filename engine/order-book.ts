@@ -2,7 +2,7 @@ import { BUY, EXPIRE_BOTH, EXPIRE_MAKER, type InstrumentSpec, type SideCode } fr
 import type { CancelReason, ModifyReason } from "../protocol/reject-codes.js";
 import { BookSide } from "./book-side.js";
 import type { EventStream } from "./event-stream.js";
-import type { MarginHooks } from "./margin-hooks.js";
+import type { MarginBook, MarginHooks } from "./margin-hooks.js";
 import type { Order, OrderPool } from "./order.js";
 import type { OrderIndex } from "./order-index.js";
 import type { PriceLevel } from "./price-level.js";
@@ -17,7 +17,7 @@ const NEEDS_ACCOUNTS = 2;
  * One instrument's book and its matching rules: price-time priority, self-trade prevention,
  * fill-or-kill pre-check. It knows nothing of money; it reports every change to the event stream.
  */
-export class OrderBook {
+export class OrderBook implements MarginBook {
   readonly bids = new BookSide(true);
   readonly asks = new BookSide(false);
   /** The last oracle (mark) price; 0 until the first `oracle` command. */

@@ -1,3 +1,4 @@
+import type { LevelView } from "./depth-view.js";
 import type { Order } from "./order.js";
 
 /**
@@ -5,7 +6,7 @@ import type { Order } from "./order.js";
  * remove-anywhere (cancel) and pop-front (fill) are O(1) whatever the level's length.
  * (Measured against a denque with lazy deletion: see bench/level-queue.bench.ts.)
  */
-export class PriceLevel {
+export class PriceLevel implements LevelView<Order> {
   price = 0;
   /** Sum of the open quantity of the orders at this level. */
   totalQty = 0;

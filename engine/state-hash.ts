@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import type { InstrumentSpec, OrderId } from "../protocol/commands.js";
 import type { BookSide } from "./book-side.js";
-import type { MarginHooks } from "./margin-hooks.js";
 import type { OrderBook } from "./order-book.js";
+import type { StateSection } from "./state-section.js";
 
 /** Numbers and strings must never collide ("1" vs 1 are the same id only after normalization). */
 function idToken(id: OrderId): string {
@@ -64,7 +64,7 @@ function hashSide(h: ReturnType<typeof createHash>, label: string, side: BookSid
  * side's levels best first, each level's orders in queue order. Sequence numbers and the clock are
  * history, not state, and stay out.
  */
-export function computeStateHash(books: readonly OrderBook[], margin: MarginHooks | null = null): string {
+export function computeStateHash(books: readonly OrderBook[], sections: readonly StateSection[] = []): string {
   const h = createHash("sha256");
   h.update("softliq-state-v1\n");
   const sorted = [...books].sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
@@ -73,7 +73,8 @@ export function computeStateHash(books: readonly OrderBook[], margin: MarginHook
     hashSide(h, "bids", book.bids);
     hashSide(h, "asks", book.asks);
   }
-  // Accounts, positions and funds, after the books (nothing is written without a money layer).
-  margin?.writeState(h);
+  // The registered sections (accounts, positions and funds), after the books, in registration
+  // order, with no header of their own: an engine without a money layer hashes its books alone.
+  for (const section of sections) section.hashSection?.(h);
   return h.digest("hex");
 }

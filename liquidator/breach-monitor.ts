@@ -5,10 +5,11 @@
  * at-risk-index.ts) and those already in liquidation (on the instruments' watch lists) are. Each
  * change of stage is reported through the breach handler (a `liquidation_stage` event by default).
  */
-import type { BookSide } from "../engine/book-side.js";
+
+import type { SideView } from "../engine/depth-view.js";
 import type { EventStream } from "../engine/event-stream.js";
+import type { MarginBook } from "../engine/margin-hooks.js";
 import type { Order } from "../engine/order.js";
-import type { OrderBook } from "../engine/order-book.js";
 import { mulDivFloor, PPM } from "../protocol/units.js";
 import {
   type Account,
@@ -265,7 +266,7 @@ function cancelIncreasingOrders(a: Account): void {
   }
 }
 
-function cancelOwnOn(book: OrderBook, side: BookSide, account: string): void {
+function cancelOwnOn(book: MarginBook, side: SideView<Order>, account: string): void {
   const doomed: Order[] = []; // collected first: a cancel unlinks the order the walk stands on
   const levels = side.cursor();
   for (let level = levels.next(); level !== null; level = levels.next()) {

@@ -22,22 +22,22 @@
  * bisection (short pieces lot by lot), up to the ceil roundings of fees and margin, which a final
  * look at the lots just before the answer takes care of.
  */
-import type { BookSide } from "../engine/book-side.js";
-import type { OrderBook } from "../engine/order-book.js";
-import type { PriceLevel } from "../engine/price-level.js";
+
+import type { LevelView, SideView } from "../engine/depth-view.js";
+import type { MarginBook } from "../engine/margin-hooks.js";
 import type { SideCode } from "../protocol/commands.js";
 import type { Position } from "./account.js";
 import { feeOf, healthPpmOf } from "./money.js";
 import { penaltyRoom, slicePenalty } from "./penalty.js";
 
 /** The side a position closes against: a long sells into the bids, a short buys from the asks. */
-export function closingSide(p: Position): BookSide {
+export function closingSide(p: Position): SideView {
   const book = p.instrument.book;
   return p.qty > 0 ? book.bids : book.asks;
 }
 
 /** Lots of `level` that `account` can take; `own`: the account may have orders here (walk them). */
-export function takeableAt(level: PriceLevel, account: string, own: boolean): number {
+export function takeableAt(level: LevelView, account: string, own: boolean): number {
   if (!own) return level.totalQty;
   let n = 0;
   for (let o = level.head; o !== null; o = o.next) if (o.account !== account) n += o.open;
@@ -51,7 +51,7 @@ export function ownOrdersOpposite(p: Position): boolean {
 
 /** What the walk needs to know of other accounts: how much a reduce-only maker may still fill. */
 export interface ReduceOnlyRooms {
-  reduceOnlyRoom(book: OrderBook, account: string, side: SideCode): number;
+  reduceOnlyRoom(book: MarginBook, account: string, side: SideCode): number;
 }
 
 /** The penalty rule's parameters (LiquidationSettings has them). */

@@ -1,5 +1,5 @@
 /** One instrument's margin parameters (the spec's values or the project's defaults) and its at-risk index. */
-import type { OrderBook } from "../engine/order-book.js";
+import type { MarginBook } from "../engine/margin-hooks.js";
 import type { Position } from "./account.js";
 import { AtRiskIndex } from "./at-risk-index.js";
 import type { BackstopOffer } from "./backstop.js";
@@ -36,7 +36,7 @@ export class InstrumentMargin {
   /** The volatility of its oracle, when the pre-emptive stage is on here (volatility.ts). */
   readonly vol: VolEstimate | null;
 
-  constructor(readonly book: OrderBook) {
+  constructor(readonly book: MarginBook) {
     const spec = book.spec;
     this.tiers = new TierTable(spec.tiers ?? DEFAULT_TIERS);
     this.makerFeePpm = spec.makerFeePpm ?? DEFAULT_MAKER_FEE_PPM;

@@ -1,21 +1,21 @@
 /**
  * The margin engine: accounts, positions, fees, pre-trade risk, reduce-only upkeep, and the state
- * section of all of it; breach monitoring is breach-monitor.ts, liquidation liquidator.ts. It
+ * section of all of it (its lines of the state hash, its part of the snapshot); breach monitoring is breach-monitor.ts, liquidation liquidator.ts. It
  * implements the engine's MarginHooks, so the matching engine calls it at the points that move
  * money and stays free of money itself.
  *
  * Money is conserved exactly: a fill moves realized PnL between positions and fees from accounts
- * to `feesCollected`; the insurance fund (filled by liquidation penalties) is held here too. With every trade between margined accounts,
+ * to `feesCollected`; the insurance fund's balance is held here too (penalties fill it,
+ * child-orders.ts; insurance-fund.ts pays bad debt from it). With every trade between margined accounts,
  *   Σ equity + feesCollected + insuranceFund = Σ deposits − Σ withdrawals
  * after every command (Σ unrealized PnL is zero then: each lot bought is a lot sold at the same
  * price, valued at the same oracle). With unmargined counterparties the general form holds:
  *   Σ collateral + feesCollected + insuranceFund = Σ deposits − Σ withdrawals + Σ realized PnL.
  */
 import type { EventStream } from "../engine/event-stream.js";
-import type { MarginControl, MarginHooks, StateWriter } from "../engine/margin-hooks.js";
+import type { MarginBook, MarginControl, MarginHooks } from "../engine/margin-hooks.js";
 import type { Order } from "../engine/order.js";
-import type { OrderBook } from "../engine/order-book.js";
-import type { StateSection } from "../engine/state-section.js";
+import type { StateSection, StateWriter } from "../engine/state-section.js";
 import type { Taker } from "../engine/taker.js";
 import { BUY, type OrderId, type SideCode } from "../protocol/commands.js";
 import type { RejectCode } from "../protocol/reject-codes.js";
@@ -60,7 +60,7 @@ export class MarginEngine implements MarginHooks, StateSection {
   /** Soft slices deferred to the market-wide cap's next window (a statistic, not hashed). */
   capDeferrals = 0;
   private events: EventStream | null = null;
-  private books: readonly OrderBook[] = [];
+  private books: readonly MarginBook[] = [];
   private readonly instruments: InstrumentMargin[] = [];
   /** Null in mode off. */
   readonly liquidator: Liquidator | null;
@@ -92,7 +92,7 @@ export class MarginEngine implements MarginHooks, StateSection {
   }
 
   /** A backstop offer (backstop.ts); the command is checked by the engine (the instrument exists). */
-  offerBackstop(book: OrderBook, account: string, discountPpm: number, maxNotional: number): void {
+  offerBackstop(book: MarginBook, account: string, discountPpm: number, maxNotional: number): void {
     const inst = this.instrumentOf(book);
     placeOffer(inst, account, discountPpm, maxNotional);
     // Accounts in liquidation here may have waited for exactly this: look at them again.
@@ -130,7 +130,7 @@ export class MarginEngine implements MarginHooks, StateSection {
     return this.accountFor(name);
   }
 
-  instrumentOf(book: OrderBook): InstrumentMargin {
+  instrumentOf(book: MarginBook): InstrumentMargin {
     let inst = this.instruments[book.bookIndex];
     if (inst === undefined) {
       inst = new InstrumentMargin(book);
@@ -177,7 +177,7 @@ export class MarginEngine implements MarginHooks, StateSection {
   // ---- pre-trade ----
 
   checkOrder(
-    book: OrderBook | null,
+    book: MarginBook | null,
     name: string,
     side: SideCode,
     limitPrice: number,
@@ -209,7 +209,7 @@ export class MarginEngine implements MarginHooks, StateSection {
   }
 
   /** A modified order is priced as if it rested whole at its new price (it fills there or better). */
-  checkModify(book: OrderBook, order: Order, newPrice: number, newQty: number): RejectCode | null {
+  checkModify(book: MarginBook, order: Order, newPrice: number, newQty: number): RejectCode | null {
     const inst = this.instrumentOf(book);
     // A resting margined order links its position (set when it rested); a lookup only for one restored without it.
     const p = (order.owner as Position | null) ?? this.find(order.account as string)?.positionIn(inst) ?? null;
@@ -232,7 +232,7 @@ export class MarginEngine implements MarginHooks, StateSection {
     );
   }
 
-  clipReduceOnly(book: OrderBook, taker: Taker): void {
+  clipReduceOnly(book: MarginBook, taker: Taker): void {
     const inst = this.instrumentOf(book);
     const room = this.room(this.find(taker.account as string), inst, taker.side);
     if (taker.remaining <= room) return;
@@ -242,13 +242,13 @@ export class MarginEngine implements MarginHooks, StateSection {
     (this.events as EventStream).modifiedOrder(taker.id, book.symbol, price, room, price, prev, true, "REDUCE_ONLY");
   }
 
-  reduceOnlyRoom(book: OrderBook, account: string, side: SideCode): number {
+  reduceOnlyRoom(book: MarginBook, account: string, side: SideCode): number {
     return this.room(this.find(account), this.instrumentOf(book), side);
   }
 
   // ---- open orders ----
 
-  onOrderRested(book: OrderBook, order: Order): void {
+  onOrderRested(book: MarginBook, order: Order): void {
     const p = this.accountFor(order.account as string).positionFor(this.instrumentOf(book));
     order.owner = p;
     if (order.reduceOnly) {
@@ -257,13 +257,13 @@ export class MarginEngine implements MarginHooks, StateSection {
     } else addOpen(p, order.side, order.open, order.price);
   }
 
-  onOrderReduced(_book: OrderBook, order: Order, qty: number): void {
+  onOrderReduced(_book: MarginBook, order: Order, qty: number): void {
     if (order.reduceOnly) return;
     const p = order.owner as Position | null;
     if (p !== null) addOpen(p, order.side, -qty, order.price);
   }
 
-  onOrderRemoved(_book: OrderBook, order: Order): void {
+  onOrderRemoved(_book: MarginBook, order: Order): void {
     const p = order.owner as Position | null;
     if (p === null) return;
     if (!order.reduceOnly) addOpen(p, order.side, -order.open, order.price);
@@ -275,7 +275,7 @@ export class MarginEngine implements MarginHooks, StateSection {
 
   // ---- fills and collateral ----
 
-  onFill(book: OrderBook, price: number, qty: number, maker: Order, taker: Taker): void {
+  onFill(book: MarginBook, price: number, qty: number, maker: Order, taker: Taker): void {
     const inst = this.instrumentOf(book);
     if (taker.liquidation)
       (this.liquidator as Liquidator).onChildFill(price, qty, feeOf(price * qty, inst.takerFeePpm));
@@ -342,7 +342,7 @@ export class MarginEngine implements MarginHooks, StateSection {
 
   // ---- oracle and breach detection (breach-monitor.ts) ----
 
-  onOracle(book: OrderBook): void {
+  onOracle(book: MarginBook): void {
     const inst = this.instrumentOf(book);
     const pre = inst.liquidation.preemptive;
     if (inst.vol !== null && pre !== null)
@@ -396,7 +396,8 @@ export class MarginEngine implements MarginHooks, StateSection {
 
   // ---- state ----
 
-  writeState(out: StateWriter): void {
+  /** Accounts, positions and funds into the state hash (after the books), canonically. */
+  hashSection(out: StateWriter): void {
     const names = [...this.accounts.keys()].sort();
     for (const name of names) {
       const a = this.accounts.get(name) as Account;
@@ -493,7 +494,7 @@ export class MarginEngine implements MarginHooks, StateSection {
     this.refitQueue.reset();
     this.monitor.reset();
     this.liquidator?.resetSchedule();
-    const books = new Map<string, OrderBook>();
+    const books = new Map<string, MarginBook>();
     for (const book of this.books) books.set(book.symbol, book);
     const reduceOnly = restingReduceOnly(this.books);
     // The orders' links to positions of the accounts just discarded are re-made at the end.
@@ -646,7 +647,7 @@ function backstopOffers(instruments: readonly (InstrumentMargin | undefined)[]):
 }
 
 /** The resting reduce-only orders of margined accounts, by id. */
-function restingReduceOnly(books: readonly OrderBook[]): Map<OrderId, Order> {
+function restingReduceOnly(books: readonly MarginBook[]): Map<OrderId, Order> {
   const out = new Map<OrderId, Order>();
   for (const book of books) {
     for (const side of [book.bids, book.asks]) {

@@ -11,8 +11,9 @@
  * the levels' prices, its adverse loss against the oracle and its taker fee) and, if it rests,
  * the rest at its limit price. The sweep counts own orders that self-trade prevention would skip.
  */
-import type { OrderBook } from "../engine/order-book.js";
-import type { PriceLevel } from "../engine/price-level.js";
+
+import type { LevelView, SideView } from "../engine/depth-view.js";
+import type { MarginBook } from "../engine/margin-hooks.js";
 import { BUY, type SideCode } from "../protocol/commands.js";
 import { mulDivCeil, PPM } from "../protocol/units.js";
 import type { Account, Position } from "./account.js";
@@ -65,12 +66,12 @@ export class Sweep {
   /** Σ over the levels of what the fill loses against the oracle (gains count as zero). */
   loss = 0;
 
-  run(book: OrderBook, side: SideCode, limitPrice: number, qty: number): void {
+  run(book: MarginBook, side: SideCode, limitPrice: number, qty: number): void {
     this.qty = 0;
     this.notional = 0;
     this.loss = 0;
     const buy = side === BUY;
-    const opposite = book.oppositeOf(side);
+    const opposite: SideView = book.oppositeOf(side);
     const best = opposite.best;
     // A passive order sweeps nothing.
     if (best === null || (buy ? best.price > limitPrice : best.price < limitPrice)) return;
@@ -87,7 +88,7 @@ export class Sweep {
   }
 
   /** Takes up to `remaining` lots from one level; returns what is left. */
-  private take(level: PriceLevel, buy: boolean, oracle: number, remaining: number): number {
+  private take(level: LevelView, buy: boolean, oracle: number, remaining: number): number {
     const price = level.price;
     const k = Math.min(level.totalQty, remaining);
     this.qty += k;

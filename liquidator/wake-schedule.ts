@@ -10,12 +10,12 @@
  * (a child order filled against it) is visited in the same run if it comes later in that order,
  * exactly when a visit of every account would have seen the change.
  */
-import type { BookSide } from "../engine/book-side.js";
+import type { SideView } from "../engine/depth-view.js";
 import type { Account, Position } from "./account.js";
 
 /** Accounts parked on one book side, and that side's add count when they parked. */
 interface SideWait {
-  side: BookSide;
+  side: SideView;
   count: number;
   accounts: Account[];
 }
@@ -62,7 +62,7 @@ export class WakeSchedule {
   }
 
   /** Sleeps until an order joins `side`, the closing side of `p`. */
-  sleepOnSide(a: Account, p: Position, side: BookSide): void {
+  sleepOnSide(a: Account, p: Position, side: SideView): void {
     if (p.waitingAt === side.addCount) return; // already registered for this count
     p.waitingAt = side.addCount;
     for (const w of this.waits) {

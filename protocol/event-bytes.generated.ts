@@ -1,6 +1,5 @@
 // Generated from protocol/event-schema.ts by tools/event-codegen (the JSON line as bytes): do not edit.
 // Change the schema and run `npm run generate:events`.
-import type { EngineEvent } from "./events.generated.js";
 import {
   type JsonBytesWriter,
   MAX_STRING_CHARS,
@@ -9,7 +8,8 @@ import {
   packed,
   put,
   QUOTED_BYTES_PER_UNIT,
-} from "./json-bytes.js";
+} from "../io/json-bytes.js";
+import type { EngineEvent } from "./events.generated.js";
 
 /**
  * Room a line may take: the longest is a fill, 5 strings of at most

@@ -6,12 +6,13 @@
  * not safe integers, long strings, names outside the protocol's lists) it refuses, and the caller
  * writes eventToJson(e) instead.
  */
+
+import { JsonBytesWriter } from "../io/json-bytes.js";
 import { writeEventBytes } from "./event-bytes.generated.js";
 import type { EngineEvent } from "./events.js";
-import { JsonBytesWriter } from "./json-bytes.js";
 
+export { MAX_STRING_CHARS } from "../io/json-bytes.js";
 export { MAX_EVENT_BYTES } from "./event-bytes.generated.js";
-export { MAX_STRING_CHARS } from "./json-bytes.js";
 
 /**
  * One instance per output; `encode` writes a line's JSON (no newline) at `pos` and returns where it

@@ -1,7 +1,7 @@
 /**
  * The events, once: every event type and its fields in the contract's order (CONTRACT.md, Events).
  * The reused record (EngineEvent), the plain objects (eventToObject), the JSONL line (eventToJson),
- * its bytes (EventBytesEncoder) and the wire layout (wire/event-codec.ts) are generated from this
+ * its bytes (EventBytesEncoder) and the wire layout (worker/wire/event-codec.ts) are generated from this
  * table by `npm run generate:events` (tools/generate-events.ts) into the `*.generated.ts` files,
  * and test/event-schema.test.ts fails while they are stale. A new event type is one entry here; a
  * new field one line (and the code that sets it on the record).
@@ -42,7 +42,7 @@ export const ENUMS = {
   command: { values: COMMAND_TYPES, nullable: true },
 } as const;
 
-/** The fields of a command that its own events repeat (wire/command-codec.ts: SentFields). */
+/** The fields of a command that its own events repeat (worker/wire/command-codec.ts: SentFields). */
 export type CommandField = "id" | "symbol" | "price" | "qty" | "account" | "amount";
 
 export interface FieldSpec {

@@ -5,11 +5,11 @@
  */
 import { isUtf8 } from "node:buffer";
 import type { Readable } from "node:stream";
+import { parseCsvRow } from "../io/csv.js";
+import { forEachLine } from "../io/line-reader.js";
 import { ALL_COMMAND_FIELDS, type CommandType, type OrderId } from "./commands.js";
-import { parseCsvRow } from "./csv.js";
 import { isWholeNumber, JSON_NUMBER, parseJsonText, readJsonLine } from "./json-line.js";
 import { RawCommand, scanCommandLine } from "./jsonl-scanner.js";
-import { forEachLine } from "./line-reader.js";
 import type { RejectCode } from "./reject-codes.js";
 import { findUnknownField, normalizeOrderId } from "./validate.js";
 

@@ -1,5 +1,5 @@
+import { csvCell } from "../io/csv.js";
 import { ALL_COMMAND_FIELDS, type Command } from "./commands.js";
-import { csvCell } from "./csv.js";
 
 /** CSV files are written with every command field as a column. */
 export const CSV_COLUMNS = ALL_COMMAND_FIELDS;

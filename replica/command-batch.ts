@@ -6,10 +6,10 @@
  * command is checked against the subject's publisher before it runs (permissions.ts).
  */
 import type { Engine } from "../exchange.js";
+import { MAX_LINE_BYTES } from "../io/line-reader.js";
 import { CommandRecord, type CommandType, type OrderId } from "../protocol/commands.js";
 import { type FlowHandler, readJsonlLine } from "../protocol/flow-reader.js";
 import { RawCommand } from "../protocol/jsonl-scanner.js";
-import { MAX_LINE_BYTES } from "../protocol/line-reader.js";
 import type { RejectCode } from "../protocol/reject-codes.js";
 import { readCommand } from "../protocol/validate.js";
 import { isPermitted, type Publisher } from "./permissions.js";

@@ -1,16 +1,17 @@
 /**
- * A LOBSTER day read once for the `lobster` scenario: the importer's commands (protocol/lobster),
+ * A LOBSTER day read once for the `lobster` scenario: the importer's commands (lobster/),
  * grouped by the message (or execution run) they carry out, with NASDAQ's own mid after each group
  * and the day's real executions. Every liquidation mode then replays the same groups, so reading
  * and importing the zip happens once however many modes run.
  */
+
+import { LobsterImporter } from "../lobster/importer.js";
+import { LobsterReader } from "../lobster/lobster-reader.js";
+import { HOLD_MARKER, type MessageRange, parseMessageMarker } from "../lobster/markers.js";
+import { EXECUTION, HIDDEN_EXECUTION } from "../lobster/message.js";
+import { EMPTY_ASK_PRICE, EMPTY_BID_PRICE } from "../lobster/snapshot.js";
+import { closeLobster, openLobster } from "../lobster/sources.js";
 import type { Command } from "../protocol/commands.js";
-import { LobsterImporter } from "../protocol/lobster/importer.js";
-import { LobsterReader } from "../protocol/lobster/lobster-reader.js";
-import { HOLD_MARKER, type MessageRange, parseMessageMarker } from "../protocol/lobster/markers.js";
-import { EXECUTION, HIDDEN_EXECUTION } from "../protocol/lobster/message.js";
-import { EMPTY_ASK_PRICE, EMPTY_BID_PRICE } from "../protocol/lobster/snapshot.js";
-import { closeLobster, openLobster } from "../protocol/lobster/sources.js";
 
 /** The commands that carry out one message (or one execution run) of the file. */
 export interface MessageGroup {

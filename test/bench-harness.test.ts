@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildBook } from "../bench/book-builder.js";
 import { nowNs, spinUntil } from "../bench/clock.js";
-import { generateFlow } from "../bench/flow-generator.js";
 import { CANCEL, categoriesOf, mixedFlow } from "../bench/flows.js";
 import { LatencySamples } from "../bench/latency-samples.js";
 import { DenqueQueue, IntrusiveQueue, type LevelQueue } from "../bench/level-queue.bench.js";
@@ -15,6 +14,7 @@ import { MatchingEngine } from "../engine/engine.js";
 import { Order } from "../engine/order.js";
 import { Engine as MarginedEngine } from "../exchange.js";
 import type { Command } from "../protocol/commands.js";
+import { generateFlow } from "../sim/flow-generator.js";
 
 function countingRejects(): { engine: MatchingEngine; rejects: string[] } {
   const rejects: string[] = [];

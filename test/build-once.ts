@@ -11,18 +11,8 @@ import { fileURLToPath } from "node:url";
 import ts from "typescript";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const SOURCES = [
-  "index.ts",
-  "exchange.ts",
-  "engine",
-  "protocol",
-  "liquidator",
-  "worker",
-  "replica",
-  "cli",
-  "sim",
-  "bench",
-];
+/** What the build compiles (tsconfig.build.json's include), so a new top-level folder is watched too. */
+const SOURCES = (JSON.parse(readFileSync(join(ROOT, "tsconfig.build.json"), "utf8")) as { include: string[] }).include;
 const STAMP = join(ROOT, "dist", ".build-stamp");
 
 function newestSource(path: string): number {

@@ -4,9 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateFlow } from "../bench/flow-generator.js";
 import { eventToJson } from "../protocol/events.js";
 import { commandToJsonl } from "../protocol/flow-writer.js";
+import { generateFlow } from "../sim/flow-generator.js";
 import { replayFlow } from "../worker/replay-flow.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));

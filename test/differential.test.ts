@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { generateFlow } from "../bench/flow-generator.js";
 import type { MatchingEngine } from "../engine/engine.js";
 import type { Side } from "../protocol/commands.js";
+import { generateFlow } from "../sim/flow-generator.js";
 import { recordingEngine } from "./helpers.js";
 import { ReferenceEngine } from "./reference-book.js";
 

@@ -1,10 +1,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { generateFlow } from "../bench/flow-generator.js";
 import { validateInternalState } from "../engine/consistency.js";
 import type { MatchingEngine } from "../engine/engine.js";
 import { type Command, type OrderId, STP_NAMES } from "../protocol/commands.js";
 import type { EventObject } from "../protocol/events.js";
+import { generateFlow } from "../sim/flow-generator.js";
 import { engineWith, limit, recordingEngine } from "./helpers.js";
 
 /** Per order (one life of an id): what was submitted and where it went, from the events alone. */

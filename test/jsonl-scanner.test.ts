@@ -1,10 +1,10 @@
 import { Readable } from "node:stream";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { generateFlow } from "../bench/flow-generator.js";
 import { ALL_COMMAND_FIELDS, COMMAND_TYPES } from "../protocol/commands.js";
 import { readFlow } from "../protocol/flow-reader.js";
 import { RawCommand, scanCommandLine } from "../protocol/jsonl-scanner.js";
+import { generateFlow } from "../sim/flow-generator.js";
 import { referenceRead } from "./strict-reference-reader.js";
 
 const FIELDS = ["type", "ts", "id", "side", "price", "qty", "symbol", "account", "tif", "postOnly", "stp", "amount"];

@@ -9,7 +9,19 @@ import { describe, expect, it } from "vitest";
  * two top-level folders import each other, and the library entry reaches neither bench/ nor cli/.
  */
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const LAYERS = ["protocol", "engine", "liquidator", "exchange.ts", "worker", "replica", "sim", "bench", "cli"];
+const LAYERS = [
+  "io",
+  "protocol",
+  "engine",
+  "liquidator",
+  "exchange.ts",
+  "lobster",
+  "worker",
+  "replica",
+  "sim",
+  "bench",
+  "cli",
+];
 
 function layerOf(path: string): string | null {
   const top = relative(ROOT, path).split(/[\\/]/)[0] as string;
@@ -57,6 +69,28 @@ describe("the layering", () => {
       if (LAYERS.indexOf(b) > LAYERS.indexOf(a)) wrong.push(`${relative(ROOT, from)} → ${relative(ROOT, to)}`);
     }
     expect(wrong).toEqual([]);
+  });
+
+  it("lets the money layer reach the engine only through its seam: what it is told, reads and writes", () => {
+    // margin-hooks.ts (the hooks, MarginControl, MarginBook), depth-view.ts (a book's depth),
+    // state-section.ts, the event stream it writes to, and the records the hooks hand over.
+    const seam = ["margin-hooks.ts", "depth-view.ts", "state-section.ts", "event-stream.ts", "order.ts", "taker.ts"];
+    const wrong = all
+      .filter(([from, to]) => layerOf(from) === "liquidator" && layerOf(to) === "engine")
+      .filter(([, to]) => !seam.some((name) => to === join(ROOT, "engine", name)))
+      .map(([from, to]) => `${relative(ROOT, from)} → ${relative(ROOT, to)}`);
+    expect(wrong).toEqual([]);
+  });
+
+  it("finds no two top-level folders that import each other", () => {
+    const pairs = new Set<string>();
+    for (const [from, to] of all) {
+      const a = layerOf(from);
+      const b = layerOf(to);
+      if (a !== null && b !== null && a !== b) pairs.add(`${a} ${b}`);
+    }
+    const both = [...pairs].filter((p) => pairs.has(p.split(" ").reverse().join(" "))).sort();
+    expect(both).toEqual([]);
   });
 
   it("keeps the library entry (index.ts) from reaching bench/ or cli/, through any chain of imports", () => {

@@ -1,9 +1,9 @@
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { MatchingEngine } from "../engine/engine.js";
+import { importLobster } from "../lobster/import-stream.js";
+import { parseLobsterTime } from "../lobster/time.js";
 import type { Command } from "../protocol/commands.js";
-import { importLobster } from "../protocol/lobster/import-stream.js";
-import { parseLobsterTime } from "../protocol/lobster/time.js";
 
 const ASK = 9999999999;
 const BID = -9999999999;

@@ -9,9 +9,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { measureFidelity } from "../cli/lobster-fidelity.js";
-import { importLobster } from "../protocol/lobster/import-stream.js";
-import { closeLobster, openLobster } from "../protocol/lobster/sources.js";
+import { importLobster } from "../lobster/import-stream.js";
+import { measureFidelity } from "../lobster/lobster-fidelity.js";
+import { closeLobster, openLobster } from "../lobster/sources.js";
 
 const DATA = fileURLToPath(new URL("../../shared/data/lobster/", import.meta.url));
 const present = existsSync(`${DATA}LOBSTER_SampleFile_GOOG_2012-06-21_1.zip`);

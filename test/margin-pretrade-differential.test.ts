@@ -1,6 +1,5 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { generateFlow } from "../bench/flow-generator.js";
 import { exportState, restoreState } from "../engine/state-snapshot.js";
 import { Engine } from "../exchange.js";
 import type { LiquidationMode } from "../liquidator/liquidation-params.js";
@@ -8,6 +7,7 @@ import type { MarginEngine } from "../liquidator/margin-engine.js";
 import type { Command } from "../protocol/commands.js";
 import type { EngineEvent } from "../protocol/events.js";
 import { eventToJson } from "../protocol/events.js";
+import { generateFlow } from "../sim/flow-generator.js";
 import { SeededRandom } from "../sim/random.js";
 import { marginedFlow, PREAMBLE } from "./margin-flows.js";
 import { openOrderProblems, referenceEngine } from "./reference-margin.js";

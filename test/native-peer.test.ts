@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { generateFlow } from "../bench/flow-generator.js";
 import {
   encodeFlow,
   HAS_PRICE,
@@ -19,6 +18,7 @@ import {
 import { buildDriver, LIQUIBOOK_ENV, NativeDriver } from "../bench/native/liquibook-peer.js";
 import { engineRound, measureNative, outcomeOf } from "../bench/suites/native.js";
 import type { Command } from "../protocol/commands.js";
+import { generateFlow } from "../sim/flow-generator.js";
 
 const quiet = { quick: true, flowSize: 1_000, log: () => {} };
 

@@ -7,6 +7,7 @@
  */
 
 import { MatchingEngine } from "../engine/engine.js";
+import type { MarginBook } from "../engine/margin-hooks.js";
 import type { Order } from "../engine/order.js";
 import type { OrderBook } from "../engine/order-book.js";
 import type { Account } from "../liquidator/account.js";
@@ -27,7 +28,7 @@ export interface OpenOrders {
 }
 
 /** Walks both sides of `book` for the open orders of `account`. */
-export function openOrdersOf(book: OrderBook, account: string): OpenOrders {
+export function openOrdersOf(book: MarginBook, account: string): OpenOrders {
   const open: OpenOrders = { buyQty: 0, buyNotional: 0, sellQty: 0, sellNotional: 0 };
   for (const side of [book.bids, book.asks]) {
     const levels = side.cursor();

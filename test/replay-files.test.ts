@@ -3,12 +3,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { afterAll, describe, expect, it } from "vitest";
-import { generateFlow } from "../bench/flow-generator.js";
+import { MAX_LINE_BYTES } from "../io/line-reader.js";
 import type { Command } from "../protocol/commands.js";
 import { type EventObject, eventToJson, eventToObject } from "../protocol/events.js";
 import type { FlowFormat } from "../protocol/flow-reader.js";
 import { commandToCsv, commandToJsonl, csvHeader } from "../protocol/flow-writer.js";
-import { MAX_LINE_BYTES } from "../protocol/line-reader.js";
+import { generateFlow } from "../sim/flow-generator.js";
 import { type BadLine, type ReplayOptions, type ReplayResult, replayFlow } from "../worker/replay-flow.js";
 
 const dir = mkdtempSync(join(tmpdir(), "softliq-files-"));

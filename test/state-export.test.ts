@@ -1,9 +1,9 @@
 /** The engine's state as a document: exported, restored, the same hash and the same future. */
 import { describe, expect, it } from "vitest";
-import { generateFlow } from "../bench/flow-generator.js";
 import { exportState, restoreState } from "../engine/state-snapshot.js";
 import { Engine } from "../exchange.js";
 import { eventToJson } from "../protocol/events.js";
+import { generateFlow } from "../sim/flow-generator.js";
 
 describe("engine state export and import", () => {
   it("restores a state that hashes the same and goes on with the same events", () => {

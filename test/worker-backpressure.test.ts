@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { generateFlow } from "../bench/flow-generator.js";
+import { generateFlow } from "../sim/flow-generator.js";
 import { EngineClient } from "../worker/engine-client.js";
 import { referenceRun } from "./worker-helpers.js";
 

@@ -2,8 +2,8 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateFlow } from "../bench/flow-generator.js";
 import { commandToJsonl } from "../protocol/flow-writer.js";
+import { generateFlow } from "../sim/flow-generator.js";
 import { type Ran, softliq } from "./cli-run.js";
 import { tempDir } from "./worker-helpers.js";
 

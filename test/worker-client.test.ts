@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { generateFlow } from "../bench/flow-generator.js";
 import { Engine } from "../exchange.js";
 import { eventToJson, eventToObject } from "../protocol/events.js";
+import { generateFlow } from "../sim/flow-generator.js";
 import { EngineClient } from "../worker/engine-client.js";
 import { FAULTY_WORKER_URL, FaultPlan } from "./support/fault-plan.js";
 import { type AnyCommand, referenceRun } from "./worker-helpers.js";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { generateFlow } from "../bench/flow-generator.js";
 import type { Command } from "../protocol/commands.js";
 import type { EventObject } from "../protocol/events.js";
+import { generateFlow } from "../sim/flow-generator.js";
 import { SeededRandom } from "../sim/random.js";
 import { EngineClient } from "../worker/engine-client.js";
 import { recover } from "../worker/recovery.js";

@@ -1,14 +1,14 @@
 import { appendFileSync, readFileSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { generateFlow } from "../bench/flow-generator.js";
 import { Engine } from "../exchange.js";
 import { eventToJson } from "../protocol/events.js";
-import { crc32, crc32Tables } from "../protocol/wire/crc32.js";
+import { generateFlow } from "../sim/flow-generator.js";
 import { EngineClient } from "../worker/engine-client.js";
 import { listSegments } from "../worker/journal.js";
 import { RecoveryError, recover } from "../worker/recovery.js";
 import { listSnapshots, snapshotName } from "../worker/snapshot-store.js";
+import { crc32, crc32Tables } from "../worker/wire/crc32.js";
 import { breachFlow } from "./margin-flows.js";
 import { referenceRun, tempDir } from "./worker-helpers.js";
 

@@ -1,16 +1,19 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { generateFlow } from "../bench/flow-generator.js";
 import { Engine } from "../exchange.js";
 import type { LiquidationMode } from "../liquidator/liquidation-params.js";
 import { type Command, CommandRecord } from "../protocol/commands.js";
 import { EVENT_SCHEMA } from "../protocol/event-schema.js";
 import { deliverEvent, EngineEvent, eventToJson } from "../protocol/events.js";
 import { readCommand } from "../protocol/validate.js";
-import { CommandDecoder, encodeCommand, type SentFields, type SentSource } from "../protocol/wire/command-codec.js";
-import { decodeEvent, encodeEvent, endsCommand, eventSlots, WireEventWriter } from "../protocol/wire/event-codec.js";
-import { InternReader, InternWriter } from "../protocol/wire/intern.js";
-import { recordSlots } from "../protocol/wire/record-size.js";
+import { generateFlow } from "../sim/flow-generator.js";
+import { applyRecord } from "../worker/apply-record.js";
+import { EngineHost } from "../worker/engine-host.js";
+import { SentCommands } from "../worker/sent-commands.js";
+import { CommandDecoder, encodeCommand, type SentFields, type SentSource } from "../worker/wire/command-codec.js";
+import { decodeEvent, encodeEvent, endsCommand, eventSlots, WireEventWriter } from "../worker/wire/event-codec.js";
+import { InternReader, InternWriter } from "../worker/wire/intern.js";
+import { recordSlots } from "../worker/wire/record-size.js";
 import {
   KIND_COMMAND,
   KIND_DONE,
@@ -18,12 +21,9 @@ import {
   KIND_INTERN,
   KIND_INTERN_RESET,
   KIND_TEXT,
-} from "../protocol/wire/records.js";
-import { createRingBuffer, RingReader, RingWriter } from "../protocol/wire/ring.js";
-import { SlotBuffer } from "../protocol/wire/slot-buffer.js";
-import { applyRecord } from "../worker/apply-record.js";
-import { EngineHost } from "../worker/engine-host.js";
-import { SentCommands } from "../worker/sent-commands.js";
+} from "../worker/wire/records.js";
+import { createRingBuffer, RingReader, RingWriter } from "../worker/wire/ring.js";
+import { SlotBuffer } from "../worker/wire/slot-buffer.js";
 import { commandLike } from "./command-arbitraries.js";
 import { sampleEvents } from "./event-samples.js";
 import { marginedFlowSample } from "./margin-flows.js";

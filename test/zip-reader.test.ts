@@ -1,11 +1,11 @@
-/** The zip reader (protocol/zip-reader.ts): entries streamed out of an archive, deflated or stored. */
+/** The zip reader (io/zip-reader.ts): entries streamed out of an archive, deflated or stored. */
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { crc32, deflateRawSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { LineCursor } from "../protocol/line-cursor.js";
-import { listZip, openZipEntry } from "../protocol/zip-reader.js";
+import { LineCursor } from "../io/line-cursor.js";
+import { listZip, openZipEntry } from "../io/zip-reader.js";
 
 /** A zip archive of `files`, deflated or stored, as LOBSTER and `zip` write them. */
 function zipOf(files: { name: string; data: Buffer; deflate: boolean }[]): Buffer {

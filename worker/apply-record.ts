@@ -1,6 +1,6 @@
 import type { MatchingEngine } from "../engine/engine.js";
-import type { CommandDecoder } from "../protocol/wire/command-codec.js";
-import { KIND_COMMAND, KIND_INTERN, KIND_INTERN_RESET, KIND_REJECT_LINE, KIND_TEXT } from "../protocol/wire/records.js";
+import type { CommandDecoder } from "./wire/command-codec.js";
+import { KIND_COMMAND, KIND_INTERN, KIND_INTERN_RESET, KIND_REJECT_LINE, KIND_TEXT } from "./wire/records.js";
 
 /**
  * Applies one command-channel record to the engine: the worker's live path and recovery's replay

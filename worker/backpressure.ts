@@ -5,10 +5,11 @@
  * ring to fill: it counts as congested while more than an eighth of a ring's slots of commands
  * are in flight.
  */
-import { InternWriter } from "../protocol/wire/intern.js";
+
 import type { CommandChannel } from "./command-channel.js";
 import type { CommandLedger } from "./command-ledger.js";
 import type { Pending } from "./pending.js";
+import { InternWriter } from "./wire/intern.js";
 
 /** How long a wait on the other thread sleeps before it looks again. */
 export const POLL_MS = 1000;

@@ -5,10 +5,10 @@
  * space. The postMessage fallback collects records and transfers them in one message per flush.
  */
 import type { Worker } from "node:worker_threads";
-import { recordSlots } from "../protocol/wire/record-size.js";
-import type { SlotSink } from "../protocol/wire/records.js";
-import { RING_READ, RingWriter, waitForChange } from "../protocol/wire/ring.js";
-import { copySlots, SlotBuffer } from "../protocol/wire/slot-buffer.js";
+import { recordSlots } from "./wire/record-size.js";
+import type { SlotSink } from "./wire/records.js";
+import { RING_READ, RingWriter, waitForChange } from "./wire/ring.js";
+import { copySlots, SlotBuffer } from "./wire/slot-buffer.js";
 
 export interface CommandChannel extends SlotSink {
   /** Slots written since the last flush. */

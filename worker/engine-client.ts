@@ -17,20 +17,14 @@ import { type Command, CommandRecord, type CommandType, type OrderId } from "../
 import type { EventListener, EventObject } from "../protocol/events.js";
 import type { RejectCode } from "../protocol/reject-codes.js";
 import { readCommand } from "../protocol/validate.js";
-import { encodeCommand, encodeRejectLine } from "../protocol/wire/command-codec.js";
-import {
-  CONTROL_CLOSE,
-  CONTROL_QUERY,
-  CONTROL_SLOTS,
-  CONTROL_SNAPSHOT,
-  KIND_CONTROL,
-} from "../protocol/wire/records.js";
 import { Backpressure } from "./backpressure.js";
 import { type EngineClientOptions, resolveJournal } from "./client-options.js";
 import type { CommandChannel } from "./command-channel.js";
 import { CommandLedger, type Waiter } from "./command-ledger.js";
 import type { StateSummary } from "./engine-host.js";
 import { RecordDemux } from "./record-demux.js";
+import { encodeCommand, encodeRejectLine } from "./wire/command-codec.js";
+import { CONTROL_CLOSE, CONTROL_QUERY, CONTROL_SLOTS, CONTROL_SNAPSHOT, KIND_CONTROL } from "./wire/records.js";
 import { WorkerLifecycle } from "./worker-lifecycle.js";
 
 export { EngineClientStateError, EngineWorkerError } from "./client-errors.js";

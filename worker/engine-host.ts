@@ -9,10 +9,14 @@ import { exportState } from "../engine/state-snapshot.js";
 import { Engine } from "../exchange.js";
 import type { LiquidationMode } from "../liquidator/liquidation-params.js";
 import { isMalformedReject } from "../protocol/reject-codes.js";
-import { CommandDecoder } from "../protocol/wire/command-codec.js";
-import { encodeEvent, WireEventWriter } from "../protocol/wire/event-codec.js";
-import { InternReader, InternWriter } from "../protocol/wire/intern.js";
-import { recordSlots } from "../protocol/wire/record-size.js";
+import { applyRecord, isJournaled } from "./apply-record.js";
+import { asJournalWriteError, cutSegment, type FsyncPolicy, JournalWriter, listSegments } from "./journal.js";
+import { recover } from "./recovery.js";
+import { listSnapshots, pruneSnapshots, writeSnapshot } from "./snapshot-store.js";
+import { CommandDecoder } from "./wire/command-codec.js";
+import { encodeEvent, WireEventWriter } from "./wire/event-codec.js";
+import { InternReader, InternWriter } from "./wire/intern.js";
+import { recordSlots } from "./wire/record-size.js";
 import {
   CONTROL_CLOSE,
   CONTROL_QUERY,
@@ -28,11 +32,7 @@ import {
   TEXT_REPLY,
   TEXT_REPLY_PART,
   writeTextInPieces,
-} from "../protocol/wire/records.js";
-import { applyRecord, isJournaled } from "./apply-record.js";
-import { asJournalWriteError, cutSegment, type FsyncPolicy, JournalWriter, listSegments } from "./journal.js";
-import { recover } from "./recovery.js";
-import { listSnapshots, pruneSnapshots, writeSnapshot } from "./snapshot-store.js";
+} from "./wire/records.js";
 
 /** Where the host writes events: a ring (flush = publish) or a message batch (flush = post). */
 export interface EventSink extends EventSlotSink {

@@ -29,10 +29,10 @@ import {
 import { join } from "node:path";
 import { isLiquidationMode, type LiquidationMode } from "../liquidator/liquidation-params.js";
 import type { InstrumentSpec } from "../protocol/commands.js";
-import { crc32 } from "../protocol/wire/crc32.js";
-import type { InternReader } from "../protocol/wire/intern.js";
-import { KIND_TEXT, TEXT_SPEC, writeText } from "../protocol/wire/records.js";
-import { SlotBuffer } from "../protocol/wire/slot-buffer.js";
+import { crc32 } from "./wire/crc32.js";
+import type { InternReader } from "./wire/intern.js";
+import { KIND_TEXT, TEXT_SPEC, writeText } from "./wire/records.js";
+import { SlotBuffer } from "./wire/slot-buffer.js";
 
 /** The journal directory cannot be recovered (damaged, a gap, another format): a user-facing error. */
 export class RecoveryError extends Error {}

@@ -8,8 +8,12 @@
  */
 import type { Worker } from "node:worker_threads";
 import { EngineEvent, type EventListener, type EventObject, eventToObject } from "../protocol/events.js";
-import { decodeEvent, endsCommand } from "../protocol/wire/event-codec.js";
-import { InternReader } from "../protocol/wire/intern.js";
+import { type Backpressure, POLL_MS } from "./backpressure.js";
+import type { CommandLedger } from "./command-ledger.js";
+import { EventIterator, type IteratorSource } from "./event-iterator.js";
+import type { Pending } from "./pending.js";
+import { decodeEvent, endsCommand } from "./wire/event-codec.js";
+import { InternReader } from "./wire/intern.js";
 import {
   DONE_SKIPPED,
   KIND_DONE,
@@ -22,12 +26,8 @@ import {
   TEXT_REPLY,
   TEXT_REPLY_PART,
   textSlots,
-} from "../protocol/wire/records.js";
-import { RING_WRITE, type RingReader, waitForChange } from "../protocol/wire/ring.js";
-import { type Backpressure, POLL_MS } from "./backpressure.js";
-import type { CommandLedger } from "./command-ledger.js";
-import { EventIterator, type IteratorSource } from "./event-iterator.js";
-import type { Pending } from "./pending.js";
+} from "./wire/records.js";
+import { RING_WRITE, type RingReader, waitForChange } from "./wire/ring.js";
 
 /** What the demux reports to the lifecycle. */
 export interface DemuxOwner {

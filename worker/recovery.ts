@@ -9,10 +9,6 @@ import { restoreState } from "../engine/state-snapshot.js";
 import { Engine } from "../exchange.js";
 import type { LiquidationMode } from "../liquidator/liquidation-params.js";
 import type { EventListener } from "../protocol/events.js";
-import { CommandDecoder } from "../protocol/wire/command-codec.js";
-import { InternReader } from "../protocol/wire/intern.js";
-import { recordSlots } from "../protocol/wire/record-size.js";
-import { KIND_COMMAND, KIND_REJECT_LINE } from "../protocol/wire/records.js";
 import { applyRecord } from "./apply-record.js";
 import {
   legacyJournalMode,
@@ -23,6 +19,10 @@ import {
   readSegmentHeader,
 } from "./journal.js";
 import { listSnapshots, loadSnapshot } from "./snapshot-store.js";
+import { CommandDecoder } from "./wire/command-codec.js";
+import { InternReader } from "./wire/intern.js";
+import { recordSlots } from "./wire/record-size.js";
+import { KIND_COMMAND, KIND_REJECT_LINE } from "./wire/records.js";
 
 export interface RecoverOptions {
   /** Events of replayed commands with index ≥ deliverFrom (default: none). */

@@ -1,5 +1,5 @@
 import type { CommandRecord, OrderId } from "../protocol/commands.js";
-import type { SentSource } from "../protocol/wire/command-codec.js";
+import type { SentSource } from "./wire/command-codec.js";
 
 /**
  * The client's copy of the fields of the commands in flight (sent, events not complete), by

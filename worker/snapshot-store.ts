@@ -8,8 +8,8 @@ import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, 
 import { join } from "node:path";
 import type { EngineState } from "../engine/state-snapshot.js";
 import { isLiquidationMode, type LiquidationMode } from "../liquidator/liquidation-params.js";
-import { crc32 } from "../protocol/wire/crc32.js";
 import { fsyncDir } from "./journal.js";
+import { crc32 } from "./wire/crc32.js";
 
 const SNAPSHOT = /^snapshot-([0-9]{16})\.json$/;
 const HEADER_FORMAT = "softliq-snapshot";

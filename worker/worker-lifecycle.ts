@@ -8,7 +8,6 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import { createRingBuffer, RingReader } from "../protocol/wire/ring.js";
 import type { Backpressure } from "./backpressure.js";
 import { EngineClientStateError, EngineWorkerError } from "./client-errors.js";
 import type { ClientJournal, EngineClientOptions } from "./client-options.js";
@@ -20,6 +19,7 @@ import { builtModuleUrl } from "./module-url.js";
 import type { Pending } from "./pending.js";
 import type { DemuxOwner, RecordDemux } from "./record-demux.js";
 import { listSnapshots } from "./snapshot-store.js";
+import { createRingBuffer, RingReader } from "./wire/ring.js";
 import type { WorkerConfig } from "./worker-loop.js";
 
 export type ClientState = "new" | "starting" | "running" | "recovering" | "closing" | "closed" | "failed";

@@ -4,10 +4,10 @@
  * (engine-worker.ts) chooses the host; a host that wraps EngineHost can run in its place.
  */
 import type { MessagePort } from "node:worker_threads";
-import { recordSlots } from "../protocol/wire/record-size.js";
-import { KIND_CONTROL } from "../protocol/wire/records.js";
-import { RING_WRITE, RingReader } from "../protocol/wire/ring.js";
 import type { EventSink, HostOptions } from "./engine-host.js";
+import { recordSlots } from "./wire/record-size.js";
+import { KIND_CONTROL } from "./wire/records.js";
+import { RING_WRITE, RingReader } from "./wire/ring.js";
 import { BlockingRingSink, MessageSink } from "./worker-sinks.js";
 
 export interface WorkerConfig {

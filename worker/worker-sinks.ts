@@ -1,7 +1,7 @@
 import type { MessagePort } from "node:worker_threads";
-import { RING_READ, RingWriter } from "../protocol/wire/ring.js";
-import { SlotBuffer } from "../protocol/wire/slot-buffer.js";
 import type { EventSink } from "./engine-host.js";
+import { RING_READ, RingWriter } from "./wire/ring.js";
+import { SlotBuffer } from "./wire/slot-buffer.js";
 
 /** How long a blocked worker sleeps before re-checking that its client still exists. */
 const WAIT_SLICE_MS = 1000;

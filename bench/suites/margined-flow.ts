@@ -7,8 +7,8 @@
  */
 import { Engine } from "../../exchange.js";
 import type { Command } from "../../protocol/commands.js";
+import { generateFlow } from "../../sim/flow-generator.js";
 import type { BenchContext, Suite } from "../context.js";
-import { generateFlow } from "../flow-generator.js";
 import { FLOW_SEED } from "../flows.js";
 import { formatCount, formatRate, median, round, type SuiteResult, type Table } from "../report.js";
 

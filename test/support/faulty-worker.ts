@@ -4,8 +4,8 @@
  * the production worker has no fault switch.
  */
 import { BroadcastChannel, type MessagePort, parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
-import { KIND_COMMAND, KIND_CONTROL, KIND_REJECT_LINE } from "../../protocol/wire/records.js";
 import { EngineHost, type EventSink } from "../../worker/engine-host.js";
+import { KIND_COMMAND, KIND_CONTROL, KIND_REJECT_LINE } from "../../worker/wire/records.js";
 import { type BatchHost, runWorker, type WorkerConfig } from "../../worker/worker-loop.js";
 import { FAULT_CHANNEL, type FaultOrder } from "./fault-plan.js";
 

@@ -1,6 +1,7 @@
 /** event-bytes.generated.ts: the JSONL line straight into bytes. */
+
+import { MAX_STRING_CHARS, QUOTED_BYTES_PER_UNIT } from "../../io/json-bytes.js";
 import { ENUMS } from "../../protocol/event-schema.js";
-import { MAX_STRING_CHARS, QUOTED_BYTES_PER_UNIT } from "../../protocol/json-bytes.js";
 import { HEAD_PIECES, type Piece, pieces } from "./line.js";
 import { type EnumKind, type Event, type Field, fail, isEnum, type Shape, snake } from "./table.js";
 import { condition, HEADER, lit, valueOrNullAs } from "./text.js";
@@ -202,9 +203,9 @@ export function bytesFile(events: Event[]): string {
     body += "      w.refused = true;\n      return p;\n";
   }
   let out = HEADER("the JSON line as bytes");
-  out += 'import type { EngineEvent } from "./events.generated.js";\n';
   out +=
-    'import { type JsonBytesWriter, MAX_STRING_CHARS, type Packed, PUT_OVERRUN, packed, put, QUOTED_BYTES_PER_UNIT } from "./json-bytes.js";\n\n';
+    'import { type JsonBytesWriter, MAX_STRING_CHARS, type Packed, PUT_OVERRUN, packed, put, QUOTED_BYTES_PER_UNIT } from "../io/json-bytes.js";\n';
+  out += 'import type { EngineEvent } from "./events.generated.js";\n\n';
   out += `/**\n * Room a line may take: the longest is ${largest.what === "" ? "none" : `a ${largest.what}`}, ${largest.strings} strings of at most\n`;
   out += ` * MAX_STRING_CHARS units (six bytes each at worst, \\u001f) and quotes, ${largest.ints} integers of at most 17\n`;
   out += ` * characters (-9007199254740991) and ${largest.other} bytes of keys, names and literals.\n */\n`;

@@ -1,7 +1,7 @@
 /**
  * Writes the event code from the one table (protocol/event-schema.ts): the record, the plain
  * objects and the JSON line (events.generated.ts), the line's bytes (event-bytes.generated.ts) and
- * the wire layout (wire/event-codec.generated.ts). The output is straight-line code, as fast as
+ * the wire layout (worker/wire/event-codec.generated.ts). The output is straight-line code, as fast as
  * the hand-written writers it replaced: one `case` or function an event type, keys pre-packed, no
  * loop over the table at run time. `npm run generate:events` writes it; test/event-schema.test.ts
  * fails while what is checked in differs from what this makes.
@@ -20,7 +20,7 @@ export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 export const OUTPUTS = {
   events: "protocol/events.generated.ts",
   bytes: "protocol/event-bytes.generated.ts",
-  wire: "protocol/wire/event-codec.generated.ts",
+  wire: "worker/wire/event-codec.generated.ts",
 } as const;
 
 /** Formats a generated file as `biome check --write` would (the lint then finds nothing to change). */

@@ -1,4 +1,4 @@
-/** wire/event-codec.generated.ts: one fixed record an event type. */
+/** worker/wire/event-codec.generated.ts: one fixed record an event type. */
 import { SIDE_NAMES, TIF_NAMES } from "../../protocol/commands.js";
 import { ENUMS } from "../../protocol/event-schema.js";
 import { type EnumKind, type Event, type Field, fail, HEADER_KINDS, sinkMethod, TYPE_BITS } from "./table.js";
@@ -193,8 +193,8 @@ export function wireFile(events: Event[]): string {
   const used = new Set<EnumKind>();
   for (const l of ls) for (const b of l.bits) if (b.f.kind !== "bool") used.add(b.f.kind as EnumKind);
   let out = HEADER("the wire layout");
-  out += 'import type { CommandRecord, CommandType, OrderId, Side } from "../commands.js";\n';
-  out += 'import type { EngineEvent, EventSink } from "../events.generated.js";\n';
+  out += 'import type { CommandRecord, CommandType, OrderId, Side } from "../../protocol/commands.js";\n';
+  out += 'import type { EngineEvent, EventSink } from "../../protocol/events.generated.js";\n';
   out += 'import { decodeId, encodeId, type SentFields, type SentSource } from "./command-codec.js";\n';
   out += 'import type { InternReader, InternWriter } from "./intern.js";\n';
   out += 'import { type EventSlotSink, KIND_EVENT, type SlotSink } from "./records.js";\n\n';

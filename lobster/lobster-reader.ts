@@ -3,7 +3,7 @@
  * book after message n. Streaming: memory is a chunk of each file and one record of each.
  */
 import type { Readable } from "node:stream";
-import { LineCursor } from "../line-cursor.js";
+import { LineCursor } from "../io/line-cursor.js";
 import { LobsterMessage, parseLobsterMessage } from "./message.js";
 import { levelsOfRow, parseSnapshot, Snapshot } from "./snapshot.js";
 

@@ -5,7 +5,7 @@
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import type { Readable } from "node:stream";
-import { listZip, openZipEntry, type ZipEntry } from "../zip-reader.js";
+import { listZip, openZipEntry, type ZipEntry } from "../io/zip-reader.js";
 
 export interface LobsterSource {
   /** What to call it in reports. */

@@ -4,7 +4,7 @@
  * will hold after each command, to see where the engine's visible book would part from NASDAQ's
  * snapshot and to write the commands that hold it there, without depending on the engine.
  */
-import type { OrderId } from "../commands.js";
+import type { OrderId } from "../protocol/commands.js";
 
 export class ShadowOrder {
   constructor(

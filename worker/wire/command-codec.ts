@@ -23,8 +23,8 @@ import {
   type SideCode,
   type StpCode,
   type TifCode,
-} from "../commands.js";
-import type { RejectCode } from "../reject-codes.js";
+} from "../../protocol/commands.js";
+import type { RejectCode } from "../../protocol/reject-codes.js";
 import type { InternReader, InternWriter } from "./intern.js";
 import { KIND_COMMAND, KIND_REJECT_LINE, KIND_TEXT, readText, type SlotSink, TEXT_SPEC, writeText } from "./records.js";
 

@@ -6,7 +6,7 @@
 import { Engine } from "../engine/engine.js";
 import type { Command, LimitCommand, SelfTradePrevention, Side } from "../protocol/commands.js";
 import type { EngineEvent } from "../protocol/events.js";
-import { SeededRandom } from "../sim/random.js";
+import { SeededRandom } from "./random.js";
 
 export interface FlowOptions {
   commands: number;

@@ -5,7 +5,7 @@
  * listener sees, and `eventToJson` gives the same bytes. This file holds what is not the layout:
  * closing a command with its last event, and the "as sent" state of the command being executed.
  */
-import type { EngineEvent } from "../events.js";
+import type { EngineEvent } from "../../protocol/events.js";
 import type { SentFields } from "./command-codec.js";
 import { COMMAND_DONE, EventRecordWriter, writeEvent } from "./event-codec.generated.js";
 import type { InternWriter } from "./intern.js";

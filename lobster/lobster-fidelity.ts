@@ -1,19 +1,19 @@
 /**
  * How faithfully the engine replays a LOBSTER day: an imported flow goes through the MatchingEngine while
  * the message and orderbook files are read in lockstep, using the flow's `#m`/`#r` markers
- * (protocol/lobster/markers.ts) to know which message each command carries out. After each
+ * (markers.ts) to know which message each command carries out. After each
  * message the engine's visible book is compared with NASDAQ's snapshot, and the engine's fills
  * with NASDAQ's executions of orders submitted inside the file.
  */
 import type { Readable } from "node:stream";
 import { type BookDepth, MatchingEngine } from "../engine/engine.js";
+import { LineCursor } from "../io/line-cursor.js";
 import { DEFAULT_SYMBOL, type OrderId } from "../protocol/commands.js";
-import { LineCursor } from "../protocol/line-cursor.js";
-import { LobsterReader } from "../protocol/lobster/lobster-reader.js";
-import { HOLD_MARKER, type MessageRange, parseMessageMarker } from "../protocol/lobster/markers.js";
-import { DELETION, EXECUTION, SUBMISSION } from "../protocol/lobster/message.js";
-import type { Snapshot } from "../protocol/lobster/snapshot.js";
 import { findUnknownField } from "../protocol/validate.js";
+import { LobsterReader } from "./lobster-reader.js";
+import { HOLD_MARKER, type MessageRange, parseMessageMarker } from "./markers.js";
+import { DELETION, EXECUTION, SUBMISSION } from "./message.js";
+import type { Snapshot } from "./snapshot.js";
 
 export interface FidelityInput {
   /** The imported JSONL flow (a file stream, or strings). */

@@ -1,7 +1,7 @@
 // Generated from protocol/event-schema.ts by tools/event-codegen (the wire layout): do not edit.
 // Change the schema and run `npm run generate:events`.
-import type { CommandRecord, CommandType, OrderId, Side } from "../commands.js";
-import type { EngineEvent, EventSink } from "../events.generated.js";
+import type { CommandRecord, CommandType, OrderId, Side } from "../../protocol/commands.js";
+import type { EngineEvent, EventSink } from "../../protocol/events.generated.js";
 import { decodeId, encodeId, type SentFields, type SentSource } from "./command-codec.js";
 import type { InternReader, InternWriter } from "./intern.js";
 import { type EventSlotSink, KIND_EVENT, type SlotSink } from "./records.js";

@@ -18,7 +18,7 @@
  *
  * Prices stay in LOBSTER's units (dollars × 10000), sizes in shares, ts in ns after midnight.
  */
-import type { Command, LimitCommand, OrderId } from "../commands.js";
+import type { Command, LimitCommand, OrderId } from "../protocol/commands.js";
 import { HOLD_MARKER, messageMarker } from "./markers.js";
 import {
   BUY_DIRECTION,
