@@ -6,8 +6,10 @@
  *   slot 0  kind | type << 4 | flags << 8 | side << 15 | tif << 16 | stp << 18 | present << 20
  *   then, in this order, a slot for each field whose `present` bit is set (the field differs
  *   from CommandRecord's default): id, price, qty, symbol, account, protectionPpm, ts, amount,
- *   line, reject code, discountPpm (bit 30: backstop offers only). A limit order takes 5–7 slots, a cancel 3–4 (11 when every field had a
- *   slot): each slot crosses between the cores, so fewer is faster.
+ *   line, reject code, discountPpm (bit 30: backstop offers only). A limit order takes 4–9 slots
+ *   (header, id, price, qty, then one for each of symbol, account, ts, protection and line that is
+ *   set), a cancel 2–5 (11 when every field had a slot): each slot crosses between the cores, so
+ *   fewer is faster.
  *
  * An id is its number, or minus the intern code of its string (0: none). A failed validation
  * travels as the partly filled record plus its reject code, so the engine itself emits the
