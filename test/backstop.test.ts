@@ -7,6 +7,7 @@ import type { Command, LiquidationParams } from "../protocol/commands.js";
 import type { EngineEvent, EventObject } from "../protocol/events.js";
 import { marginedFlow, PREAMBLE } from "./margin-flows.js";
 import { type Margined, marginedEngine } from "./margin-helpers.js";
+import { HAND_WORKED } from "./support/hand-worked.js";
 
 /**
  * Backstop liquidators, each case worked by hand first: MM 5%, IM 10%; account a long 100 at 1,000
@@ -29,7 +30,7 @@ function breached(
 ): Margined {
   const m = marginedEngine({ liquidation: mode });
   const setup: Command[] = [
-    { type: "instrument", symbol: "X", tiers: TIERS, liquidation },
+    { type: "instrument", symbol: "X", tiers: TIERS, liquidation: { ...HAND_WORKED, ...liquidation } },
     { type: "oracle", price: 1000 },
     { type: "deposit", account: "a", amount: 10_000 },
     { type: "limit", id: "s", side: "sell", price: 1000, qty: 100 },

@@ -327,8 +327,8 @@ describe("the per-account liquidation report", () => {
     const accountsPath = join(dir, "acc.json");
     const replayed = softliq(["replay", cascade, "--liquidations", liquidations, "--accounts", accountsPath]);
     expect(replayed.code).toBe(0);
-    expect(replayed.stdout).toMatch(/accounts the liquidator touched: 117 \(most closed first\)/);
-    expect(replayed.stdout).toMatch(/… 107 more: --liquidations OUT\.json lists every one/);
+    expect(replayed.stdout).toMatch(/accounts the liquidator touched: 130 \(most closed first\)/);
+    expect(replayed.stdout).toMatch(/… 120 more: --liquidations OUT\.json lists every one/);
     const inProcess = await replayFlow(createReadStream(cascade), "jsonl", { liquidation: "soft" });
     const doc = JSON.parse(readFileSync(liquidations, "utf8"));
     expect(doc).toEqual({ accounts: JSON.parse(JSON.stringify(inProcess.ledger.report())) });

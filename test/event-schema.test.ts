@@ -74,7 +74,7 @@ describe("the event schema", () => {
   // 2026-12-04 (soft holds bankrupt accounts, makers never name a spent order): pinned from here on.
   it.each([
     ["sample.jsonl", "81349aa983311699fe45dc8698bfdde5e49c1634e04045a0c96aea3802ab10f4"],
-    ["cascade.jsonl", "560254208331f1dc375f54ca7ca75b3a6a777ce53fc12407c273cfc2f8bd1fc0"],
+    ["cascade.jsonl", "326c9936f2fccf44694fbbf223ccec325038e692c2d8a5dee6a51eb5741071b6"],
   ])("gives the pinned events of samples/%s", async (name, digest) => {
     const hash = createHash("sha256");
     await replayFlow(createReadStream(join(ROOT, "samples", name)), "jsonl", {

@@ -39,19 +39,19 @@ describe("golden replay of the bundled sample", () => {
     // The makers ask again before each cancel or modify: the flow never names a spent order.
     expect(result.rejected).toBe(0);
     expect(result.liquidations).toEqual({
-      triggered: 71,
+      triggered: 70,
       childOrders: simulated.childOrders,
       closedQty: simulated.closedQty,
       closedNotional: simulated.closedNotional,
       penalties: simulated.penalties,
       badDebt: simulated.badDebt,
-      adl: 529,
+      adl: 626,
       backstops: 0,
       backstopQty: 0,
       preemptive: 0,
-      capDeferrals: 311,
+      capDeferrals: 333,
       stillInLiquidation: 15,
     });
-    expect(result.engine.stateHash()).toBe("0ff411c1ceca5733477b5425fcc12e99b05cae3b2da4364169b77a49fffb3358");
+    expect(result.engine.stateHash()).toBe("a7f2f9c91171bd5af621caa076adbb5082ecf1100174a69c8ac9375418732c3f");
   });
 });

@@ -11,6 +11,7 @@ import { penaltyRoom, slicePenalty } from "../liquidator/penalty.js";
 import { equityOf, maintenanceOf } from "../liquidator/pre-trade-risk.js";
 import type { Command, LiquidationParams, MarginTier } from "../protocol/commands.js";
 import { type EventObject, eventToObject } from "../protocol/events.js";
+import { HAND_WORKED } from "./support/hand-worked.js";
 
 type Of<T extends EventObject["type"]> = Extract<EventObject, { type: T }>;
 const ofType = <T extends EventObject["type"]>(events: readonly EventObject[], type: T): Of<T>[] =>
@@ -82,7 +83,7 @@ function play(c: Case): Outcome {
       symbol: "X",
       ...(c.tiers === undefined ? {} : { tiers: c.tiers }),
       ...(c.takerFeePpm === undefined ? {} : { takerFeePpm: c.takerFeePpm }),
-      ...(c.liquidation === undefined ? {} : { liquidation: c.liquidation }),
+      liquidation: { ...HAND_WORKED, ...c.liquidation },
     },
     { type: "oracle", price: open },
     { type: "deposit", account: "a", amount: c.collateral },
@@ -255,8 +256,8 @@ function crossMargined(
   const tiers = [{ maxNotional: 1e12, imrPpm: 100_000, mmrPpm: 50_000 }];
   const liquidation = { maxSlippagePpm: 100_000, sliceIntervalNs: 1_000, participationPpm: 20_000, ...extra };
   const flow: Command[] = [
-    { type: "instrument", symbol: "X", tiers, liquidation },
-    { type: "instrument", symbol: "Y", tiers, liquidation },
+    { type: "instrument", symbol: "X", tiers, liquidation: { ...HAND_WORKED, ...liquidation } },
+    { type: "instrument", symbol: "Y", tiers, liquidation: { ...HAND_WORKED, ...liquidation } },
     { type: "oracle", symbol: "X", price: 1000 },
     { type: "oracle", symbol: "Y", price: 1000 },
     { type: "deposit", account: "a", amount: 20_000 },

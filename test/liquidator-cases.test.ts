@@ -5,6 +5,7 @@ import { equityOf } from "../liquidator/pre-trade-risk.js";
 import type { Command } from "../protocol/commands.js";
 import type { EventObject } from "../protocol/events.js";
 import { type Margined, marginedEngine } from "./margin-helpers.js";
+import { HAND_WORKED } from "./support/hand-worked.js";
 
 /** Issue 19's cases, each worked by hand first: MM 5% on one bracket unless said. */
 
@@ -32,7 +33,7 @@ describe("the bankruptcy price", () => {
         symbol: "X",
         tiers: MM5_IM10,
         takerFeePpm: 1_000,
-        liquidation: { maxSlippagePpm: 100_000 },
+        liquidation: { ...HAND_WORKED, maxSlippagePpm: 100_000 },
       },
       { type: "oracle", price: 1000 },
       { type: "deposit", account: "a", amount: 10_100 },
@@ -64,7 +65,7 @@ describe("auto-deleveraging", () => {
   function adlCase(): Margined {
     const m = engine();
     m.run(
-      { type: "instrument", symbol: "X", tiers: MM5_IM5 },
+      { type: "instrument", symbol: "X", tiers: MM5_IM5, liquidation: HAND_WORKED },
       { type: "oracle", price: 1000 },
       { type: "deposit", account: "b", amount: 2_400 },
       { type: "deposit", account: "s6", amount: 1_200 },
@@ -102,7 +103,12 @@ describe("an account entering liquidation", () => {
     // the bid and grown the long by 15 while it was being reduced.
     const m = engine();
     const events = m.run(
-      { type: "instrument", symbol: "X", tiers: MM5_IM10, liquidation: { participationPpm: 1_000_000 } },
+      {
+        type: "instrument",
+        symbol: "X",
+        tiers: MM5_IM10,
+        liquidation: { ...HAND_WORKED, participationPpm: 1_000_000 },
+      },
       { type: "oracle", price: 1000 },
       { type: "deposit", account: "a", amount: 12_000 },
       { type: "limit", id: "s", side: "sell", price: 1000, qty: 100 },
@@ -130,8 +136,8 @@ describe("an account holding several positions", () => {
     const m = engine();
     const liquidation = { participationPpm: 1_000_000, marketParticipationPpm: 1_000_000, maxSlippagePpm: 60_000 };
     const flow: Command[] = [
-      { type: "instrument", symbol: "X", tiers: MM5_IM10, liquidation },
-      { type: "instrument", symbol: "Y", tiers: MM5_IM10, liquidation },
+      { type: "instrument", symbol: "X", tiers: MM5_IM10, liquidation: { ...HAND_WORKED, ...liquidation } },
+      { type: "instrument", symbol: "Y", tiers: MM5_IM10, liquidation: { ...HAND_WORKED, ...liquidation } },
       { type: "oracle", symbol: "X", price: 1000 },
       { type: "oracle", symbol: "Y", price: 1000 },
       { type: "deposit", account: "a", amount: 18_000 },
@@ -167,7 +173,7 @@ describe("the participation share", () => {
     // at 936. Weighted: 10 + 1,000 × (1 − 0.9 × 9 / 10) = 10 + 190 = 200 → a child of 20, 10 of them at 936.
     const m = engine();
     m.run(
-      { type: "instrument", symbol: "X", tiers: MM5_IM10, liquidation: { sliceIntervalNs: 1_000 } },
+      { type: "instrument", symbol: "X", tiers: MM5_IM10, liquidation: { ...HAND_WORKED, sliceIntervalNs: 1_000 } },
       { type: "oracle", price: 1000 },
       { type: "deposit", account: "a", amount: 10_000 },
       { type: "limit", id: "s", side: "sell", price: 1000, qty: 100 },
@@ -193,7 +199,7 @@ describe("the market-wide cap", () => {
     const m = engine();
     const liquidation = { marketParticipationPpm, sliceIntervalNs: 1_000 };
     const flow: Command[] = [
-      { type: "instrument", symbol: "X", tiers: MM5_IM5, liquidation },
+      { type: "instrument", symbol: "X", tiers: MM5_IM5, liquidation: { ...HAND_WORKED, ...liquidation } },
       { type: "oracle", price: 1000 },
     ];
     for (let i = 0; i < 5; i++) {

@@ -12,6 +12,7 @@ import type { Command, LiquidationParams } from "../protocol/commands.js";
 import { type EventObject, eventToJson, eventToObject } from "../protocol/events.js";
 import { marginedFlow, PREAMBLE } from "./margin-flows.js";
 import { type Margined, marginedEngine } from "./margin-helpers.js";
+import { HAND_WORKED } from "./support/hand-worked.js";
 
 type Of<T extends EventObject["type"]> = Extract<EventObject, { type: T }>;
 
@@ -37,7 +38,12 @@ function setupFlow(s: Setup = {}): Command[] {
   const qty = s.qty ?? 100;
   const long = qty > 0;
   return [
-    { type: "instrument", symbol: "X", tiers: TIERS, liquidation: { sliceIntervalNs: 1_000, ...s.liquidation } },
+    {
+      type: "instrument",
+      symbol: "X",
+      tiers: TIERS,
+      liquidation: { ...HAND_WORKED, sliceIntervalNs: 1_000, ...s.liquidation },
+    },
     { type: "oracle", price: 1000 },
     { type: "deposit", account: "a", amount: s.collateral ?? 10_000 },
     { type: "limit", id: "open-maker", side: long ? "sell" : "buy", price: 1000, qty: Math.abs(qty) },
@@ -179,7 +185,7 @@ describe("the soft liquidator", () => {
   it("deleverages only the lots for the debt the fund cannot carry; the account keeps the rest", () => {
     const m = marginedEngine();
     m.run(
-      { type: "instrument", symbol: "X", tiers: TIERS },
+      { type: "instrument", symbol: "X", tiers: TIERS, liquidation: HAND_WORKED },
       { type: "oracle", price: 1000 },
       { type: "deposit", account: "a", amount: 10_000 },
       { type: "deposit", account: "b", amount: 20_000 },
@@ -206,7 +212,7 @@ describe("the soft liquidator", () => {
   it("auto-deleverages a bankrupt account the fund cannot cover: the other side takes it at the bankruptcy price", () => {
     const m = marginedEngine();
     m.run(
-      { type: "instrument", symbol: "X", tiers: TIERS },
+      { type: "instrument", symbol: "X", tiers: TIERS, liquidation: HAND_WORKED },
       { type: "oracle", price: 1000 },
       { type: "deposit", account: "a", amount: 10_000 },
       { type: "deposit", account: "b", amount: 20_000 },
@@ -248,7 +254,7 @@ describe("the README's worked example", () => {
     const lines: string[] = [];
     const engine = new Engine({ onEvent: (e) => lines.push(eventToJson(e)) });
     const flow: Command[] = [
-      { type: "instrument", symbol: "X", tiers: TIERS, liquidation: { sliceIntervalNs: 1000 } },
+      { type: "instrument", symbol: "X", tiers: TIERS, liquidation: { ...HAND_WORKED, sliceIntervalNs: 1000 } },
       { type: "oracle", price: 1000 },
       { type: "deposit", account: "a", amount: 10_000 },
       { type: "limit", id: 1, side: "sell", price: 1000, qty: 100 },
@@ -315,8 +321,8 @@ describe("edge cases (found in review)", () => {
   const twoInstruments = (): Margined => {
     const m = marginedEngine();
     m.run(
-      { type: "instrument", symbol: "X", tiers: TIERS },
-      { type: "instrument", symbol: "Y", tiers: TIERS },
+      { type: "instrument", symbol: "X", tiers: TIERS, liquidation: HAND_WORKED },
+      { type: "instrument", symbol: "Y", tiers: TIERS, liquidation: HAND_WORKED },
       { type: "oracle", symbol: "X", price: 1000 },
       { type: "oracle", symbol: "Y", price: 1000 },
       { type: "deposit", account: "a", amount: 3_000 },
@@ -366,8 +372,8 @@ describe("edge cases (found in review)", () => {
     const m = marginedEngine();
     const liquidation = { penaltyPpm: 0, sliceIntervalNs: 1_000 };
     m.run(
-      { type: "instrument", symbol: "X", tiers: TIERS, liquidation },
-      { type: "instrument", symbol: "Y", tiers: TIERS, liquidation },
+      { type: "instrument", symbol: "X", tiers: TIERS, liquidation: { ...HAND_WORKED, ...liquidation } },
+      { type: "instrument", symbol: "Y", tiers: TIERS, liquidation: { ...HAND_WORKED, ...liquidation } },
       { type: "oracle", symbol: "X", price: 1000 },
       { type: "oracle", symbol: "Y", price: 1000 },
       { type: "deposit", account: "a", amount: 2_100 },
@@ -392,7 +398,7 @@ describe("edge cases (found in review)", () => {
     const m = marginedEngine({ liquidation: "hard" });
     const huge = 2 ** 52;
     m.run(
-      { type: "instrument", symbol: "X", tiers: TIERS },
+      { type: "instrument", symbol: "X", tiers: TIERS, liquidation: HAND_WORKED },
       { type: "oracle", price: 1000 },
       { type: "deposit", account: "a", amount: 1_000 },
       { type: "limit", id: "u-buy", side: "buy", price: 1000, qty: 3 },
@@ -455,7 +461,7 @@ describe("edge cases (found in review)", () => {
   it("ranks auto-deleveraging exactly: the more leveraged of two equally profitable shorts goes first", () => {
     const m = marginedEngine();
     m.run(
-      { type: "instrument", symbol: "X", tiers: TIERS },
+      { type: "instrument", symbol: "X", tiers: TIERS, liquidation: HAND_WORKED },
       { type: "oracle", price: 1000 },
       { type: "deposit", account: "c1", amount: 20_000_000 },
       { type: "deposit", account: "c2", amount: 19_999_999 }, // one unit less: more leveraged
@@ -476,7 +482,7 @@ describe("edge cases (found in review)", () => {
     const legacy = { onBreach: (a: { name: string }) => seen.push(a.name) };
     const engine = new Engine({ onBreach: legacy as never, liquidation: "off" });
     for (const c of [
-      { type: "instrument", symbol: "X", tiers: TIERS },
+      { type: "instrument", symbol: "X", tiers: TIERS, liquidation: HAND_WORKED },
       { type: "oracle", price: 1000 },
       { type: "deposit", account: "a", amount: 10_000 },
       { type: "limit", id: "m", side: "sell", price: 1000, qty: 100 },
@@ -564,8 +570,8 @@ describe("the liquidator's wake-up schedule", () => {
 describe("an account changed during the liquidator's turn", () => {
   it("is looked at again in the same turn, afresh, when a child fills its resting order", () => {
     const flow: Command[] = [
-      { type: "instrument", symbol: "X", tiers: TIERS, liquidation: { sliceIntervalNs: 1_000 } },
-      { type: "instrument", symbol: "Y", tiers: TIERS, liquidation: { sliceIntervalNs: 1_000 } },
+      { type: "instrument", symbol: "X", tiers: TIERS, liquidation: { ...HAND_WORKED, sliceIntervalNs: 1_000 } },
+      { type: "instrument", symbol: "Y", tiers: TIERS, liquidation: { ...HAND_WORKED, sliceIntervalNs: 1_000 } },
       { type: "oracle", symbol: "X", price: 1000 },
       { type: "oracle", symbol: "Y", price: 1000 },
       { type: "deposit", account: "A", amount: 30_000 },

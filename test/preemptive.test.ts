@@ -7,6 +7,7 @@ import { decayPpm, isqrt, VolEstimate } from "../liquidator/volatility.js";
 import type { Command } from "../protocol/commands.js";
 import type { EventObject } from "../protocol/events.js";
 import { type Margined, marginedEngine } from "./margin-helpers.js";
+import { HAND_WORKED } from "./support/hand-worked.js";
 
 type Of<T extends EventObject["type"]> = Extract<EventObject, { type: T }>;
 const ofType = <T extends EventObject["type"]>(events: readonly EventObject[], type: T): Of<T>[] =>
@@ -58,7 +59,11 @@ describe("the pre-emptive stage", () => {
         type: "instrument",
         symbol: "X",
         tiers: TIERS,
-        liquidation: { sliceIntervalNs: 1_000_000, preemptive: { horizonNs: SECOND, sigmas: 3, halfLifeNs: SECOND } },
+        liquidation: {
+          ...HAND_WORKED,
+          sliceIntervalNs: 1_000_000,
+          preemptive: { horizonNs: SECOND, sigmas: 3, halfLifeNs: SECOND },
+        },
       },
       { type: "oracle", price: 1000 },
       { type: "deposit", account: "a", amount: 10_000 },
@@ -98,7 +103,7 @@ describe("the pre-emptive stage", () => {
     expect(ofType(events, "liquidation_stage")).toEqual([]);
     const m = marginedEngine();
     m.run(
-      { type: "instrument", symbol: "X", tiers: TIERS },
+      { type: "instrument", symbol: "X", tiers: TIERS, liquidation: HAND_WORKED },
       { type: "oracle", price: 1000 },
       { type: "deposit", account: "a", amount: 10_000 },
       { type: "limit", id: "s", side: "sell", price: 1000, qty: 100 },

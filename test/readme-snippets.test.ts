@@ -116,7 +116,7 @@ describe("the README's library snippets", () => {
     // What each example claims, as it prints it.
     expect(outputs["worker-feed.ts"]).toMatch(/same state in the worker: true/);
     expect(outputs["worker-feed.ts"]).toMatch(/after close: EngineClient: closed \(state closed\)/);
-    expect(outputs["replay-file.ts"]).toMatch(/^10203 lines, 0 rejected/m);
+    expect(outputs["replay-file.ts"]).toMatch(/^10149 lines, 0 rejected/m);
     const soft = /soft: (\d+) child order\(s\) closed (\d+) lots/.exec(outputs["soft-vs-hard.ts"] ?? "");
     const hard = /hard: (\d+) child order\(s\) closed (\d+) lots/.exec(outputs["soft-vs-hard.ts"] ?? "");
     expect(Number(soft?.[2])).toBeGreaterThan(0);

@@ -27,6 +27,7 @@ import { SlotBuffer } from "../worker/wire/slot-buffer.js";
 import { commandLike } from "./command-arbitraries.js";
 import { sampleEvents } from "./event-samples.js";
 import { marginedFlowSample } from "./margin-flows.js";
+import { HAND_WORKED } from "./support/hand-worked.js";
 
 /** The fields a CommandRecord carries into the engine (the instrument spec compared apart). */
 function recordFields(r: CommandRecord): Record<string, unknown> {
@@ -338,7 +339,7 @@ describe("events through the worker's host", () => {
         type: "instrument",
         symbol: "X",
         tiers: [{ maxNotional: 1e12, imrPpm: 100_000, mmrPpm: 50_000 }],
-        liquidation: { sliceIntervalNs: 1000 },
+        liquidation: { ...HAND_WORKED, sliceIntervalNs: 1000 },
       },
       { type: "oracle", price: 1000 },
       { type: "deposit", account: "a", amount: 10_000 },
@@ -365,7 +366,12 @@ describe("events through the worker's host", () => {
 
   it("carries hard mode's close-out in binary, byte-identical: the insurance fund, null health", () => {
     const commands: Command[] = [
-      { type: "instrument", symbol: "X", tiers: [{ maxNotional: 1e12, imrPpm: 100_000, mmrPpm: 50_000 }] },
+      {
+        type: "instrument",
+        symbol: "X",
+        tiers: [{ maxNotional: 1e12, imrPpm: 100_000, mmrPpm: 50_000 }],
+        liquidation: HAND_WORKED,
+      },
       { type: "oracle", price: 1000 },
       { type: "deposit", account: "a", amount: 10_000 },
       { type: "limit", id: 1, side: "sell", price: 1000, qty: 100 },
@@ -390,7 +396,12 @@ describe("events through the worker's host", () => {
 
   it("carries auto-deleveraging in binary, byte-identical", () => {
     const commands: Command[] = [
-      { type: "instrument", symbol: "X", tiers: [{ maxNotional: 1e12, imrPpm: 100_000, mmrPpm: 50_000 }] },
+      {
+        type: "instrument",
+        symbol: "X",
+        tiers: [{ maxNotional: 1e12, imrPpm: 100_000, mmrPpm: 50_000 }],
+        liquidation: HAND_WORKED,
+      },
       { type: "oracle", price: 1000 },
       { type: "deposit", account: "a", amount: 10_000 },
       { type: "deposit", account: "b", amount: 20_000 },
