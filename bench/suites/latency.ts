@@ -124,6 +124,36 @@ class NoOpSink implements CommandSink {
 }
 
 /**
+ * A command that takes a fixed time and allocates nothing: an engine that is all service time,
+ * with no tail of its own (no allocation, no deoptimization, no data-dependent work). Driven by
+ * the same open loop at the engine's mean service time, its tail is what queueing behind this
+ * machine's own stalls alone makes of that utilization.
+ */
+class ConstantSink implements CommandSink {
+  state = 1;
+
+  constructor(private readonly iterations: number) {}
+
+  apply(): void {
+    let x = this.state;
+    for (let i = 0; i < this.iterations; i++) x = (Math.imul(x, 1_103_515_245) + 12_345) | 0;
+    this.state = x;
+  }
+}
+
+/** Iterations of ConstantSink's loop that take about `ns` here (the least of five timings). */
+function constantIterationsFor(ns: number): number {
+  const probe = new ConstantSink(10_000);
+  let best = Number.POSITIVE_INFINITY;
+  for (let round = 0; round < 5; round++) {
+    const t0 = nowNs();
+    for (let i = 0; i < 200; i++) probe.apply();
+    best = Math.min(best, (nowNs() - t0) / 2_000_000);
+  }
+  return Math.max(1, Math.round(ns / best));
+}
+
+/**
  * The same open loop driving a no-op: what this machine's clock, scheduler and hypervisor alone do
  * to the arrivals. No engine's tail can be below it.
  */
@@ -142,16 +172,17 @@ function floorOpenLoop(
  * space is not marked incrementally inside it (steps of up to 12 ms were seen), then warms the
  * loop again in case the collection dropped optimized code.
  */
-function settleHeap(flow: readonly Command[], categories: Uint8Array): void {
+function settleHeap(flow: readonly Command[], categories: Uint8Array, constant: ConstantSink | null = null): void {
   fullGc();
-  warmOpenLoop(flow, categories);
+  warmOpenLoop(flow, categories, constant);
 }
 
 /** Runs the open loop briefly on a scratch book, so the measured runs start with optimized code. */
-function warmOpenLoop(flow: readonly Command[], categories: Uint8Array): void {
+function warmOpenLoop(flow: readonly Command[], categories: Uint8Array, constant: ConstantSink | null = null): void {
   const count = Math.min(flow.length, 100_000);
   openLoop(new Engine({ onEvent: () => {} }), flow, categories, 0, count, 1_000_000);
   openLoop(new NoOpSink(), flow, categories, 0, count, 1_000_000);
+  if (constant !== null) openLoop(constant, flow, categories, 0, count, 1_000_000);
 }
 
 function roundPercentiles(p: Percentiles): Record<string, number> {
@@ -194,7 +225,10 @@ export async function measureLatency(ctx: BenchContext): Promise<SuiteResult> {
 
   // Each rate runs for about this long: the tail of the flow, after its head built the book.
   const seconds = ctx.quick ? 0.25 : 1.5;
-  warmOpenLoop(flow, categories);
+  // The engine's mean service time: the closed loop's mean less the clock read inside it.
+  const serviceNs = Math.max(1, (closed.all as Percentiles).mean - overhead);
+  const constant = new ConstantSink(constantIterationsFor(serviceNs));
+  warmOpenLoop(flow, categories, constant);
   const open: Record<string, unknown>[] = [];
   const openRows: string[][] = [];
   const perTypeRows: string[][] = [];
@@ -223,6 +257,19 @@ export async function measureLatency(ctx: BenchContext): Promise<SuiteResult> {
     open.push({ offered: rate, engine: "floor: no-op command", latencyNs: roundPercentiles(floor) });
     openRows.push([formatRate(rate), `softliq${saturated ? " (saturated)" : ""}`, ...percentileCells(all, formatNs)]);
     openRows.push(["", "floor: no-op command, same loop", ...percentileCells(floor, formatNs)]);
+    settleHeap(flow, categories, constant);
+    const fixed = openLoop(constant, flow, categories, from, count, rate).samples.summarize().all as Percentiles;
+    open.push({
+      offered: rate,
+      engine: "constant service time",
+      serviceNs: round(serviceNs),
+      latencyNs: roundPercentiles(fixed),
+    });
+    openRows.push([
+      "",
+      `constant ${formatNs(serviceNs)} a command, allocating nothing`,
+      ...percentileCells(fixed, formatNs),
+    ]);
     const theirs = EXCHANGE_CORE_LATENCY.find((r) => r.rate === rate);
     if (theirs !== undefined) {
       openRows.push([
@@ -258,6 +305,7 @@ export async function measureLatency(ctx: BenchContext): Promise<SuiteResult> {
     notes: [
       `Clock: performance.now(); one read costs ~${overhead.toFixed(0)} ns here and is inside every figure.`,
       `Open loop: each rate runs the last ~${seconds} s worth of the flow (at most its second half) on a book built by the flow's head; arrivals at a constant interval.`,
+      `"constant … a command": the same loop driving a command that spins for the engine's closed-loop mean service time (${formatNs(serviceNs)}) and allocates nothing: the tail queueing alone makes of the engine's utilization on this machine.`,
       `exchange-core figures: ${EXCHANGE_CORE_SOURCE}. A different machine, language and mix: context, not a like-for-like race.`,
     ],
     data: {
