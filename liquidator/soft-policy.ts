@@ -110,7 +110,7 @@ export class SoftPolicy implements LiquidationPolicy {
       const sizing = this.sizing;
       sizing.size(p, equity, mm, target, settings, this.host);
       this.host.setRestorable(a, sizing.restores || sizing.bookShort);
-      const qty = Math.min(this.unrestorableClose(p, equity, mm, health, now), most);
+      const qty = Math.min(this.closeQuantity(p, equity, mm, health, now), most);
       if (qty === 0) {
         p.nextSliceAt = nextSlice(now, interval); // the ramp's next share
         continue;
@@ -123,11 +123,12 @@ export class SoftPolicy implements LiquidationPolicy {
   }
 
   /**
-   * What to close of a position just sized: the restoring quantity; when there is none, the
-   * smallest that takes the account out of breach; when there is none either (or the book ran
-   * out), the whole position, as far as the unrestorable ramp allows.
+   * What to close of a position just sized: the restoring quantity, or the whole position when the
+   * book ran out before any quantity restored (the slice bounds it); when no partial close restores,
+   * the smallest that takes the account out of breach; when none does either, the whole position,
+   * as far as the unrestorable ramp allows.
    */
-  private unrestorableClose(p: Position, equity: number, mm: number, health: number, now: number): number {
+  private closeQuantity(p: Position, equity: number, mm: number, health: number, now: number): number {
     const sizing = this.sizing;
     if (sizing.restores || sizing.bookShort) return sizing.qty;
     if (health < PPM) {

@@ -33,6 +33,14 @@ import {
 import { ShadowBook, type ShadowLevel, type ShadowOrder, type ShadowSide } from "./shadow-book.js";
 import { Snapshot } from "./snapshot.js";
 
+/** An execution run's aggressive IOC is "x" and the run's last message number: never a LOBSTER order id. */
+export const EXECUTION_RUN_ID_PREFIX = "x";
+
+/** Whether an order id is an execution run's IOC (as the importer names them). */
+export function isExecutionRunId(id: OrderId | null): boolean {
+  return typeof id === "string" && id.startsWith(EXECUTION_RUN_ID_PREFIX);
+}
+
 export interface ImportSink {
   /** A whole comment line, starting with `#`. */
   comment(text: string): void;
@@ -274,7 +282,7 @@ export class LobsterImporter {
     if (this.runSize > 0) {
       this.counts.executionRuns++;
       const takerIsBid = this.runDirection !== BUY_DIRECTION;
-      const id = `x${this.runLast}`;
+      const id = `${EXECUTION_RUN_ID_PREFIX}${this.runLast}`;
       this.emit(limit(this.ts, id, takerIsBid, this.runWorst, this.runSize, true));
       this.book.submit(id, takerIsBid, this.runWorst, this.runSize, false, false, null);
     }

@@ -19,10 +19,12 @@
  */
 import { Engine } from "../exchange.js";
 import type { LiquidationMode } from "../liquidator/liquidation-params.js";
+import { isExecutionRunId } from "../lobster/importer.js";
 import type { Command, LiquidationParams, MarginTier } from "../protocol/commands.js";
 import type { EngineEvent } from "../protocol/events.js";
 import { MAX_SAFE, PPM } from "../protocol/units.js";
 import type { LobsterDay } from "./lobster-day.js";
+import type { ContractFigures } from "./run.js";
 
 export const WHALE = "whale";
 const SEED_ID = "seed";
@@ -112,20 +114,12 @@ export interface StaleCounts {
   realTakerUnfilled: number;
 }
 
-export interface LobsterSideResult {
-  mode: LiquidationMode;
-  // The contract's keys (softliq simulate --json), for the one account.
-  accountsLiquidated: number;
-  accountsTouched: number;
-  badDebt: number;
-  /** The deepest traded price (any trade after the breach) beyond NASDAQ's mid of the moment, ppm of it. */
-  maxDrawdownPpm: number;
-  /** Liquidation fills beyond the oracle, notional-weighted (ppm). */
-  liquidationSlippagePpm: number;
-  equityRetained: number;
-  adlQty: number;
-  backstopQty: number;
-  // Execution.
+/**
+ * The contract's keys (softliq simulate --json) for the one account, `maxDrawdownPpm` measured
+ * against NASDAQ's mid of the moment (the world without the liquidation) rather than a fair path,
+ * then the execution's figures.
+ */
+export interface LobsterSideResult extends ContractFigures {
   lotsClosed: number;
   lotsLeft: number;
   childOrders: number;
@@ -229,7 +223,7 @@ export function runLobsterSide(
         break;
       }
       case "cancelled":
-        if (typeof e.id === "string" && e.id.startsWith("x")) stale.realTakerUnfilled += e.remaining;
+        if (isExecutionRunId(e.id)) stale.realTakerUnfilled += e.remaining;
         break;
       case "liquidation_order":
         sum.childOrders++;

@@ -28,6 +28,20 @@ export const BACKSTOP_ACCOUNT = "backstop";
 /** An index away from the fair price by more than this (ppm) is not yet recovered. */
 const RECOVERED_GAP_PPM = 1_000;
 
+/** The contract's keys of one mode's result (`softliq simulate --json`), every scenario's. */
+export type ContractFigures = Pick<
+  SideResult,
+  | "mode"
+  | "accountsLiquidated"
+  | "accountsTouched"
+  | "badDebt"
+  | "maxDrawdownPpm"
+  | "liquidationSlippagePpm"
+  | "equityRetained"
+  | "adlQty"
+  | "backstopQty"
+>;
+
 export interface SideResult {
   mode: LiquidationMode;
   /** Accounts a liquidation closed out entirely (flat at the end, touched by a liquidation). */
