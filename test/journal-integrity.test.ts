@@ -456,9 +456,11 @@ describe("kill -9 of a journaled replay", () => {
           [CLI, "replay", flow, "--journal", dir, "--fsync", fsync, "--snapshot-every", "5000"],
           { stdio: "ignore" },
         );
+        // Listened for from the start: a replay that ends before the kill must not leave the wait hanging.
+        const exited = new Promise((resolve) => child.on("exit", resolve));
         await new Promise((resolve) => setTimeout(resolve, 400 + 150 * trial));
         child.kill("SIGKILL");
-        await new Promise((resolve) => child.on("exit", resolve));
+        await exited;
         const report = recover(dir);
         expect(report.engine.stateHash()).toBe(referenceRun(commands.slice(0, report.journalLength)).stateHash);
         // The next writer takes over the dead one's lock and continues the journal.
