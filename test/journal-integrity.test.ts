@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { exportState, restoreState } from "../engine/state-snapshot.js";
@@ -9,7 +9,7 @@ import { commandToJsonl } from "../protocol/flow-writer.js";
 import { generateFlow } from "../sim/flow-generator.js";
 import { EngineClient } from "../worker/engine-client.js";
 import { JournalWriteError, listSegments } from "../worker/journal.js";
-import { JournalInUseError, LOCK_FILE } from "../worker/journal-lock.js";
+import { JournalInUseError, LOCK_FILE, lockJournal } from "../worker/journal-lock.js";
 import { RecoveryError, recover } from "../worker/recovery.js";
 import { listSnapshots, snapshotName } from "../worker/snapshot-store.js";
 import { crc32 } from "../worker/wire/crc32.js";
@@ -161,6 +161,24 @@ describe("one writer per journal directory", () => {
       await client.start();
       expect(readFileSync(join(dir, LOCK_FILE), "utf8").trim()).toBe(String(process.pid));
       await client.close();
+    } finally {
+      remove();
+    }
+  });
+
+  it("holds a lock whose pid is not written yet (a writer between create and write); takes it over once it stays empty", () => {
+    const { dir, remove } = tempDir("unwritten-lock");
+    try {
+      const path = join(dir, LOCK_FILE);
+      writeFileSync(path, ""); // another writer has created it and not yet written its pid
+      expect(() => lockJournal(dir)).toThrow(JournalInUseError);
+      expect(readFileSync(path, "utf8")).toBe(""); // left to its writer
+      const old = new Date(Date.now() - 10_000);
+      utimesSync(path, old, old); // it stayed empty: its writer died in the gap
+      const lock = lockJournal(dir);
+      expect(readFileSync(path, "utf8").trim()).toBe(String(process.pid));
+      lock.release();
+      expect(existsSync(path)).toBe(false);
     } finally {
       remove();
     }

@@ -5,7 +5,7 @@
  * -9, a crash) is stale and taken over. The worker thread never takes it: its client does, for
  * the client's whole life, so a restarted worker stays inside the same lock.
  */
-import { closeSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { closeSync, openSync, readFileSync, rmSync, statSync, writeSync } from "node:fs";
 import { join } from "node:path";
 
 export const LOCK_FILE = "journal.lock";
@@ -27,6 +27,20 @@ function holderOf(path: string): number | null {
   }
   const pid = Number(text.trim());
   return Number.isSafeInteger(pid) && pid > 0 ? pid : null;
+}
+
+/**
+ * A lock file without a pid yet is another writer between its exclusive create and its write:
+ * held, unless it has stayed empty this long (its writer died in that gap).
+ */
+const UNWRITTEN_LOCK_MS = 2_000;
+
+function recentlyCreated(path: string): boolean {
+  try {
+    return Date.now() - statSync(path).mtimeMs < UNWRITTEN_LOCK_MS;
+  } catch {
+    return false; // gone meanwhile: try again
+  }
 }
 
 function alive(pid: number): boolean {
@@ -54,6 +68,11 @@ export function lockJournal(dir: string): JournalLock {
       if (pid !== null && alive(pid)) {
         const who = pid === process.pid ? "another writer in this process" : `process ${pid}`;
         throw new JournalInUseError(`${dir} is in use by ${who} (lock ${path}); a journal takes one writer at a time`);
+      }
+      if (pid === null && recentlyCreated(path)) {
+        throw new JournalInUseError(
+          `${dir} is being taken by another writer (lock ${path}); a journal takes one writer at a time`,
+        );
       }
       // Stale: its process is gone (or it never got its pid written). Take it over.
       rmSync(path, { force: true });
