@@ -39,7 +39,7 @@ import {
 } from "./margin-state.js";
 import { feeOf } from "./money.js";
 import { applyFill } from "./position-trade.js";
-import { allowsChange, equityOf, requirementOf, Sweep, sweepFee } from "./pre-trade-risk.js";
+import { allowsChange, equityOf, requirementOf, restingCovered, Sweep, sweepFee } from "./pre-trade-risk.js";
 import { fitReduceOnly } from "./reduce-only.js";
 import { WorkQueue } from "./work-queue.js";
 
@@ -189,6 +189,32 @@ export class MarginEngine implements MarginHooks, StateSection {
     const inst = this.instrumentOf(book);
     const a = this.find(name);
     if (reduceOnly) return this.room(a, inst, side) > 0 ? null : "REDUCE_ONLY_WOULD_INCREASE";
+    // The common order of a fully margined flow: it would rest whole (nothing to sweep) and its
+    // account holds only this instrument. Equity covering the requirement after it decides the
+    // check exactly as allowsChange would; anything else takes the general path.
+    if (rests && a !== undefined && a.positions.length === 1) {
+      const best = book.oppositeOf(side).best;
+      const p = a.positions[0] as Position;
+      if (
+        p.instrument === inst &&
+        (best === null || (side === BUY ? best.price > limitPrice : best.price < limitPrice))
+      ) {
+        if (restingCovered(a, p, inst, side, limitPrice, qty)) return null;
+      }
+    }
+    return this.checkBySweep(book, inst, a, side, limitPrice, qty, rests);
+  }
+
+  /** The general pre-trade check: what the order would take from the book now, and its rest. */
+  private checkBySweep(
+    book: MarginBook,
+    inst: InstrumentMargin,
+    a: Account | undefined,
+    side: SideCode,
+    limitPrice: number,
+    qty: number,
+    rests: boolean,
+  ): RejectCode | null {
     const sweep = this.sweep;
     sweep.run(book, side, limitPrice, qty);
     const p = a?.positionIn(inst) ?? null;
@@ -368,10 +394,14 @@ export class MarginEngine implements MarginHooks, StateSection {
   }
 
   afterCommand(accepted: boolean): void {
-    this.drainQueues();
+    // Kept this small on purpose: after every command, with the drain and the liquidator's turn
+    // out of line, it measured 96 ns against 59 ns for a command with two accounts to re-check.
+    if (this.recheckQueue.count > 0 || this.refitQueue.count > 0) this.drainQueues();
     // The liquidator's turn: once per accepted command (a rejected one changed nothing, not even the clock).
-    const liquidator = this.liquidator;
-    if (!accepted || liquidator === null || this.monitor.inLiquidation === 0) return;
+    if (accepted && this.liquidator !== null && this.monitor.inLiquidation > 0) this.liquidatorTurn(this.liquidator);
+  }
+
+  private liquidatorTurn(liquidator: Liquidator): void {
     liquidator.run(this.accounts.values(), (this.events as EventStream).ts);
     this.drainQueues();
   }

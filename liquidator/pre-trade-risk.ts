@@ -146,3 +146,36 @@ export function allowsChange(
 export function sweepFee(sweep: Sweep, inst: InstrumentMargin): number {
   return Math.max(0, feeOf(sweep.notional, inst.takerFeePpm));
 }
+
+/**
+ * Whether equity covers the requirement after a resting order of `qty` at `price` joins `p`, the
+ * account's only position (a passive order sweeps nothing: no loss, no taker fee). True decides the
+ * pre-trade check (allowsChange would allow it); false says only "ask allowsChange", which also
+ * reports an overflow and lets an order through that does not raise the requirement.
+ */
+export function restingCovered(
+  a: Account,
+  p: Position,
+  inst: InstrumentMargin,
+  side: SideCode,
+  price: number,
+  qty: number,
+): boolean {
+  const notional = price * qty;
+  const buy = side === BUY;
+  const buyNotional = buy ? p.openBuyNotional + notional : p.openBuyNotional;
+  const sellNotional = buy ? p.openSellNotional : p.openSellNotional + notional;
+  const after = requirement(
+    inst,
+    p.qty,
+    buy ? p.openBuyQty + qty : p.openBuyQty,
+    buy ? p.openSellQty : p.openSellQty + qty,
+    buyNotional,
+    sellNotional,
+  );
+  if (!Number.isSafeInteger(after) || !Number.isSafeInteger(buyNotional) || !Number.isSafeInteger(sellNotional)) {
+    return false;
+  }
+  const equity = p.qty === 0 ? a.collateral : a.collateral + p.unrealizedAt(inst.book.oraclePrice);
+  return after <= equity;
+}
