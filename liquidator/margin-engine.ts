@@ -39,7 +39,15 @@ import {
 } from "./margin-state.js";
 import { feeOf } from "./money.js";
 import { applyFill } from "./position-trade.js";
-import { allowsChange, equityOf, requirementOf, restingCovered, Sweep, sweepFee } from "./pre-trade-risk.js";
+import {
+  allowsChange,
+  equityOf,
+  requirementOf,
+  restingCovered,
+  Sweep,
+  sweepBoundCovered,
+  sweepFee,
+} from "./pre-trade-risk.js";
 import { fitReduceOnly } from "./reduce-only.js";
 import { WorkQueue } from "./work-queue.js";
 
@@ -189,17 +197,18 @@ export class MarginEngine implements MarginHooks, StateSection {
     const inst = this.instrumentOf(book);
     const a = this.find(name);
     if (reduceOnly) return this.room(a, inst, side) > 0 ? null : "REDUCE_ONLY_WOULD_INCREASE";
-    // The common order of a fully margined flow: it would rest whole (nothing to sweep) and its
-    // account holds only this instrument. Equity covering the requirement after it decides the
-    // check exactly as allowsChange would; anything else takes the general path.
-    if (rests && a !== undefined && a.positions.length === 1) {
-      const best = book.oppositeOf(side).best;
+    // The common orders of a fully margined flow come from accounts that hold only this
+    // instrument. One that would rest whole is decided by one requirement (restingCovered, exact);
+    // one that would trade, or not rest, is first held against a bound that needs no sweep
+    // (sweepBoundCovered): an account with room to spare passes it, the rest is swept exactly.
+    if (a !== undefined && a.positions.length === 1) {
       const p = a.positions[0] as Position;
-      if (
-        p.instrument === inst &&
-        (best === null || (side === BUY ? best.price > limitPrice : best.price < limitPrice))
-      ) {
-        if (restingCovered(a, p, inst, side, limitPrice, qty)) return null;
+      if (p.instrument === inst) {
+        const best = book.oppositeOf(side).best;
+        const passive = best === null || (side === BUY ? best.price > limitPrice : best.price < limitPrice);
+        if (passive && rests) {
+          if (restingCovered(a, p, inst, side, limitPrice, qty)) return null;
+        } else if (sweepBoundCovered(a, p, inst, side, limitPrice, qty, best === null ? 0 : best.price)) return null;
       }
     }
     return this.checkBySweep(book, inst, a, side, limitPrice, qty, rests);

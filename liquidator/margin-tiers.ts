@@ -37,6 +37,8 @@ export class TierTable {
   private readonly mmr: number[];
   /** The highest maintenance rate of tiers 0..i: a bound for every notional up to tier i's cap. */
   private readonly mmrBound: number[];
+  /** The same for the initial rate. */
+  private readonly imrBound: number[];
 
   constructor(tiers: readonly MarginTier[]) {
     this.caps = tiers.map((t) => t.maxNotional);
@@ -44,6 +46,11 @@ export class TierTable {
     this.mmr = tiers.map((t) => t.mmrPpm);
     let max = 0;
     this.mmrBound = this.mmr.map((m) => {
+      max = Math.max(max, m);
+      return max;
+    });
+    max = 0;
+    this.imrBound = this.imr.map((m) => {
       max = Math.max(max, m);
       return max;
     });
@@ -69,6 +76,11 @@ export class TierTable {
   /** Initial margin of a notional, rounded up (against the account). */
   initial(notional: number): number {
     return mulDivCeil(notional, this.imr[this.tierOf(notional)] as number, PPM);
+  }
+
+  /** At least the initial margin of every notional up to `notional` (the rates need not rise with the tiers). */
+  initialUpTo(notional: number): number {
+    return mulDivCeil(notional, this.imrBound[this.tierOf(notional)] as number, PPM);
   }
 
   mmrPpm(tier: number): number {

@@ -15,7 +15,7 @@
 import type { LevelView, SideView } from "../engine/depth-view.js";
 import type { MarginBook } from "../engine/margin-hooks.js";
 import { BUY, type SideCode } from "../protocol/commands.js";
-import { mulDivCeil, PPM } from "../protocol/units.js";
+import { MAX_SAFE, mulDivCeil, PPM } from "../protocol/units.js";
 import type { Account, Position } from "./account.js";
 import type { InstrumentMargin } from "./instrument-margin.js";
 import { feeOf } from "./money.js";
@@ -178,4 +178,61 @@ export function restingCovered(
   }
   const equity = p.qty === 0 ? a.collateral : a.collateral + p.unrealizedAt(inst.book.oraclePrice);
   return after <= equity;
+}
+
+/**
+ * A bound of the requirement after an order that may trade, found without sweeping the book:
+ * whatever part of the `qty` lots fills (at prices no worse than `limitPrice` for a buy, at most
+ * `bestPrice`, the best bid, for a sell) and whatever rests (when it rests), the requirement after
+ * (its open orders' worst case plus the sweep's loss and taker fee, as checkOrder sums them) is at
+ * most
+ *   IM of max(|qty + buys + q|, |qty − sells|) (a buy; a sell mirrored), at the highest initial
+ *   rate up to that notional's tier;
+ *   + the order side's open loss with all q resting at the limit, plus q × (limit − oracle) when the
+ *   limit is through the oracle (fills there are not netted against the side's open gains);
+ *   + the reserve fee on the open notional with all q at the worse of limit and best bid, plus one
+ *   (two roundings up, where the exact path has them, exceed one by at most one unit).
+ * `p` is the account's only position. MAX_SAFE + 1 when a term is not a safe integer.
+ */
+export function sweepRequirementBound(
+  p: Position,
+  inst: InstrumentMargin,
+  side: SideCode,
+  limitPrice: number,
+  qty: number,
+  bestPrice: number,
+): number {
+  const o = inst.book.oraclePrice;
+  const buy = side === BUY;
+  const worst = buy
+    ? Math.max(Math.abs(p.qty + p.openBuyQty + qty), Math.abs(p.qty - p.openSellQty))
+    : Math.max(Math.abs(p.qty + p.openBuyQty), Math.abs(p.qty - p.openSellQty - qty));
+  const im = inst.tiers.initialUpTo(worst * o);
+  const through = buy ? limitPrice - o : o - limitPrice; // per lot, what a fill at the limit loses
+  const ownOpen = buy ? p.openBuyNotional - o * p.openBuyQty : o * p.openSellQty - p.openSellNotional;
+  const otherOpen = buy ? o * p.openSellQty - p.openSellNotional : p.openBuyNotional - o * p.openBuyQty;
+  const ownLoss = through >= 0 ? Math.max(0, ownOpen + qty * through) + qty * through : Math.max(0, ownOpen);
+  const feePpm = inst.reserveFeePpm;
+  const notional = p.openBuyNotional + p.openSellNotional + qty * (buy ? limitPrice : Math.max(limitPrice, bestPrice));
+  const fee = feePpm === 0 ? 0 : mulDivCeil(notional, feePpm, PPM) + 1;
+  const bound = im + ownLoss + Math.max(0, otherOpen) + fee;
+  return Number.isSafeInteger(bound) && Number.isSafeInteger(notional) ? bound : MAX_SAFE + 1;
+}
+
+/**
+ * Whether equity covers sweepRequirementBound. True decides the check (allowsChange would allow
+ * it: the exact requirement is no larger, and safe); false only says "sweep and ask allowsChange".
+ */
+export function sweepBoundCovered(
+  a: Account,
+  p: Position,
+  inst: InstrumentMargin,
+  side: SideCode,
+  limitPrice: number,
+  qty: number,
+  bestPrice: number,
+): boolean {
+  const bound = sweepRequirementBound(p, inst, side, limitPrice, qty, bestPrice);
+  const equity = p.qty === 0 ? a.collateral : a.collateral + p.unrealizedAt(inst.book.oraclePrice);
+  return bound <= equity;
 }
