@@ -10,6 +10,8 @@
  * An incoming order is priced by sweeping the opposite book up to its limit (what fills now, at
  * the levels' prices, its adverse loss against the oracle and its taker fee) and, if it rests,
  * the rest at its limit price. The sweep counts own orders that self-trade prevention would skip.
+ * Two shortcuts decide the common orders of a single-instrument account without changing a
+ * decision: restingCovered (an order that rests whole) and sweepRequirementBound (one that may trade).
  */
 
 import type { LevelView, SideView } from "../engine/depth-view.js";
