@@ -50,6 +50,27 @@ describe("tiered margin", () => {
     expect(custom.maintenance(9000)).toBe(900);
   });
 
+  it("charges a one-bracket table's rates on every notional, beyond its maxNotional too", () => {
+    const one = new TierTable([{ maxNotional: 1000, imrPpm: 100_000, mmrPpm: 50_000 }]);
+    expect(one.maintenance(999)).toBe(50); // 49.95 rounds up
+    expect(one.maintenance(1000)).toBe(50);
+    expect(one.maintenance(10_000)).toBe(500);
+    expect(one.initial(10_001)).toBe(1001); // 1000.1 rounds up
+  });
+
+  it("bounds the initial margin of every notional up to a point by the highest rate so far", () => {
+    // The rates fall from the first bracket to the second: a notional in the second may need less
+    // than one in the first, and the bound of the second holds for both.
+    const falling = new TierTable([
+      { maxNotional: 1000, imrPpm: 100_000, mmrPpm: 50_000 },
+      { maxNotional: 5000, imrPpm: 40_000, mmrPpm: 20_000 },
+    ]);
+    expect(falling.initial(1000)).toBe(100);
+    expect(falling.initial(2000)).toBe(80);
+    expect(falling.initialUpTo(2000)).toBe(200);
+    expect(falling.initialUpTo(1000)).toBe(100);
+  });
+
   it("reports health against the maintenance margin of the position's bracket", () => {
     const m = marginedEngine();
     m.run(
