@@ -194,7 +194,8 @@ export function restingCovered(
  *   limit is through the oracle (fills there are not netted against the side's open gains);
  *   + the reserve fee on the open notional with all q at the worse of limit and best bid, plus one
  *   (two roundings up, where the exact path has them, exceed one by at most one unit).
- * `p` is the account's only position. MAX_SAFE + 1 when a term is not a safe integer.
+ * `p` is the account's only position. MAX_SAFE + 1 when a product of lots and prices is not a safe
+ * integer (the exact path then decides, as it would have).
  */
 export function sweepRequirementBound(
   p: Position,
@@ -206,6 +207,9 @@ export function sweepRequirementBound(
 ): number {
   const o = inst.book.oraclePrice;
   const buy = side === BUY;
+  // Every product here and in the exact path is at most this one: when it is safe, both are exact.
+  const lots = Math.abs(p.qty) + p.openBuyQty + p.openSellQty + qty;
+  if (!Number.isSafeInteger(lots * Math.max(o, limitPrice, bestPrice))) return MAX_SAFE + 1;
   const worst = buy
     ? Math.max(Math.abs(p.qty + p.openBuyQty + qty), Math.abs(p.qty - p.openSellQty))
     : Math.max(Math.abs(p.qty + p.openBuyQty), Math.abs(p.qty - p.openSellQty - qty));
