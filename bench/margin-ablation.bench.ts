@@ -9,6 +9,8 @@
  * Each variant runs in its own process (in one process the subclasses would make the engine's
  * hook calls polymorphic and slow every variant down), `reps` times, alternating variants; a
  * figure is the least CPU time (user + system) of one application of the flow over all rounds.
+ * On a shared machine whose speed swings between processes (this project's: up to 2x) it ranks
+ * only large parts; tools/paired-builds.mjs prices hooks paired, in one process, within ~3%.
  */
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
