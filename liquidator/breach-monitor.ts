@@ -107,19 +107,13 @@ export class BreachMonitor {
   check(a: Account): void {
     let equity = a.collateral;
     let mm = 0;
-    const positions = a.positions;
-    for (let i = 0; i < positions.length; i++) {
-      const p = positions[i] as Position;
-      const qty = p.qty;
-      if (qty === 0) continue;
-      const inst = p.instrument;
-      const o = inst.book.oraclePrice;
+    for (const p of a.positions) {
+      if (p.qty === 0) continue;
+      const o = p.instrument.book.oraclePrice;
       equity += p.unrealizedAt(o);
-      mm += inst.tiers.maintenance(Math.abs(qty) * o);
+      mm += p.instrument.tiers.maintenance(Math.abs(p.qty) * o);
     }
-    // The common case after a fill, as updateStage decides it first: healthy stays healthy.
-    if (a.stage === HEALTHY && equity >= mm && !this.preemptiveOn) a.debtCovered = false;
-    else this.updateStage(a, equity, mm);
+    this.updateStage(a, equity, mm);
     this.queuePlacement(a);
   }
 

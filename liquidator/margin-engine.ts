@@ -197,20 +197,7 @@ export class MarginEngine implements MarginHooks, StateSection {
     const inst = this.instrumentOf(book);
     const a = this.find(name);
     if (reduceOnly) return this.room(a, inst, side) > 0 ? null : "REDUCE_ONLY_WOULD_INCREASE";
-    // The common orders of a fully margined flow come from accounts that hold only this
-    // instrument. One that would rest whole is decided by one requirement (restingCovered, exact);
-    // one that would trade, or not rest, is first held against a bound that needs no sweep
-    // (sweepBoundCovered): an account with room to spare passes it, the rest is swept exactly.
-    if (a !== undefined && a.positions.length === 1) {
-      const p = a.positions[0] as Position;
-      if (p.instrument === inst) {
-        const best = book.oppositeOf(side).best;
-        const passive = best === null || (side === BUY ? best.price > limitPrice : best.price < limitPrice);
-        if (passive && rests) {
-          if (restingCovered(a, p, inst, side, limitPrice, qty)) return null;
-        } else if (sweepBoundCovered(a, p, inst, side, limitPrice, qty, best === null ? 0 : best.price)) return null;
-      }
-    }
+    if (a !== undefined && coveredWithoutSweep(book, inst, a, side, limitPrice, qty, rests)) return null;
     return this.checkBySweep(book, inst, a, side, limitPrice, qty, rests);
   }
 
@@ -697,6 +684,29 @@ function restingReduceOnly(books: readonly MarginBook[]): Map<OrderId, Order> {
     }
   }
   return out;
+}
+
+/**
+ * The common orders of a fully margined flow come from accounts that hold only this instrument.
+ * One that would rest whole is allowed when equity covers its requirement (restingCovered, exact);
+ * one that would trade, or not rest, when equity covers a bound that needs no sweep
+ * (sweepBoundCovered). False decides nothing: the order is swept and checked exactly.
+ */
+function coveredWithoutSweep(
+  book: MarginBook,
+  inst: InstrumentMargin,
+  a: Account,
+  side: SideCode,
+  limitPrice: number,
+  qty: number,
+  rests: boolean,
+): boolean {
+  const p = a.positions.length === 1 ? (a.positions[0] as Position) : null;
+  if (p === null || p.instrument !== inst) return false;
+  const best = book.oppositeOf(side).best;
+  const passive = best === null || (side === BUY ? best.price > limitPrice : best.price < limitPrice);
+  if (passive && rests) return restingCovered(a, p, inst, side, limitPrice, qty);
+  return sweepBoundCovered(a, p, inst, side, limitPrice, qty, best === null ? 0 : best.price);
 }
 
 function addOpen(p: Position, side: SideCode, qty: number, price: number): void {

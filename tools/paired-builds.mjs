@@ -2,7 +2,8 @@
 /**
  * Builds compared on the margined bench flow in one process, paired: the first build's bare flow
  * and every build's margined flow step through the 1M-command flow in lockstep, 25k commands at a
- * time, the order rotating, each on a fresh engine a round. This machine swings the same build up
+ * time, the order rotating, each on a fresh engine a round (the margined suite's rounds,
+ * bench/suites/margined-flow.ts, from this checkout's build; flows from this checkout's generator). This machine swings the same build up
  * to 2x between moments and processes; paired chunks cancel that, and two copies of one build read
  * within ~3% of each other. Each build is a `dist` directory (a copy of `npm run build`'s output
  * under its own path: the same path twice would load one module).
@@ -16,7 +17,7 @@
  * with hooks patched to do nothing: the price of those hooks (bench/README.md, "Margined flow").
  */
 import path from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const [roundsArg, ...dirs] = process.argv.slice(2);
 const rounds = Number(roundsArg);
@@ -25,50 +26,46 @@ if (!Number.isInteger(rounds) || rounds < 2 || dirs.length === 0) {
   process.exit(2);
 }
 const load = (dir, file) => import(pathToFileURL(path.resolve(dir, file)).href);
+// The harness is this checkout's build (the suite's lockstep rounds); the engines are the builds'.
+const own = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "dist");
+const { CHUNK, lockstepRound, pairedRatio, withoutAccounts } = await load(own, "bench/suites/margined-flow.js");
+const { generateFlow } = await load(own, "sim/flow-generator.js");
 const builds = [];
 for (const dir of dirs) builds.push(await load(dir, "exchange.js"));
-const { generateFlow } = await load(dirs[0], "sim/flow-generator.js");
-const { withoutAccounts } = await load(dirs[0], "bench/suites/margined-flow.js");
 
 const margined = generateFlow({ commands: 1_000_000, seed: 42, accountPpm: 1_000_000 });
 const bare = withoutAccounts(margined);
-const CHUNK = 25_000;
-const chunks = Math.ceil(margined.length / CHUNK);
+const side = (name, build, flow) => ({
+  name,
+  flow,
+  make: (onEvent) => new build.Engine({ onEvent }),
+  ms: [],
+  chunkMs: [],
+  events: 0,
+  rejects: 0,
+  stateHash: "",
+});
 const sides = [
-  { name: `bare (${dirs[0]})`, build: builds[0], flow: bare },
-  ...dirs.map((dir, i) => ({ name: `margined ${dir}`, build: builds[i], flow: margined })),
+  side(`bare (${dirs[0]})`, builds[0], bare),
+  ...dirs.map((d, i) => side(`margined ${d}`, builds[i], margined)),
 ];
-const times = sides.map(() => Array.from({ length: chunks }, () => []));
+for (let r = 0; r < rounds; r++) lockstepRound(sides, r, r > 0); // round 0 warms the JIT
 
-for (let r = 0; r < rounds; r++) {
-  const engines = sides.map((side) => new side.build.Engine({ onEvent: () => {} }));
+/** Σ over the chunks of each one's least time over the timed rounds. */
+const floor = (s) => {
+  const chunks = Math.floor(margined.length / CHUNK);
+  let sum = 0;
   for (let k = 0; k < chunks; k++) {
-    for (let j = 0; j < sides.length; j++) {
-      const at = (j + k + r) % sides.length;
-      const flow = sides[at].flow;
-      const engine = engines[at];
-      const end = Math.min(flow.length, (k + 1) * CHUNK);
-      const started = performance.now();
-      for (let i = k * CHUNK; i < end; i++) engine.apply(flow[i]);
-      if (r > 0) times[at][k].push(performance.now() - started); // round 0 warms the JIT
-    }
+    let least = Number.POSITIVE_INFINITY;
+    for (let i = k; i < s.chunkMs.length; i += chunks) least = Math.min(least, s.chunkMs[i]);
+    sum += least;
   }
-}
-
-const median = (values) => {
-  const sorted = [...values].sort((x, y) => x - y);
-  return sorted[sorted.length >> 1];
+  return sum;
 };
-const paired = (x, y) => {
-  const ratios = [];
-  for (let k = 0; k < chunks; k++)
-    for (let i = 0; i < times[x][k].length; i++) ratios.push(times[x][k][i] / times[y][k][i]);
-  return median(ratios);
-};
-const floor = (at) => times[at].reduce((sum, ms) => sum + Math.min(...ms), 0);
 for (let at = 0; at < sides.length; at++) {
-  const vsFirst = at > 1 ? `  margined time ÷ the first build's ${paired(at, 1).toFixed(3)}` : "";
+  const s = sides[at];
+  const vsFirst = at > 1 ? `  margined time ÷ the first build's ${pairedRatio(s, sides[1]).toFixed(3)}` : "";
   console.log(
-    `${sides[at].name}: Σ chunk minima ${floor(at).toFixed(1)} ms, bare ÷ this ${paired(0, at).toFixed(3)}${vsFirst}`,
+    `${s.name}: Σ chunk minima ${floor(s).toFixed(1)} ms, bare ÷ this ${pairedRatio(sides[0], s).toFixed(3)}${vsFirst}`,
   );
 }

@@ -7,6 +7,7 @@
  */
 import { Engine } from "../../exchange.js";
 import type { Command } from "../../protocol/commands.js";
+import type { EngineEvent } from "../../protocol/events.js";
 import { generateFlow } from "../../sim/flow-generator.js";
 import type { BenchContext, Suite } from "../context.js";
 import { FLOW_SEED } from "../flows.js";
@@ -26,40 +27,53 @@ export function withoutAccounts(flow: readonly Command[]): Command[] {
   return out;
 }
 
-/** Commands the two engines take in turn: the unit of the paired comparison. */
-const CHUNK = 25_000;
+/** Commands the engines take in turn: the unit of the paired comparison. */
+export const CHUNK = 25_000;
 
-interface Side {
+/** What a side needs of an engine (tools/paired-builds.mjs passes other builds' engines). */
+export interface FlowEngine {
+  apply(command: Command): void;
+  stateHash(): string;
+}
+type EngineFactory = (onEvent: (e: EngineEvent) => void) => FlowEngine;
+
+export interface Side {
   name: string;
   flow: readonly Command[];
+  /** The engine each round starts from (default: this build's exported `Engine`). */
+  make?: EngineFactory;
   /** Each round's time: the sum of its chunks. */
   ms: number[];
-  /** Each chunk's time in each timed round, round after round. */
+  /** The time of each full chunk (CHUNK commands) of each timed round, round after round. */
   chunkMs: number[];
   events: number;
   rejects: number;
   stateHash: string;
 }
 
+const exportedEngine: EngineFactory = (onEvent) => new Engine({ onEvent });
+
 /** A side's engine for one round, counting its events. */
 class SideRun {
   events = 0;
   rejects = 0;
-  readonly engine = new Engine({
-    onEvent: (e) => {
+  readonly engine: FlowEngine;
+
+  constructor(make: EngineFactory) {
+    this.engine = make((e) => {
       this.events++;
       if (e.type === "rejected") this.rejects++;
-    },
-  });
+    });
+  }
 }
 
 /**
- * One round: a fresh engine a side, the two stepping through their flows in lockstep, CHUNK
- * commands at a time, which goes first alternating by chunk and round. The machine's slow spells
- * (this one's shared caches swing the same build up to 2x) then fall on both sides alike.
+ * One round: a fresh engine a side, the sides stepping through their flows in lockstep, CHUNK
+ * commands at a time, which goes first rotating by chunk and round. The machine's slow spells
+ * (this one's shared caches swing the same build up to 2x) then fall on every side alike.
  */
-function lockstepRound(sides: readonly Side[], round: number, timed: boolean): void {
-  const runs = sides.map(() => new SideRun());
+export function lockstepRound(sides: readonly Side[], round: number, timed: boolean): void {
+  const runs = sides.map((side) => new SideRun(side.make ?? exportedEngine));
   const n = Math.max(...sides.map((side) => side.flow.length));
   const total = sides.map(() => 0);
   for (let from = 0, k = 0; from < n; from += CHUNK, k++) {
@@ -70,10 +84,11 @@ function lockstepRound(sides: readonly Side[], round: number, timed: boolean): v
       const flow = side.flow;
       const to = Math.min(flow.length, from + CHUNK);
       const started = performance.now();
-      for (let i = from; i < to; i++) engine.apply(flow[i]);
+      for (let i = from; i < to; i++) engine.apply(flow[i] as Command);
       const spent = performance.now() - started;
       total[at] = (total[at] as number) + spent;
-      if (timed) side.chunkMs.push(spent);
+      // Only full chunks are paired: the flows' tails differ (the bare one has no deposits).
+      if (timed && to - from === CHUNK) side.chunkMs.push(spent);
     }
   }
   sides.forEach((side, at) => {
@@ -85,11 +100,11 @@ function lockstepRound(sides: readonly Side[], round: number, timed: boolean): v
   });
 }
 
-/** The median over every timed chunk of bare time ÷ margined time, chunk by chunk. */
-function pairedRatio(bare: Side, margined: Side): number {
+/** The median over the timed full chunks of x's time ÷ y's for the same chunk of the same round. */
+export function pairedRatio(x: Side, y: Side): number {
   const ratios: number[] = [];
-  for (let i = 0; i < bare.chunkMs.length; i++)
-    ratios.push((bare.chunkMs[i] as number) / (margined.chunkMs[i] as number));
+  const n = Math.min(x.chunkMs.length, y.chunkMs.length);
+  for (let i = 0; i < n; i++) ratios.push((x.chunkMs[i] as number) / (y.chunkMs[i] as number));
   return median(ratios);
 }
 
@@ -114,7 +129,7 @@ export async function measureMarginedFlow(ctx: BenchContext): Promise<SuiteResul
   const ratio = rate(marginedSide) / rate(bareSide);
   const paired = pairedRatio(bareSide, marginedSide);
   const table: Table = {
-    title: `Margined flow in process: ${formatCount(n)} commands, seed ${FLOW_SEED}, ${rounds} rounds alternating`,
+    title: `Margined flow in process: ${formatCount(n)} commands, seed ${FLOW_SEED}, ${rounds} rounds in lockstep`,
     head: ["flow", "commands/s (median)", "best", "ratio to bare", "ratio, paired chunks", "events", "rejects"],
     rows: sides.map((side) => [
       side.name,
