@@ -1,6 +1,7 @@
-import { spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { exportState, restoreState } from "../engine/state-snapshot.js";
 import { Engine } from "../exchange.js";
@@ -9,13 +10,29 @@ import { commandToJsonl } from "../protocol/flow-writer.js";
 import { generateFlow } from "../sim/flow-generator.js";
 import { EngineClient } from "../worker/engine-client.js";
 import { JournalWriteError, listSegments } from "../worker/journal.js";
-import { JournalInUseError, LOCK_FILE, lockJournal } from "../worker/journal-lock.js";
+import { JournalInUseError, LOCK_FILE, lockJournal, TAKEOVER_FILE } from "../worker/journal-lock.js";
 import { RecoveryError, recover } from "../worker/recovery.js";
 import { listSnapshots, snapshotName } from "../worker/snapshot-store.js";
 import { crc32 } from "../worker/wire/crc32.js";
 import { CLI, softliq } from "./cli-run.js";
 import { breachFlow } from "./margin-flows.js";
 import { type AnyCommand, referenceRun, tempDir } from "./worker-helpers.js";
+
+/** A child process's stdout once it exits; rejects (with its stderr) if it fails. */
+function outputOf(child: ChildProcess): Promise<string> {
+  let out = "";
+  let err = "";
+  child.stdout?.on("data", (d: Buffer) => {
+    out += d.toString();
+  });
+  child.stderr?.on("data", (d: Buffer) => {
+    err += d.toString();
+  });
+  return new Promise((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code) => (code === 0 ? resolve(out) : reject(new Error(`exit ${code}: ${err}`))));
+  });
+}
 
 /** Journals `commands`, one frame per `perFrame` commands (each batch awaited). */
 async function journal(
@@ -161,6 +178,59 @@ describe("one writer per journal directory", () => {
       await client.start();
       expect(readFileSync(join(dir, LOCK_FILE), "utf8").trim()).toBe(String(process.pid));
       await client.close();
+    } finally {
+      remove();
+    }
+  });
+
+  it("gives a stale lock to exactly one of several processes taking it over at the same moment", async () => {
+    const { dir, remove } = tempDir("stale-race");
+    try {
+      const lockModule = join(CLI, "..", "..", "worker", "journal-lock.js");
+      // Each taker waits for the same instant, tries, and holds a won lock long enough for the rest to see it.
+      const taker = `
+        const { JournalInUseError, lockJournal } = await import(${JSON.stringify(pathToFileURL(lockModule).href)});
+        const at = Number(process.argv[1]);
+        while (Date.now() < at) {}
+        let lock = null;
+        try { lock = lockJournal(${JSON.stringify(dir)}); } catch (err) { if (!(err instanceof JournalInUseError)) throw err; }
+        process.stdout.write(lock === null ? "lost" : "won");
+        if (lock !== null) { await new Promise((r) => setTimeout(r, 1500)); lock.release(); }`;
+      const dead = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"]).stdout.toString();
+      for (let round = 0; round < 3; round++) {
+        writeFileSync(join(dir, LOCK_FILE), `${dead}\n`);
+        const at = Date.now() + 1500; // after every process has started (a slow start still finds the winner holding)
+        const results = await Promise.all(
+          Array.from({ length: 6 }, () =>
+            outputOf(spawn(process.execPath, ["--input-type=module", "-e", taker, String(at)])),
+          ),
+        );
+        expect(results.filter((r) => r === "won")).toHaveLength(1);
+        expect(results.filter((r) => r === "lost")).toHaveLength(5);
+        expect(existsSync(join(dir, LOCK_FILE))).toBe(false); // the winner released it
+        expect(existsSync(join(dir, TAKEOVER_FILE))).toBe(false);
+      }
+    } finally {
+      remove();
+    }
+  });
+
+  it("leaves a stale lock alone while another process holds the takeover guard; a guard left behind expires", () => {
+    const { dir, remove } = tempDir("takeover-guard");
+    try {
+      const dead = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"]).stdout.toString();
+      const path = join(dir, LOCK_FILE);
+      const guard = join(dir, TAKEOVER_FILE);
+      writeFileSync(path, `${dead}\n`);
+      writeFileSync(guard, ""); // another process is taking the stale lock over now
+      expect(() => lockJournal(dir)).toThrow(JournalInUseError);
+      expect(readFileSync(path, "utf8").trim()).toBe(dead); // not removed under the other taker
+      const old = new Date(Date.now() - 10_000);
+      utimesSync(guard, old, old); // that taker died in its few system calls
+      const lock = lockJournal(dir);
+      expect(readFileSync(path, "utf8").trim()).toBe(String(process.pid));
+      expect(existsSync(guard)).toBe(false);
+      lock.release();
     } finally {
       remove();
     }

@@ -4,11 +4,18 @@
  * exclusively (O_EXCL) and removed when the writer closes; a lock whose process is gone (a kill
  * -9, a crash) is stale and taken over. The worker thread never takes it: its client does, for
  * the client's whole life, so a restarted worker stays inside the same lock.
+ *
+ * A takeover removes a file another process may be looking at too. Two takers that both found it
+ * stale could otherwise each remove it and the second remove the first one's fresh lock: both
+ * would write. So a stale lock is removed only under a guard (`journal.lock.takeover`, also created
+ * exclusively), after looking at it again there; whoever finds the guard taken tries again.
  */
 import { closeSync, openSync, readFileSync, rmSync, statSync, writeSync } from "node:fs";
 import { join } from "node:path";
 
 export const LOCK_FILE = "journal.lock";
+/** Held while a stale lock is removed (see the file comment). */
+export const TAKEOVER_FILE = "journal.lock.takeover";
 
 /** Another live process (or another client in this one) holds the journal directory. */
 export class JournalInUseError extends Error {}
@@ -43,6 +50,35 @@ function recentlyCreated(path: string): boolean {
   }
 }
 
+/** Whether the lock file's holder is gone: a dead pid, or no pid written for too long. */
+function isStale(path: string): boolean {
+  const pid = holderOf(path);
+  return pid === null ? !recentlyCreated(path) : !alive(pid);
+}
+
+/**
+ * Removes the stale lock at `path` under the takeover guard, after finding it stale again there
+ * (nobody else removes a lock file meanwhile: a taker needs the guard, an owner is alive).
+ * False when another process holds the guard: it is taking the lock over now. A guard left by a
+ * taker that died in its few system calls is removed once it is UNWRITTEN_LOCK_MS old.
+ */
+function removeStale(dir: string, path: string): boolean {
+  const guard = join(dir, TAKEOVER_FILE);
+  try {
+    closeSync(openSync(guard, "wx"));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+    if (!recentlyCreated(guard)) rmSync(guard, { force: true });
+    return false;
+  }
+  try {
+    if (isStale(path)) rmSync(path, { force: true });
+  } finally {
+    rmSync(guard, { force: true });
+  }
+  return true;
+}
+
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -58,7 +94,7 @@ function alive(pid: number): boolean {
  */
 export function lockJournal(dir: string): JournalLock {
   const path = join(dir, LOCK_FILE);
-  for (let attempt = 0; attempt < 3; attempt++) {
+  for (let attempt = 0; attempt < 5; attempt++) {
     let fd: number;
     try {
       fd = openSync(path, "wx");
@@ -74,8 +110,8 @@ export function lockJournal(dir: string): JournalLock {
           `${dir} is being taken by another writer (lock ${path}); a journal takes one writer at a time`,
         );
       }
-      // Stale: its process is gone (or it never got its pid written). Take it over.
-      rmSync(path, { force: true });
+      // Stale: its process is gone (or it never got its pid written). Take it over, guarded.
+      removeStale(dir, path);
       continue;
     }
     try {
