@@ -12,6 +12,12 @@
  * the rest at its limit price. The sweep counts own orders that self-trade prevention would skip.
  * Two shortcuts decide the common orders of a single-instrument account without changing a
  * decision: restingCovered (an order that rests whole) and sweepRequirementBound (one that may trade).
+ *
+ * Every figure is exact or the order is refused NOTIONAL_OVERFLOW (the contract: a product that
+ * would not be a safe integer is rejected, never rounded): besides the requirement and the open
+ * notionals, each instrument's exposure after the change, (|qty| + open buys + open sells) ×
+ * oracle, must be safe. It bounds every product of lots and the oracle in equity and requirement
+ * (a position valued far above its orders' prices could otherwise be priced with rounded numbers).
  */
 
 import type { LevelView, SideView } from "../engine/depth-view.js";
@@ -53,6 +59,21 @@ export function requirement(
 
 function requirementOfPosition(p: Position): number {
   return requirement(p.instrument, p.qty, p.openBuyQty, p.openSellQty, p.openBuyNotional, p.openSellNotional);
+}
+
+/** Whether (|qty| + buyQty + sellQty) × the oracle is a safe integer: see the file comment. */
+export function exposureSafe(inst: InstrumentMargin, qty: number, buyQty: number, sellQty: number): boolean {
+  return Number.isSafeInteger((Math.abs(qty) + buyQty + sellQty) * inst.book.oraclePrice);
+}
+
+function positionExposureSafe(p: Position): boolean {
+  return exposureSafe(p.instrument, p.qty, p.openBuyQty, p.openSellQty);
+}
+
+/** Whether every position of the account has a safe exposure (its equity and requirement are exact). */
+export function accountExposureSafe(a: Account): boolean {
+  for (const p of a.positions) if (!positionExposureSafe(p)) return false;
+  return true;
 }
 
 export function requirementOf(a: Account): number {
@@ -126,17 +147,26 @@ export function allowsChange(
 ): "INSUFFICIENT_MARGIN" | "NOTIONAL_OVERFLOW" | null {
   let others = 0;
   let equity = 0;
+  let exact = exposureSafe(inst, qty, buyQty, sellQty);
   if (a !== null) {
     const positions = a.positions;
     equity = a.collateral;
     for (let i = 0; i < positions.length; i++) {
       const p = positions[i] as Position;
       if (p.qty !== 0) equity += p.unrealizedAt(p.instrument.book.oraclePrice);
-      if (p !== own && !p.isIdle()) others += requirementOfPosition(p);
+      if (p !== own && !p.isIdle()) {
+        others += requirementOfPosition(p);
+        exact = exact && positionExposureSafe(p);
+      }
     }
   }
   const after = others + requirement(inst, qty, buyQty, sellQty, buyNotional, sellNotional) + extra;
-  if (!Number.isSafeInteger(after) || !Number.isSafeInteger(buyNotional) || !Number.isSafeInteger(sellNotional)) {
+  if (
+    !exact ||
+    !Number.isSafeInteger(after) ||
+    !Number.isSafeInteger(buyNotional) ||
+    !Number.isSafeInteger(sellNotional)
+  ) {
     return "NOTIONAL_OVERFLOW";
   }
   if (after <= equity) return null;
@@ -186,7 +216,8 @@ export function restingCovered(
   if (!Number.isSafeInteger(after) || !Number.isSafeInteger(buyNotional) || !Number.isSafeInteger(sellNotional)) {
     return false;
   }
-  return after <= onlyPositionEquity(a, p);
+  const lots = Math.abs(p.qty) + p.openBuyQty + p.openSellQty + qty;
+  return Number.isSafeInteger(lots * inst.book.oraclePrice) && after <= onlyPositionEquity(a, p);
 }
 
 /**

@@ -11,7 +11,7 @@ export const MALFORMED_REJECT_CODES = [
   "INVALID_SIDE",
   "INVALID_PRICE",
   "INVALID_QTY",
-  "NOTIONAL_OVERFLOW", // price × qty is not a safe integer
+  "NOTIONAL_OVERFLOW", // price × qty is not a safe integer; margined: a margin figure would not be
   "INVALID_SYMBOL",
   "INVALID_ACCOUNT",
   "INVALID_TIF",

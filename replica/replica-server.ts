@@ -47,6 +47,13 @@ import { VenueNames } from "./venue-names.js";
  */
 export const CONSUME_OPTIONS = { max_messages: 512, expires: 2_000 } as const;
 
+/**
+ * No message for this long while the input stream holds sequences not applied yet: the consumer is
+ * stuck (measured: after its node died and it reconnected while the stream had no leader, the
+ * library's ordered consumer stopped pulling and never said so), so it is re-created.
+ */
+export const STALL_MS = 5_000;
+
 /** The header naming the source line of a message's first body line (see command-batch.ts). */
 export const HEADER_LINE = "Softliq-Line";
 
@@ -108,10 +115,14 @@ export class ReplicaServer {
   private stop: (() => void) | null = null;
   private statusTimer: NodeJS.Timeout | null = null;
   private messagesSinceSnapshot = 0;
+  /** When the replica last applied a message or started a consumer (the stall watchdog's clock). */
+  private progressAt = Date.now();
+  private lookingForStall = false;
 
   private constructor(
     private readonly nc: NatsConnection,
     private readonly js: JetStreamClient,
+    private readonly jsm: JetStreamManager,
     private readonly engine: Engine,
     private readonly events: EventBytesBuffer,
     private readonly publisher: EventPublisher,
@@ -176,7 +187,19 @@ export class ReplicaServer {
         restored?.tag.eventsSeq ?? 0,
         options.publishWindow ?? 64,
       );
-      return new ReplicaServer(nc, jetstream(nc), engine, events, publisher, options, names, name, appliedSeq, lock);
+      return new ReplicaServer(
+        nc,
+        jetstream(nc),
+        jsm,
+        engine,
+        events,
+        publisher,
+        options,
+        names,
+        name,
+        appliedSeq,
+        lock,
+      );
     } catch (err) {
       await nc.close();
       throw err;
@@ -243,23 +266,52 @@ export class ReplicaServer {
       this.stop = () => messages.stop();
       if (this.stopping) messages.stop();
       void this.watch(messages);
+      this.progressAt = Date.now();
+      const watchdog = setInterval(() => void this.lookForStall(messages), STALL_MS / 2);
       const it = messages[Symbol.asyncIterator]();
-      for (;;) {
-        let next: IteratorResult<JsMsg>;
-        try {
-          next = await it.next();
-        } catch (err) {
-          this.notice(`input consumer failed (${(err as Error).message}); re-creating it at ${this.applied + 1}`);
-          break;
+      try {
+        for (;;) {
+          let next: IteratorResult<JsMsg>;
+          try {
+            next = await it.next();
+          } catch (err) {
+            this.notice(`input consumer failed (${(err as Error).message}); re-creating it at ${this.applied + 1}`);
+            break;
+          }
+          if (next.done === true) break;
+          this.progressAt = Date.now();
+          if (await this.applyMessage(applier, next.value)) break;
         }
-        if (next.done === true) break;
-        if (await this.applyMessage(applier, next.value)) break;
+      } finally {
+        clearInterval(watchdog);
       }
       messages.stop();
       if (!this.reached()) {
         this.notice(`input consumer ended; re-creating it at ${this.applied + 1}`);
         await sleep(retryDelayMs(attempt));
       }
+    }
+  }
+
+  /**
+   * Stops a consumer that has delivered nothing for STALL_MS while the stream holds more than was
+   * applied: consume() then re-creates it at the next sequence. An idle venue (nothing new in the
+   * stream) is left alone; a stream without a leader just now is asked again at the next tick.
+   */
+  private async lookForStall(messages: ConsumerMessages): Promise<void> {
+    if (this.lookingForStall || this.stopping || Date.now() - this.progressAt < STALL_MS) return;
+    this.lookingForStall = true;
+    try {
+      const last = (await this.jsm.streams.info(this.names.inputStream)).state.last_seq;
+      if (last > this.applied && Date.now() - this.progressAt >= STALL_MS) {
+        this.notice(`input consumer stalled at ${this.applied} (the stream holds ${last}); re-creating it`);
+        this.progressAt = Date.now();
+        messages.stop();
+      }
+    } catch {
+      // no answer now (no stream leader): the next tick asks again
+    } finally {
+      this.lookingForStall = false;
     }
   }
 

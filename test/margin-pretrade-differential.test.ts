@@ -7,6 +7,7 @@ import type { MarginEngine } from "../liquidator/margin-engine.js";
 import type { Command } from "../protocol/commands.js";
 import type { EngineEvent } from "../protocol/events.js";
 import { eventToJson } from "../protocol/events.js";
+import { MAX_SAFE } from "../protocol/units.js";
 import { generateFlow } from "../sim/flow-generator.js";
 import { SeededRandom } from "../sim/random.js";
 import { marginedFlow, PREAMBLE } from "./margin-flows.js";
@@ -91,6 +92,53 @@ describe.each(["soft", "hard", "off"] as const)(
         ),
         { numRuns: 60 },
       );
+    });
+
+    it("refuses, as an overflow, an order whose lots times the oracle leave the safe range though its own notional is safe", () => {
+      // Bids far below a high oracle: each order's price × qty is small, but equity and margin
+      // price the lots at the oracle. At a 1% rate the requirement stays safe where the exposure
+      // does not: figures the old check computed with rounded products.
+      const tiers = [{ maxNotional: MAX_SAFE, imrPpm: 10_000, mmrPpm: 5_000 }];
+      const X = { symbol: "X" };
+      const flow: Command[] = [
+        { type: "instrument", symbol: "X", tiers },
+        { type: "oracle", ...X, price: 1_000_000_007 },
+        { type: "deposit", account: "big", amount: 2 ** 52 },
+        { type: "limit", ...X, id: 1, account: "big", side: "buy", price: 1, qty: 9_000_000 }, // 9.000000063e15: safe
+        { type: "limit", ...X, id: 2, account: "big", side: "buy", price: 1, qty: 10_000 }, // 9.01e15 > 2^53
+        { type: "withdraw", account: "big", amount: 1 }, // fine: the exposure is still safe
+        { type: "modify", id: 1, qty: 9_010_000 }, // the same exposure through a modify
+        // It would sweep its own bids (self-trade prevention comes later): short 10,000 beside 9e6 open buys.
+        { type: "market", ...X, id: 3, account: "big", side: "sell", qty: 10_000 },
+        { type: "oracle", ...X, price: 1_100_000_000 }, // the 9e6 open lots are worth 9.9e15 now
+        { type: "withdraw", account: "big", amount: 1 }, // its figures can no longer be priced exactly
+        { type: "cancel", id: 1 },
+        { type: "limit", ...X, id: 4, account: "big", side: "buy", price: 1, qty: 10_000 }, // safe again
+      ];
+      compare(flow, liquidation);
+      const outcomes: string[] = [];
+      const engine = new Engine({
+        liquidation,
+        onEvent: (e) => {
+          if (e.type === "accepted") outcomes.push(`${e.command} ok`);
+          if (e.type === "rejected") outcomes.push(`${e.command} ${e.reason}`);
+        },
+      });
+      for (const c of flow) engine.apply(c);
+      expect(outcomes).toEqual([
+        "instrument ok",
+        "oracle ok",
+        "deposit ok",
+        "limit ok",
+        "limit NOTIONAL_OVERFLOW",
+        "withdraw ok",
+        "modify NOTIONAL_OVERFLOW",
+        "market NOTIONAL_OVERFLOW",
+        "oracle ok",
+        "withdraw NOTIONAL_OVERFLOW",
+        "cancel ok",
+        "limit ok",
+      ]);
     });
 
     it("agrees on the benchmark's generated flow with tight collateral", () => {

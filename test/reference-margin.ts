@@ -93,6 +93,7 @@ export class ReferenceMarginEngine extends MarginEngine {
         loss += Math.max(0, (buy ? level.price - o : o - level.price) * k);
       }
     }
+    if (!Number.isSafeInteger(notional) || !Number.isSafeInteger(loss)) return "NOTIONAL_OVERFLOW";
     const rest = rests ? qty - swept : 0;
     const fee = inst.takerFeePpm > 0 ? mulDivCeil(notional, inst.takerFeePpm, PPM) : 0;
     return this.decide(
@@ -162,20 +163,29 @@ export class ReferenceMarginEngine extends MarginEngine {
         if (p.qty !== 0) equity += p.unrealizedAt(p.instrument.book.oraclePrice);
       }
     }
+    // Every lot held or open on an instrument, times its oracle: what prices it must stay exact.
+    let exposed = 0;
     for (const i of insts) {
       const qty = a?.positionIn(i)?.qty ?? 0;
       const open = openOrdersOf(i.book, name);
       before += worstCase(i, qty, open);
       if (i !== inst) {
         after += worstCase(i, qty, open);
+        exposed = Math.max(exposed, (Math.abs(qty) + open.buyQty + open.sellQty) * i.book.oraclePrice);
         continue;
       }
       change(open);
       changed = open;
       after += worstCase(i, qty + traded, open);
+      exposed = Math.max(exposed, (Math.abs(qty + traded) + open.buyQty + open.sellQty) * i.book.oraclePrice);
     }
     const c = changed as OpenOrders;
-    if (!Number.isSafeInteger(after) || !Number.isSafeInteger(c.buyNotional) || !Number.isSafeInteger(c.sellNotional)) {
+    if (
+      !Number.isSafeInteger(exposed) ||
+      !Number.isSafeInteger(after) ||
+      !Number.isSafeInteger(c.buyNotional) ||
+      !Number.isSafeInteger(c.sellNotional)
+    ) {
       return "NOTIONAL_OVERFLOW";
     }
     return after > equity && after > before ? "INSUFFICIENT_MARGIN" : null;

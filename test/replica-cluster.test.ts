@@ -150,7 +150,7 @@ describeWithNats("a venue replicated on a 3-node JetStream cluster", () => {
         const done = await child.exited;
         expect(done.code, `${name}: ${done.stderr}`).toBe(0);
         const report = JSON.parse(done.stdout) as { appliedSeq: number; stateHash: string; restoredFrom: number };
-        expect(report).toMatchObject({ appliedSeq: lastSeq, stateHash: expectedHash });
+        expect({ name, ...report }, done.stderr).toMatchObject({ name, appliedSeq: lastSeq, stateHash: expectedHash });
         if (name === "r2") expect(report.restoredFrom).toBeGreaterThan(0);
       }
       replicas.clear();
