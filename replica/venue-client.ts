@@ -150,6 +150,14 @@ export class Submission {
 
 /** A message larger than this is sent before another line joins it. */
 const MAX_MESSAGE_BYTES = 256 * 1024;
+/** How long status() waits for the replicas' reports before it gives up. */
+export const STATUS_WAIT_MS = 10_000;
+
+/** The status stream did not answer in time (the command line exits "unavailable", as for a NATS timeout). */
+export class StatusTimeoutError extends Error {
+  override name = "TimeoutError";
+}
+
 /** More blank lines than this to keep line numbers in step start a new message instead. */
 const MAX_LINE_GAP = 64;
 
@@ -243,11 +251,23 @@ export class VenueClient {
         deliver_policy: DeliverPolicy.LastPerSubject,
       });
       const messages = await consumer.consume(CONSUME_OPTIONS);
-      for await (const m of messages) {
-        replicas.push(m.json<ReplicaStatus>());
-        if (m.info.pending === 0) break;
+      // A consumer that stops delivering (replica-server.ts, STALL_MS) must not hang the caller.
+      let complete = false;
+      const timer = setTimeout(() => messages.stop(), STATUS_WAIT_MS);
+      try {
+        for await (const m of messages) {
+          replicas.push(m.json<ReplicaStatus>());
+          if (m.info.pending === 0) {
+            complete = true;
+            break;
+          }
+        }
+      } finally {
+        clearTimeout(timer);
+        messages.stop();
       }
-      messages.stop();
+      if (!complete)
+        throw new StatusTimeoutError(`the status stream gave no complete answer within ${STATUS_WAIT_MS} ms`);
     }
     replicas.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     return { lastSeq, replicas };
