@@ -215,7 +215,7 @@ export class MarginEngine implements MarginHooks, StateSection {
     const sweep = this.sweep;
     sweep.run(book, side, limitPrice, qty);
     // Sums of non-negative products: safe exactly when every product in them is.
-    if (!Number.isSafeInteger(sweep.notional) || !Number.isSafeInteger(sweep.loss)) return "NOTIONAL_OVERFLOW";
+    if (!Number.isSafeInteger(sweep.notional) || !Number.isSafeInteger(sweep.loss)) return "MARGIN_OVERFLOW";
     const p = a?.positionIn(inst) ?? null;
     const buy = side === BUY;
     const rest = rests ? qty - sweep.qty : 0;
@@ -355,7 +355,7 @@ export class MarginEngine implements MarginHooks, StateSection {
     const collateral = a?.collateral ?? 0;
     if (amount > 0) return Number.isSafeInteger(collateral + amount) ? null : "BALANCE_OVERFLOW";
     if (a === undefined || collateral + amount < 0) return "INSUFFICIENT_COLLATERAL";
-    if (!accountExposureSafe(a)) return "NOTIONAL_OVERFLOW"; // its equity cannot be priced exactly
+    if (!accountExposureSafe(a)) return "MARGIN_OVERFLOW"; // its equity cannot be priced exactly
     // What stays must cover the positions and the worst case of the open orders.
     return equityOf(a) + amount < requirementOf(a) ? "INSUFFICIENT_MARGIN" : null;
   }

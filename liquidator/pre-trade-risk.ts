@@ -13,11 +13,12 @@
  * Two shortcuts decide the common orders of a single-instrument account without changing a
  * decision: restingCovered (an order that rests whole) and sweepRequirementBound (one that may trade).
  *
- * Every figure is exact or the order is refused NOTIONAL_OVERFLOW (the contract: a product that
+ * Every figure is exact or the order is refused MARGIN_OVERFLOW (the contract: a product that
  * would not be a safe integer is rejected, never rounded): besides the requirement and the open
  * notionals, each instrument's exposure after the change, (|qty| + open buys + open sells) ×
- * oracle, must be safe. It bounds every product of lots and the oracle in equity and requirement
- * (a position valued far above its orders' prices could otherwise be priced with rounded numbers).
+ * oracle, must be safe, and so must every position's as it is. It bounds the products of lots and
+ * the oracle in equity and in the requirements before and after the change (a position valued far above its
+ * orders' prices could otherwise be priced with rounded numbers).
  */
 
 import type { LevelView, SideView } from "../engine/depth-view.js";
@@ -144,10 +145,11 @@ export function allowsChange(
   buyNotional: number,
   sellNotional: number,
   extra: number,
-): "INSUFFICIENT_MARGIN" | "NOTIONAL_OVERFLOW" | null {
+): "INSUFFICIENT_MARGIN" | "MARGIN_OVERFLOW" | null {
   let others = 0;
   let equity = 0;
-  let exact = exposureSafe(inst, qty, buyQty, sellQty);
+  // After the change and before it (equity and the requirement before price the position as it is).
+  let exact = exposureSafe(inst, qty, buyQty, sellQty) && (own === null || positionExposureSafe(own));
   if (a !== null) {
     const positions = a.positions;
     equity = a.collateral;
@@ -167,7 +169,7 @@ export function allowsChange(
     !Number.isSafeInteger(buyNotional) ||
     !Number.isSafeInteger(sellNotional)
   ) {
-    return "NOTIONAL_OVERFLOW";
+    return "MARGIN_OVERFLOW";
   }
   if (after <= equity) return null;
   const before = own === null || own.isIdle() ? others : others + requirementOfPosition(own);

@@ -11,7 +11,7 @@ export const MALFORMED_REJECT_CODES = [
   "INVALID_SIDE",
   "INVALID_PRICE",
   "INVALID_QTY",
-  "NOTIONAL_OVERFLOW", // price × qty is not a safe integer; margined: a margin figure would not be
+  "NOTIONAL_OVERFLOW", // price × qty is not a safe integer
   "INVALID_SYMBOL",
   "INVALID_ACCOUNT",
   "INVALID_TIF",
@@ -43,6 +43,7 @@ export const BUSINESS_REJECT_CODES = [
   "NO_MARK_PRICE", // a margined order on an instrument without an oracle price yet
   "REDUCE_ONLY_WOULD_INCREASE", // a reduce-only order with no position to reduce on its side
   "BALANCE_OVERFLOW", // a deposit that would take collateral past a safe integer
+  "MARGIN_OVERFLOW", // a margin figure of an order or withdrawal (requirement, lots × oracle, a sweep) would not be a safe integer
   "UNSUPPORTED_COMMAND", // a contract command this build does not execute yet
   "FORBIDDEN", // replicated venue: a trader's subject (in.acct.A) carrying an admin type or another account's order
 ] as const;

@@ -118,6 +118,7 @@ export class ReplicaServer {
   /** When the replica last applied a message or started a consumer (the stall watchdog's clock). */
   private progressAt = Date.now();
   private lookingForStall = false;
+  private applying = false;
 
   private constructor(
     private readonly nc: NatsConnection,
@@ -279,8 +280,16 @@ export class ReplicaServer {
             break;
           }
           if (next.done === true) break;
-          this.progressAt = Date.now();
-          if (await this.applyMessage(applier, next.value)) break;
+          // Applying (its events' publishing may wait on the events stream) is progress, not a stall.
+          this.applying = true;
+          let done: boolean;
+          try {
+            done = await this.applyMessage(applier, next.value);
+          } finally {
+            this.applying = false;
+            this.progressAt = Date.now();
+          }
+          if (done) break;
         }
       } finally {
         clearInterval(watchdog);
@@ -299,11 +308,11 @@ export class ReplicaServer {
    * stream) is left alone; a stream without a leader just now is asked again at the next tick.
    */
   private async lookForStall(messages: ConsumerMessages): Promise<void> {
-    if (this.lookingForStall || this.stopping || Date.now() - this.progressAt < STALL_MS) return;
+    if (this.lookingForStall || this.applying || this.stopping || Date.now() - this.progressAt < STALL_MS) return;
     this.lookingForStall = true;
     try {
       const last = (await this.jsm.streams.info(this.names.inputStream)).state.last_seq;
-      if (last > this.applied && Date.now() - this.progressAt >= STALL_MS) {
+      if (last > this.applied && !this.applying && Date.now() - this.progressAt >= STALL_MS) {
         this.notice(`input consumer stalled at ${this.applied} (the stream holds ${last}); re-creating it`);
         this.progressAt = Date.now();
         messages.stop();

@@ -18,7 +18,7 @@ const seen = { margin: 0, overflow: 0, reduceOnly: 0, liquidationCancels: 0, acc
 
 function note(line: string): void {
   if (line.includes('"INSUFFICIENT_MARGIN"')) seen.margin++;
-  if (line.includes('"NOTIONAL_OVERFLOW"')) seen.overflow++;
+  if (line.includes('"MARGIN_OVERFLOW"')) seen.overflow++;
   if (line.includes('"REDUCE_ONLY_WOULD_INCREASE"')) seen.reduceOnly++;
   if (line.includes('"reason":"LIQUIDATION"')) seen.liquidationCancels++;
   if (line.includes('"type":"accepted"')) seen.accepted++;
@@ -130,12 +130,12 @@ describe.each(["soft", "hard", "off"] as const)(
         "oracle ok",
         "deposit ok",
         "limit ok",
-        "limit NOTIONAL_OVERFLOW",
+        "limit MARGIN_OVERFLOW",
         "withdraw ok",
-        "modify NOTIONAL_OVERFLOW",
-        "market NOTIONAL_OVERFLOW",
+        "modify MARGIN_OVERFLOW",
+        "market MARGIN_OVERFLOW",
         "oracle ok",
-        "withdraw NOTIONAL_OVERFLOW",
+        "withdraw MARGIN_OVERFLOW",
         "cancel ok",
         "limit ok",
       ]);

@@ -93,7 +93,7 @@ export class ReferenceMarginEngine extends MarginEngine {
         loss += Math.max(0, (buy ? level.price - o : o - level.price) * k);
       }
     }
-    if (!Number.isSafeInteger(notional) || !Number.isSafeInteger(loss)) return "NOTIONAL_OVERFLOW";
+    if (!Number.isSafeInteger(notional) || !Number.isSafeInteger(loss)) return "MARGIN_OVERFLOW";
     const rest = rests ? qty - swept : 0;
     const fee = inst.takerFeePpm > 0 ? mulDivCeil(notional, inst.takerFeePpm, PPM) : 0;
     return this.decide(
@@ -141,7 +141,7 @@ export class ReferenceMarginEngine extends MarginEngine {
 
   /**
    * Allowed when equity covers the requirement after the change, or when the change does not
-   * raise it; NOTIONAL_OVERFLOW when the figures leave the safe range.
+   * raise it; MARGIN_OVERFLOW when the figures leave the safe range.
    */
   private decide(
     name: string,
@@ -174,6 +174,7 @@ export class ReferenceMarginEngine extends MarginEngine {
         exposed = Math.max(exposed, (Math.abs(qty) + open.buyQty + open.sellQty) * i.book.oraclePrice);
         continue;
       }
+      exposed = Math.max(exposed, (Math.abs(qty) + open.buyQty + open.sellQty) * i.book.oraclePrice);
       change(open);
       changed = open;
       after += worstCase(i, qty + traded, open);
@@ -186,7 +187,7 @@ export class ReferenceMarginEngine extends MarginEngine {
       !Number.isSafeInteger(c.buyNotional) ||
       !Number.isSafeInteger(c.sellNotional)
     ) {
-      return "NOTIONAL_OVERFLOW";
+      return "MARGIN_OVERFLOW";
     }
     return after > equity && after > before ? "INSUFFICIENT_MARGIN" : null;
   }

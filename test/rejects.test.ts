@@ -23,6 +23,7 @@ const MARGIN_CODES = [
   "NO_MARK_PRICE",
   "REDUCE_ONLY_WOULD_INCREASE",
   "BALANCE_OVERFLOW",
+  "MARGIN_OVERFLOW",
 ] as const;
 
 /** One command that yields each code the bare engine emits (UNKNOWN_FIELD, INVALID_HEADER: files only, see replay-files). */

@@ -131,6 +131,6 @@ describe("the resting-order fast path of the pre-trade check", () => {
     };
     const { inst, a, p } = setUp(c);
     expect(restingCovered(a, p, inst, SELL, c.price, c.orderQty)).toBe(false);
-    expect(general(c)).toBe("NOTIONAL_OVERFLOW");
+    expect(general(c)).toBe("MARGIN_OVERFLOW");
   });
 });

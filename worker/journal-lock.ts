@@ -50,28 +50,41 @@ function recentlyCreated(path: string): boolean {
   }
 }
 
-/** Whether the lock file's holder is gone: a dead pid, or no pid written for too long. */
+/**
+ * Whether the file at `path` (a lock or the guard) is stale: it exists and its holder is gone (a
+ * dead pid, or no pid written for too long). A missing file is not stale: there is nothing to
+ * remove, and removing the path now could hit a fresh file made meanwhile.
+ */
 function isStale(path: string): boolean {
+  if (statSync(path, { throwIfNoEntry: false }) === undefined) return false;
   const pid = holderOf(path);
   return pid === null ? !recentlyCreated(path) : !alive(pid);
 }
 
 /**
- * Removes the stale lock at `path` under the takeover guard, after finding it stale again there
- * (nobody else removes a lock file meanwhile: a taker needs the guard, an owner is alive).
- * False when another process holds the guard: it is taking the lock over now. A guard left by a
- * taker that died in its few system calls is removed once it is UNWRITTEN_LOCK_MS old.
+ * Removes the stale lock at `path` under the takeover guard, after finding it stale again there:
+ * nobody else removes or replaces it meanwhile (a taker needs the guard, the exclusive create
+ * fails while it exists). False when another process holds the guard: it is taking the lock over
+ * now. The guard holds its taker's pid, so a slow taker keeps it; a guard whose taker died is
+ * removed like a stale lock (that double fault leaves a window between two processes removing
+ * it at once, which the lock itself no longer has).
  */
 function removeStale(dir: string, path: string): boolean {
   const guard = join(dir, TAKEOVER_FILE);
+  let fd: number;
   try {
-    closeSync(openSync(guard, "wx"));
+    fd = openSync(guard, "wx");
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
-    if (!recentlyCreated(guard)) rmSync(guard, { force: true });
+    if (isStale(guard)) rmSync(guard, { force: true });
     return false;
   }
   try {
+    try {
+      writeSync(fd, `${process.pid}\n`);
+    } finally {
+      closeSync(fd);
+    }
     if (isStale(path)) rmSync(path, { force: true });
   } finally {
     rmSync(guard, { force: true });
