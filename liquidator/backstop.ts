@@ -13,7 +13,7 @@ import type { Account, Position } from "./account.js";
 import type { OffBookTransfer } from "./auto-deleverage.js";
 import type { FundHolder } from "./child-orders.js";
 import type { InstrumentMargin } from "./instrument-margin.js";
-import { equityOf, requirement, requirementOf } from "./pre-trade-risk.js";
+import { accountExposureSafe, equityOf, exposureSafe, requirement, requirementOf } from "./pre-trade-risk.js";
 
 export class BackstopOffer {
   constructor(
@@ -41,8 +41,12 @@ export function offerPrice(p: Position, discountPpm: number): number {
   return p.qty > 0 ? Math.max(1, mulDivCeil(o, PPM - discountPpm, PPM)) : mulDivFloor(o, PPM + discountPpm, PPM);
 }
 
-/** Whether `price` for the whole of `p` leaves its account's equity at zero or more (off the book: no fee). */
+/**
+ * Whether `price` for the whole of `p` leaves its account's equity at zero or more (off the book:
+ * no fee). False when the account's figures cannot be priced exactly (an exposure past 2^53).
+ */
 export function withinBankruptcy(p: Position, price: number): boolean {
+  if (!accountExposureSafe(p.account)) return false;
   const o = p.instrument.book.oraclePrice;
   const loss = Math.abs(p.qty) * (p.qty > 0 ? o - price : price - o);
   return loss <= Math.max(0, equityOf(p.account));
@@ -183,7 +187,8 @@ export function takeOverAccount(a: Account, host: BackstopHost, events: EventStr
  * The most lots, up to `most`, that `backstop` can take on `inst` (buying when `buy`) at `price`
  * and stay within its initial margin: equity after the transfer (its gain or loss against the
  * oracle) at least its pre-trade requirement with the position grown. Bisection on the count,
- * then checked: the answer is always within margin.
+ * then checked: the answer is always within margin. Only figures that are exact count: none while
+ * the backstop's exposure (lots × oracle) is past a safe integer, before or after.
  */
 export function largestWithinMargin(
   backstop: Account,
@@ -192,13 +197,14 @@ export function largestWithinMargin(
   price: number,
   most: number,
 ): number {
-  if (most <= 0) return 0;
+  if (most <= 0 || !accountExposureSafe(backstop)) return 0;
   const p = backstop.positionIn(inst);
   const o = inst.book.oraclePrice;
   const equity = equityOf(backstop);
   const others = requirementOf(backstop) - (p === null || p.isIdle() ? 0 : ownRequirement(p));
   const fits = (k: number): boolean => {
     const qty = (p?.qty ?? 0) + (buy ? k : -k);
+    if (!exposureSafe(inst, qty, p?.openBuyQty ?? 0, p?.openSellQty ?? 0) || !Number.isSafeInteger(k * o)) return false;
     const gain = k * (buy ? o - price : price - o);
     const need =
       others +

@@ -1,10 +1,15 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import type { MarginBook } from "../engine/margin-hooks.js";
 import { Engine } from "../exchange.js";
+import { Account } from "../liquidator/account.js";
+import { largestWithinMargin, withinBankruptcy } from "../liquidator/backstop.js";
+import { InstrumentMargin } from "../liquidator/instrument-margin.js";
 import type { LiquidationMode } from "../liquidator/liquidation-params.js";
 import { equityOf } from "../liquidator/pre-trade-risk.js";
 import type { Command, LiquidationParams } from "../protocol/commands.js";
 import type { EngineEvent, EventObject } from "../protocol/events.js";
+import { MAX_SAFE } from "../protocol/units.js";
 import { marginedFlow, PREAMBLE } from "./margin-flows.js";
 import { type Margined, marginedEngine } from "./margin-helpers.js";
 import { HAND_WORKED } from "./support/hand-worked.js";
@@ -199,5 +204,29 @@ describe("money with backstops", () => {
       { numRuns: 200, seed: 1 },
     );
     expect(transfers).toBeGreaterThan(0);
+  });
+});
+
+describe("backstop sizing beyond the safe range", () => {
+  /** An instrument on a stand-in book at `oracle` with one 1% bracket (the margin side reads only these). */
+  function instrumentAt(oracle: number): InstrumentMargin {
+    const tiers = [{ maxNotional: MAX_SAFE, imrPpm: 10_000, mmrPpm: 5_000 }];
+    const spec = { symbol: "X", tiers, makerFeePpm: 0, takerFeePpm: 0, liquidation: null };
+    return new InstrumentMargin({ symbol: "X", bookIndex: 0, spec, oraclePrice: oracle } as unknown as MarginBook);
+  }
+
+  it("sizes a take-over only with exact figures: lots whose value passes 2^53 are never counted as fitting", () => {
+    const inst = instrumentAt(1_000_000_007);
+    const backstop = new Account("b", 0);
+    backstop.collateral = 2 ** 52;
+    // At 1% the margin of 9.1e6 lots (9.1e15 at the oracle) would look covered; their value is not a safe integer.
+    expect(largestWithinMargin(backstop, inst, true, 1_000_000_007, 9_100_000)).toBe(9_007_199);
+    expect(Number.isSafeInteger(9_007_199 * 1_000_000_007)).toBe(true);
+    expect(Number.isSafeInteger(9_007_200 * 1_000_000_007)).toBe(false);
+    const held = backstop.positionFor(inst);
+    held.qty = 9_100_000; // already past it: nothing more, and no bankruptcy price computed from it
+    held.entryNotional = 9_100_000;
+    expect(largestWithinMargin(backstop, inst, true, 1_000_000_007, 1)).toBe(0);
+    expect(withinBankruptcy(held, 1)).toBe(false);
   });
 });
