@@ -218,8 +218,8 @@ export function restingCovered(
   if (!Number.isSafeInteger(after) || !Number.isSafeInteger(buyNotional) || !Number.isSafeInteger(sellNotional)) {
     return false;
   }
-  const lots = Math.abs(p.qty) + p.openBuyQty + p.openSellQty + qty;
-  return Number.isSafeInteger(lots * inst.book.oraclePrice) && after <= onlyPositionEquity(a, p);
+  const exact = exposureSafe(inst, p.qty, p.openBuyQty + qty, p.openSellQty); // the lots, on either side
+  return exact && after <= onlyPositionEquity(a, p);
 }
 
 /**

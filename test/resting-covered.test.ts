@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { MarginBook } from "../engine/margin-hooks.js";
-import { Account } from "../liquidator/account.js";
+import { Account, type Position } from "../liquidator/account.js";
 import { InstrumentMargin } from "../liquidator/instrument-margin.js";
 import { allowsChange, requirement, restingCovered } from "../liquidator/pre-trade-risk.js";
 import { BUY, SELL, type SideCode } from "../protocol/commands.js";
@@ -39,22 +39,23 @@ function setUp(c: Case) {
   return { inst, a, p };
 }
 
-/** The general check of the same order resting whole (nothing swept). */
-function general(c: Case): ReturnType<typeof allowsChange> {
-  const { inst, a, p } = setUp(c);
+/** The position's figures with the order resting whole (nothing swept): qty, open buys, sells, their notionals. */
+function withOrderResting(c: Case, p: Position): [number, number, number, number, number] {
   const buy = c.side === BUY;
   const n = c.price * c.orderQty;
-  return allowsChange(
-    a,
-    p,
-    inst,
+  return [
     p.qty,
     p.openBuyQty + (buy ? c.orderQty : 0),
     p.openSellQty + (buy ? 0 : c.orderQty),
     p.openBuyNotional + (buy ? n : 0),
     p.openSellNotional + (buy ? 0 : n),
-    0,
-  );
+  ];
+}
+
+/** The general check of the same order resting whole. */
+function general(c: Case): ReturnType<typeof allowsChange> {
+  const { inst, a, p } = setUp(c);
+  return allowsChange(a, p, inst, ...withOrderResting(c, p), 0);
 }
 
 const cases = fc.record({
@@ -78,16 +79,7 @@ describe("the resting-order fast path of the pre-trade check", () => {
         const fast = restingCovered(a, p, inst, c.side, c.price, c.orderQty);
         if (fast) expect(general(c)).toBeNull();
         // And it leaves nothing to the general path that it could have decided itself.
-        const buy = c.side === BUY;
-        const n = c.price * c.orderQty;
-        const after = requirement(
-          inst,
-          p.qty,
-          p.openBuyQty + (buy ? c.orderQty : 0),
-          p.openSellQty + (buy ? 0 : c.orderQty),
-          p.openBuyNotional + (buy ? n : 0),
-          p.openSellNotional + (buy ? 0 : n),
-        );
+        const after = requirement(inst, ...withOrderResting(c, p));
         const equity = a.collateral + (p.qty === 0 ? 0 : p.unrealizedAt(c.oracle));
         expect(fast).toBe(Number.isSafeInteger(after) && after <= equity);
       }),
