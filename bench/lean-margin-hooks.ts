@@ -1,0 +1,358 @@
+/**
+ * Money layers for pricing the margin seam (bench/margin-ceiling.bench.ts), not for use: each
+ * does less than the real one (liquidation/margin-engine.ts) so that what the seam itself costs
+ * can be read off against it. None is correct margin accounting; they are the cheapest versions
+ * of the work a margined command needs, to bound from above what any money layer behind the
+ * engine's hooks (engine/margin-hooks.ts) can reach on the bench flow.
+ *
+ * - EmptyHooks: every hook does nothing (the price of having hooks at all);
+ * - LookupHooks: only the account name lookup of each margined order (a Map read);
+ * - FlatHooks: the lean money layer. Accounts are small integers found by name once a command;
+ *   every money figure lives in flat Float64Array columns (exact integers below 2^53), one slot
+ *   per account and book. It keeps the open-order aggregates, positions (entry cost, realized
+ *   PnL into collateral), an initial-margin check of the worst case on the order's side, and a
+ *   maintenance check of every account that traded, at the oracle, with the real tier table. It
+ *   leaves out what the real layer also does: fees, the exact sweep (an order's loss is priced at
+ *   its limit, so a market order without protection is refused), reduce-only re-fits and events,
+ *   the at-risk index, breach stages and the liquidator. On the bench flow it gives the real
+ *   engine's events, positions, open lots and collateral (test/lean-margin-hooks.test.ts).
+ * - DecodedFlatHooks: FlatHooks with the account's integer decoded from the bench flow's names
+ *   (`acct<n>`) instead of a Map: what an integer account handle on the command would cost.
+ */
+import type { MarginBook, MarginControl, MarginHooks } from "../engine/margin-hooks.js";
+import type { Order } from "../engine/order.js";
+import type { Taker } from "../engine/taker.js";
+import { DEFAULT_TIERS, TierTable } from "../liquidator/margin-tiers.js";
+import { BUY, type SideCode } from "../protocol/commands.js";
+import type { RejectCode } from "../protocol/reject-codes.js";
+import { MAX_SAFE, mulDivCeil, mulDivFloor } from "../protocol/units.js";
+
+function noMark(book: MarginBook | null): RejectCode | null {
+  return book === null || book.oraclePrice === 0 ? "NO_MARK_PRICE" : null;
+}
+
+export class EmptyHooks implements MarginHooks {
+  attach(_control: MarginControl): void {}
+  checkOrder(
+    book: MarginBook | null,
+    _account: string,
+    _side: SideCode,
+    _limitPrice: number,
+    _qty: number,
+    _rests: boolean,
+    _reduceOnly: boolean,
+  ): RejectCode | null {
+    return noMark(book);
+  }
+  checkModify(): RejectCode | null {
+    return null;
+  }
+  clipReduceOnly(): void {}
+  reduceOnlyRoom(): number {
+    return 0;
+  }
+  onOrderRested(): void {}
+  onOrderReduced(): void {}
+  onOrderRemoved(): void {}
+  onFill(): void {}
+  checkTransfer(): RejectCode | null {
+    return null;
+  }
+  transfer(): void {}
+  offerBackstop(): void {}
+  onOracle(): void {}
+  afterCommand(): void {}
+}
+
+/** What LookupHooks finds by name. */
+class Named {
+  constructor(readonly name: string) {}
+}
+
+export class LookupHooks extends EmptyHooks {
+  private readonly byName = new Map<string, Named>();
+  /** Read by nobody: keeps the lookup from being optimised away. */
+  last: Named | null = null;
+
+  override checkOrder(book: MarginBook | null, account: string): RejectCode | null {
+    let found = this.byName.get(account);
+    if (found === undefined) {
+      found = new Named(account);
+      this.byName.set(account, found);
+    }
+    this.last = found;
+    return noMark(book);
+  }
+}
+
+/** An order's position slot, on `Order.owner`: one record per slot, made once, never per order. */
+class Slot {
+  constructor(readonly index: number) {}
+}
+
+/** Books a slot block holds: an account's positions are slots id × BOOKS + bookIndex. */
+const BOOKS = 4;
+const ACCOUNTS = 1024;
+
+export class FlatHooks implements MarginHooks {
+  private readonly tiers = new TierTable(DEFAULT_TIERS);
+  private readonly byName = new Map<string, number>();
+  private accountCount = 0;
+  private readonly collateral = new Float64Array(ACCOUNTS);
+  // Per slot (account × book).
+  private readonly qty = new Float64Array(ACCOUNTS * BOOKS);
+  private readonly cost = new Float64Array(ACCOUNTS * BOOKS);
+  private readonly openBuyQty = new Float64Array(ACCOUNTS * BOOKS);
+  private readonly openSellQty = new Float64Array(ACCOUNTS * BOOKS);
+  private readonly openBuyNotional = new Float64Array(ACCOUNTS * BOOKS);
+  private readonly openSellNotional = new Float64Array(ACCOUNTS * BOOKS);
+  private readonly slots: Slot[] = [];
+  private books: readonly MarginBook[] = [];
+  // The command's own account, found once by its check.
+  private currentName: string | null = null;
+  private currentId = 0;
+  // Accounts that traded in this command, to be re-checked after it (deduplicated by stamp).
+  private readonly queued = new Int32Array(ACCOUNTS);
+  private readonly queuedStamp = new Int32Array(ACCOUNTS);
+  private queuedCount = 0;
+  private stamp = 1;
+  /** Accounts found below maintenance margin (a count: the lean layer does not liquidate). */
+  breaches = 0;
+
+  constructor() {
+    for (let i = 0; i < ACCOUNTS * BOOKS; i++) this.slots.push(new Slot(i));
+  }
+
+  attach(control: MarginControl): void {
+    this.books = control.books;
+  }
+
+  /** The account's integer, made on first sight. */
+  protected idOf(name: string): number {
+    const id = this.byName.get(name);
+    if (id !== undefined) return id;
+    const fresh = this.accountCount++;
+    this.byName.set(name, fresh);
+    return fresh;
+  }
+
+  private current(name: string): number {
+    if (name !== this.currentName) {
+      this.currentName = name;
+      this.currentId = this.idOf(name);
+    }
+    return this.currentId;
+  }
+
+  checkOrder(
+    book: MarginBook | null,
+    account: string,
+    side: SideCode,
+    limitPrice: number,
+    qty: number,
+    _rests: boolean,
+    reduceOnly: boolean,
+  ): RejectCode | null {
+    this.currentName = account;
+    this.currentId = this.idOf(account);
+    if (book === null || book.oraclePrice === 0) return "NO_MARK_PRICE";
+    if (reduceOnly) return null;
+    return this.initialCheck(this.currentId, book, side, limitPrice, qty, qty);
+  }
+
+  checkModify(book: MarginBook, order: Order, newPrice: number, newQty: number): RejectCode | null {
+    const slot = (order.owner as Slot).index;
+    this.currentName = order.account;
+    this.currentId = (slot - (slot % BOOKS)) / BOOKS;
+    return this.initialCheck(this.currentId, book, order.side, newPrice, newQty - order.open, newQty);
+  }
+
+  /**
+   * Equity at the oracle, less the order's loss against the oracle at its limit, covers the initial
+   * margin of the worst case on the order's side (one book): `added` lots more open there.
+   */
+  private initialCheck(
+    id: number,
+    book: MarginBook,
+    side: SideCode,
+    limitPrice: number,
+    added: number,
+    qty: number,
+  ): RejectCode | null {
+    const s = id * BOOKS + book.bookIndex;
+    const oracle = book.oraclePrice;
+    const position = this.qty[s] as number;
+    const worst =
+      side === BUY
+        ? Math.abs(position + (this.openBuyQty[s] as number) + added)
+        : Math.abs(position - (this.openSellQty[s] as number) - added);
+    const notional = worst * oracle;
+    const openLoss = side === BUY ? Math.max(0, limitPrice - oracle) * qty : Math.max(0, oracle - limitPrice) * qty;
+    if (notional > MAX_SAFE || openLoss > MAX_SAFE) return "MARGIN_OVERFLOW";
+    const equity = this.equityOf(id, s, oracle);
+    return equity - openLoss >= this.tiers.initial(notional) ? null : "INSUFFICIENT_MARGIN";
+  }
+
+  /** Collateral plus the unrealized PnL at the oracle of the account's one position on this book. */
+  private equityOf(id: number, s: number, oracle: number): number {
+    const q = this.qty[s] as number;
+    const cost = this.cost[s] as number;
+    const pnl = q >= 0 ? q * oracle - cost : cost + q * oracle;
+    return (this.collateral[id] as number) + pnl;
+  }
+
+  clipReduceOnly(book: MarginBook, taker: Taker): void {
+    const room = this.reduceOnlyRoom(book, taker.account as string, taker.side);
+    if (taker.remaining > room) taker.remaining = room;
+  }
+
+  reduceOnlyRoom(book: MarginBook, account: string, side: SideCode): number {
+    const q = this.qty[this.current(account) * BOOKS + book.bookIndex] as number;
+    return side === BUY ? Math.max(0, -q) : Math.max(0, q);
+  }
+
+  onOrderRested(book: MarginBook, order: Order): void {
+    if (order.reduceOnly) return;
+    const s = this.current(order.account as string) * BOOKS + book.bookIndex;
+    order.owner = this.slots[s] as Slot;
+    this.addOpen(s, order.side, order.open, order.price);
+  }
+
+  onOrderReduced(_book: MarginBook, order: Order, qty: number): void {
+    if (order.owner !== null) this.addOpen((order.owner as Slot).index, order.side, -qty, order.price);
+  }
+
+  onOrderRemoved(_book: MarginBook, order: Order): void {
+    if (order.owner !== null) this.addOpen((order.owner as Slot).index, order.side, -order.open, order.price);
+  }
+
+  private addOpen(s: number, side: SideCode, lots: number, price: number): void {
+    if (side === BUY) {
+      this.openBuyQty[s] = (this.openBuyQty[s] as number) + lots;
+      this.openBuyNotional[s] = (this.openBuyNotional[s] as number) + lots * price;
+    } else {
+      this.openSellQty[s] = (this.openSellQty[s] as number) + lots;
+      this.openSellNotional[s] = (this.openSellNotional[s] as number) + lots * price;
+    }
+  }
+
+  onFill(book: MarginBook, price: number, qty: number, maker: Order, taker: Taker): void {
+    if (maker.account !== null) {
+      const s =
+        maker.owner === null ? this.current(maker.account) * BOOKS + book.bookIndex : (maker.owner as Slot).index;
+      if (maker.owner !== null) this.addOpen(s, maker.side, -qty, maker.price);
+      this.trade(s, maker.side === BUY ? qty : -qty, price);
+      this.queue((s - (s % BOOKS)) / BOOKS);
+    }
+    if (taker.account !== null) {
+      const id = this.current(taker.account);
+      this.trade(id * BOOKS + book.bookIndex, taker.side === BUY ? qty : -qty, price);
+      this.queue(id);
+    }
+  }
+
+  /** A fill of `delta` signed lots at `price`: opens add cost, reductions release it pro rata and realize PnL. */
+  private trade(s: number, delta: number, price: number): void {
+    const q = this.qty[s] as number;
+    if (q === 0 || q > 0 === delta > 0) {
+      this.qty[s] = q + delta;
+      this.cost[s] = (this.cost[s] as number) + Math.abs(delta) * price;
+      return;
+    }
+    const held = Math.abs(q);
+    const closing = Math.min(Math.abs(delta), held);
+    const cost = this.cost[s] as number;
+    // Rounded against the account, as liquidator/position-trade.ts does: up when a long sells.
+    const released =
+      closing === held ? cost : q > 0 ? mulDivCeil(cost, closing, held) : mulDivFloor(cost, closing, held);
+    const pnl = q > 0 ? closing * price - released : released - closing * price;
+    const id = (s - (s % BOOKS)) / BOOKS;
+    this.collateral[id] = (this.collateral[id] as number) + pnl;
+    this.qty[s] = q + delta;
+    this.cost[s] = cost - released + (Math.abs(delta) - closing) * price;
+  }
+
+  private queue(id: number): void {
+    if (this.queuedStamp[id] === this.stamp) return;
+    this.queuedStamp[id] = this.stamp;
+    this.queued[this.queuedCount++] = id;
+  }
+
+  checkTransfer(account: string, amount: number): RejectCode | null {
+    return amount >= 0 || (this.collateral[this.idOf(account)] as number) + amount >= 0 ? null : "INSUFFICIENT_MARGIN";
+  }
+
+  transfer(account: string, amount: number): void {
+    const id = this.idOf(account);
+    this.collateral[id] = (this.collateral[id] as number) + amount;
+  }
+
+  offerBackstop(): void {}
+  onOracle(): void {}
+
+  /** Σ signed lots of every account on a book: 0 when every trade was between margined accounts. */
+  netLots(bookIndex: number): number {
+    let sum = 0;
+    for (let id = 0; id < ACCOUNTS; id++) sum += this.qty[id * BOOKS + bookIndex] as number;
+    return sum;
+  }
+
+  /**
+   * Σ collateral + Σ (short entry cost − long entry cost): each fill moves price × lots from the
+   * buyer's side of it to the seller's, so without fees it stays what was deposited.
+   */
+  cash(): number {
+    let sum = 0;
+    for (let id = 0; id < ACCOUNTS; id++) {
+      sum += this.collateral[id] as number;
+      for (let b = 0; b < BOOKS; b++) {
+        const s = id * BOOKS + b;
+        sum += (this.qty[s] as number) < 0 ? (this.cost[s] as number) : -(this.cost[s] as number);
+      }
+    }
+    return sum;
+  }
+
+  /** The account's signed lots on a book and its collateral (deposits and realized PnL). */
+  holding(account: string, bookIndex: number): { qty: number; collateral: number } {
+    const id = this.idOf(account);
+    return { qty: this.qty[id * BOOKS + bookIndex] as number, collateral: this.collateral[id] as number };
+  }
+
+  /** Open lots of the account's resting orders on a book, by side (BUY, SELL). */
+  openLots(account: string, bookIndex: number, side: SideCode): number {
+    const s = this.idOf(account) * BOOKS + bookIndex;
+    return side === BUY ? (this.openBuyQty[s] as number) : (this.openSellQty[s] as number);
+  }
+
+  afterCommand(_accepted: boolean): void {
+    if (this.queuedCount === 0) return;
+    const books = this.books;
+    for (let k = 0; k < this.queuedCount; k++) {
+      const id = this.queued[k] as number;
+      let equity = this.collateral[id] as number;
+      let maintenance = 0;
+      for (let b = 0; b < books.length; b++) {
+        const s = id * BOOKS + b;
+        const q = this.qty[s] as number;
+        if (q === 0) continue;
+        const oracle = (books[b] as MarginBook).oraclePrice;
+        const cost = this.cost[s] as number;
+        equity += q > 0 ? q * oracle - cost : cost + q * oracle;
+        maintenance += this.tiers.maintenance(Math.abs(q) * oracle);
+      }
+      if (equity < maintenance) this.breaches++;
+    }
+    this.queuedCount = 0;
+    this.stamp++;
+  }
+}
+
+/** FlatHooks with the account's integer read off the bench flow's names (`acct<n>`): no Map. */
+export class DecodedFlatHooks extends FlatHooks {
+  protected override idOf(name: string): number {
+    let n = 0;
+    for (let i = 4; i < name.length; i++) n = n * 10 + (name.charCodeAt(i) - 48);
+    return n;
+  }
+}
