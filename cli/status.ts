@@ -31,7 +31,7 @@ async function runStatus(args: ParsedArgs): Promise<number> {
     for (const r of status.replicas) {
       const behind = status.lastSeq - r.appliedSeq;
       process.stdout.write(
-        `  ${r.name}: applied ${r.appliedSeq}${behind > 0 ? ` (${behind} behind)` : ""}, stateHash ${r.stateHash}${r.error === undefined ? "" : `, stopped: ${r.error}`}\n`,
+        `  ${r.name}: applied ${r.appliedSeq}${behind > 0 ? ` (${behind} behind)` : ""} from ${r.restoredFrom}, stateHash ${r.stateHash}${r.error === undefined ? "" : `, stopped: ${r.error}`}\n`,
       );
     }
     return EXIT_OK;

@@ -98,6 +98,11 @@ export interface ReplicaReport {
 export interface ReplicaStatus {
   name: string;
   appliedSeq: number;
+  /**
+   * The sequence this run of the replica started from (its snapshot's, 0 when it started empty):
+   * a replica restarted under the same name is told from the status its dead run left behind.
+   */
+  restoredFrom: number;
   stateHash: string;
   eventsSeq: number;
   /** Set when the replica stopped on a divergence or another failure. */
@@ -424,6 +429,7 @@ export class ReplicaServer {
     const status: ReplicaStatus = {
       name: this.name,
       appliedSeq: this.applied,
+      restoredFrom: this.restoredFrom,
       stateHash: this.engine.stateHash(),
       eventsSeq: this.publisher.eventsSeq,
       ...(error === undefined ? {} : { error }),

@@ -119,7 +119,9 @@ describeWithNats("a venue replicated on a 3-node JetStream cluster", () => {
           const s = await client.status();
           seen = s;
           const stopped = s.replicas.some((r) => r.error !== undefined);
-          return stopped || (s.replicas.length === 3 && s.replicas.every((r) => r.appliedSeq === lastSeq))
+          // r2's status must come from its restarted run: the killed run's last status may read lastSeq too.
+          const current = s.replicas.every((r) => r.name !== "r2" || r.restoredFrom > 0);
+          return stopped || (s.replicas.length === 3 && current && s.replicas.every((r) => r.appliedSeq === lastSeq))
             ? s
             : undefined;
         },
