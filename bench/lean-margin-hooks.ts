@@ -27,6 +27,95 @@ import { BUY, type SideCode } from "../protocol/commands.js";
 import type { RejectCode } from "../protocol/reject-codes.js";
 import { MAX_SAFE, mulDivCeil, mulDivFloor } from "../protocol/units.js";
 
+/** A position's unrealized PnL at the oracle (`cost`: what its open lots cost, ≥ 0). */
+export function unrealized(qty: number, cost: number, oracle: number): number {
+  return qty >= 0 ? qty * oracle - cost : cost + qty * oracle;
+}
+
+/**
+ * The lean pre-trade check: equity at the oracle, less the order's loss against the oracle at its
+ * limit, covers the initial margin of the worst case on the order's side of one book, with
+ * `added` lots more open there (`openSame`: the open lots already on that side).
+ */
+export function leanInitialCheck(
+  tiers: TierTable,
+  equity: number,
+  position: number,
+  openSame: number,
+  side: SideCode,
+  oracle: number,
+  limitPrice: number,
+  added: number,
+  qty: number,
+): RejectCode | null {
+  const worst = side === BUY ? Math.abs(position + openSame + added) : Math.abs(position - openSame - added);
+  const notional = worst * oracle;
+  const openLoss = side === BUY ? Math.max(0, limitPrice - oracle) * qty : Math.max(0, oracle - limitPrice) * qty;
+  if (notional > MAX_SAFE || openLoss > MAX_SAFE) return "MARGIN_OVERFLOW";
+  return equity - openLoss >= tiers.initial(notional) ? null : "INSUFFICIENT_MARGIN";
+}
+
+/**
+ * The entry cost a reduction of `closing` of `held` lots releases, rounded against the account as
+ * liquidator/position-trade.ts does: up when a long sells, down when a short buys.
+ */
+export function releasedCost(cost: number, closing: number, held: number, long: boolean): number {
+  if (closing === held) return cost;
+  return long ? mulDivCeil(cost, closing, held) : mulDivFloor(cost, closing, held);
+}
+
+/**
+ * The order gate and the modify check FlatHooks and ObjectHooks share, over their own storage: a
+ * subclass says how the command's account is found and how its position on a book is read.
+ */
+export abstract class LeanChecks {
+  protected readonly tiers = new TierTable(DEFAULT_TIERS);
+
+  checkOrder(
+    book: MarginBook | null,
+    account: string,
+    side: SideCode,
+    limitPrice: number,
+    qty: number,
+    _rests: boolean,
+    reduceOnly: boolean,
+  ): RejectCode | null {
+    this.select(account);
+    if (book === null || book.oraclePrice === 0) return "NO_MARK_PRICE";
+    if (reduceOnly) return null;
+    return this.initialCheck(book, side, limitPrice, qty, qty);
+  }
+
+  checkModify(book: MarginBook, order: Order, newPrice: number, newQty: number): RejectCode | null {
+    this.selectOwner(order);
+    return this.initialCheck(book, order.side, newPrice, newQty - order.open, newQty);
+  }
+
+  /** Makes `account` the command's current account (made on first sight). */
+  protected abstract select(account: string): void;
+  /** Makes the resting order's owner the command's current account. */
+  protected abstract selectOwner(order: Order): void;
+  /** The current account's collateral plus its unrealized PnL on `book` at the oracle. */
+  protected abstract equityOn(book: MarginBook): number;
+  /** The current account's position (signed lots) on `book`. */
+  protected abstract positionOn(book: MarginBook): number;
+  /** The current account's open lots on `side` of `book`. */
+  protected abstract openOn(book: MarginBook, side: SideCode): number;
+
+  private initialCheck(
+    book: MarginBook,
+    side: SideCode,
+    limitPrice: number,
+    added: number,
+    qty: number,
+  ): RejectCode | null {
+    const position = this.positionOn(book);
+    const openSame = this.openOn(book, side);
+    const oracle = book.oraclePrice;
+    return leanInitialCheck(this.tiers, this.equityOn(book), position, openSame, side, oracle, limitPrice, added, qty);
+  }
+}
+
 function noMark(book: MarginBook | null): RejectCode | null {
   return book === null || book.oraclePrice === 0 ? "NO_MARK_PRICE" : null;
 }
@@ -94,8 +183,7 @@ class Slot {
 const BOOKS = 4;
 const ACCOUNTS = 1024;
 
-export class FlatHooks implements MarginHooks {
-  private readonly tiers = new TierTable(DEFAULT_TIERS);
+export class FlatHooks extends LeanChecks implements MarginHooks {
   private readonly byName = new Map<string, number>();
   private accountCount = 0;
   private readonly collateral = new Float64Array(ACCOUNTS);
@@ -120,6 +208,7 @@ export class FlatHooks implements MarginHooks {
   breaches = 0;
 
   constructor() {
+    super();
     for (let i = 0; i < ACCOUNTS * BOOKS; i++) this.slots.push(new Slot(i));
   }
 
@@ -144,61 +233,30 @@ export class FlatHooks implements MarginHooks {
     return this.currentId;
   }
 
-  checkOrder(
-    book: MarginBook | null,
-    account: string,
-    side: SideCode,
-    limitPrice: number,
-    qty: number,
-    _rests: boolean,
-    reduceOnly: boolean,
-  ): RejectCode | null {
+  protected select(account: string): void {
     this.currentName = account;
     this.currentId = this.idOf(account);
-    if (book === null || book.oraclePrice === 0) return "NO_MARK_PRICE";
-    if (reduceOnly) return null;
-    return this.initialCheck(this.currentId, book, side, limitPrice, qty, qty);
   }
 
-  checkModify(book: MarginBook, order: Order, newPrice: number, newQty: number): RejectCode | null {
+  protected selectOwner(order: Order): void {
     const slot = (order.owner as Slot).index;
     this.currentName = order.account;
     this.currentId = (slot - (slot % BOOKS)) / BOOKS;
-    return this.initialCheck(this.currentId, book, order.side, newPrice, newQty - order.open, newQty);
   }
 
-  /**
-   * Equity at the oracle, less the order's loss against the oracle at its limit, covers the initial
-   * margin of the worst case on the order's side (one book): `added` lots more open there.
-   */
-  private initialCheck(
-    id: number,
-    book: MarginBook,
-    side: SideCode,
-    limitPrice: number,
-    added: number,
-    qty: number,
-  ): RejectCode | null {
-    const s = id * BOOKS + book.bookIndex;
-    const oracle = book.oraclePrice;
-    const position = this.qty[s] as number;
-    const worst =
-      side === BUY
-        ? Math.abs(position + (this.openBuyQty[s] as number) + added)
-        : Math.abs(position - (this.openSellQty[s] as number) - added);
-    const notional = worst * oracle;
-    const openLoss = side === BUY ? Math.max(0, limitPrice - oracle) * qty : Math.max(0, oracle - limitPrice) * qty;
-    if (notional > MAX_SAFE || openLoss > MAX_SAFE) return "MARGIN_OVERFLOW";
-    const equity = this.equityOf(id, s, oracle);
-    return equity - openLoss >= this.tiers.initial(notional) ? null : "INSUFFICIENT_MARGIN";
+  protected equityOn(book: MarginBook): number {
+    const s = this.currentId * BOOKS + book.bookIndex;
+    const position = unrealized(this.qty[s] as number, this.cost[s] as number, book.oraclePrice);
+    return (this.collateral[this.currentId] as number) + position;
   }
 
-  /** Collateral plus the unrealized PnL at the oracle of the account's one position on this book. */
-  private equityOf(id: number, s: number, oracle: number): number {
-    const q = this.qty[s] as number;
-    const cost = this.cost[s] as number;
-    const pnl = q >= 0 ? q * oracle - cost : cost + q * oracle;
-    return (this.collateral[id] as number) + pnl;
+  protected positionOn(book: MarginBook): number {
+    return this.qty[this.currentId * BOOKS + book.bookIndex] as number;
+  }
+
+  protected openOn(book: MarginBook, side: SideCode): number {
+    const s = this.currentId * BOOKS + book.bookIndex;
+    return (side === BUY ? this.openBuyQty[s] : this.openSellQty[s]) as number;
   }
 
   clipReduceOnly(book: MarginBook, taker: Taker): void {
@@ -262,9 +320,7 @@ export class FlatHooks implements MarginHooks {
     const held = Math.abs(q);
     const closing = Math.min(Math.abs(delta), held);
     const cost = this.cost[s] as number;
-    // Rounded against the account, as liquidator/position-trade.ts does: up when a long sells.
-    const released =
-      closing === held ? cost : q > 0 ? mulDivCeil(cost, closing, held) : mulDivFloor(cost, closing, held);
+    const released = releasedCost(cost, closing, held, q > 0);
     const pnl = q > 0 ? closing * price - released : released - closing * price;
     const id = (s - (s % BOOKS)) / BOOKS;
     this.collateral[id] = (this.collateral[id] as number) + pnl;
@@ -337,8 +393,7 @@ export class FlatHooks implements MarginHooks {
         const q = this.qty[s] as number;
         if (q === 0) continue;
         const oracle = (books[b] as MarginBook).oraclePrice;
-        const cost = this.cost[s] as number;
-        equity += q > 0 ? q * oracle - cost : cost + q * oracle;
+        equity += unrealized(q, this.cost[s] as number, oracle);
         maintenance += this.tiers.maintenance(Math.abs(q) * oracle);
       }
       if (equity < maintenance) this.breaches++;

@@ -20,6 +20,7 @@ import type { EngineEvent } from "../protocol/events.js";
 import { generateFlow } from "../sim/flow-generator.js";
 import { FLOW_SEED } from "./flows.js";
 import { DecodedFlatHooks, EmptyHooks, FlatHooks, LookupHooks } from "./lean-margin-hooks.js";
+import { ObjectHooks } from "./lean-object-hooks.js";
 import { machineInfo } from "./machine.js";
 import { median } from "./report.js";
 import { type FlowEngine, lockstepRound, pairedRatio, type Side, withoutAccounts } from "./suites/margined-flow.js";
@@ -40,6 +41,7 @@ const VARIANTS: ReadonlyArray<readonly [string, string, Factory]> = [
   ],
   ["empty", "hooks that do nothing", onHooks(EmptyHooks)],
   ["lookup", "only the account name lookup (a Map read a margined order)", onHooks(LookupHooks)],
+  ["objects", "lean layer in objects (account → position records), accounts by name", onHooks(ObjectHooks)],
   ["flat", "lean flat store, accounts found by name (Map)", onHooks(FlatHooks)],
   ["decoded", "lean flat store, account integer decoded from the name (no Map)", onHooks(DecodedFlatHooks)],
   ["real", "the real margin engine (exported Engine)", undefined],

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DecodedFlatHooks, FlatHooks } from "../bench/lean-margin-hooks.js";
+import { ObjectHooks } from "../bench/lean-object-hooks.js";
 import { MatchingEngine } from "../engine/engine.js";
 import { Engine } from "../exchange.js";
 import { type Command, DEFAULT_SYMBOL } from "../protocol/commands.js";
@@ -15,6 +16,7 @@ import { generateFlow } from "../sim/flow-generator.js";
 describe.each([
   ["by name", FlatHooks],
   ["decoded", DecodedFlatHooks],
+  ["in objects", ObjectHooks],
 ] as const)("the lean flat money layer (%s)", (_label, Hooks) => {
   const accounts = Array.from({ length: 20 }, (_, i) => `acct${i + 1}`);
   // The bench flow margins its limit orders; its market orders get an account here too (and a
