@@ -4,8 +4,8 @@
  *
  * N accounts each long 10 at 1,000 (MM 5%) on 1,000–1,019 of collateral; a bid ladder of 200
  * levels from 950 down, N / 10 lots each (20 × N in all: the hard children can all fill), which
- * makers refill: every tick adds N / 40 lots at each of the 15 levels inside the soft liquidator's
- * 1% bound. The oracle falls to 945, where every account is in breach. Reported per mode: the time
+ * makers refill: every tick adds N / 40 lots at each of the 15 levels from 950 down (the soft
+ * liquidator's default 0.5% bound below the oracle reaches the top 10 of them). The oracle falls to 945, where every account is in breach. Reported per mode: the time
  * of that one oracle command (every breach found and every first child sent, or deferred by the
  * market-wide cap), the time until every breached account has had a child (ticks one slice
  * interval apart, the makers' refills not timed), and the latency of unrelated commands (orders on
