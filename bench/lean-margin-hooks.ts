@@ -1,6 +1,6 @@
 /**
  * Money layers for pricing the margin seam (bench/margin-ceiling.bench.ts), not for use: each
- * does less than the real one (liquidation/margin-engine.ts) so that what the seam itself costs
+ * does less than the real one (liquidator/margin-engine.ts) so that what the seam itself costs
  * can be read off against it. None is correct margin accounting; they are the cheapest versions
  * of the work a margined command needs, to bound from above what any money layer behind the
  * engine's hooks (engine/margin-hooks.ts) can reach on the bench flow.
@@ -64,6 +64,29 @@ export function releasedCost(cost: number, closing: number, held: number, long: 
   return long ? mulDivCeil(cost, closing, held) : mulDivFloor(cost, closing, held);
 }
 
+/** An account's position on one book and its collateral, as a lean layer holds them. */
+export interface Holding {
+  qty: number;
+  /** What the open lots cost (entry notional). */
+  cost: number;
+  collateral: number;
+}
+
+/** What test/lean-margin-hooks.test.ts reads of a lean layer. */
+export interface LeanReadout {
+  /** Accounts found below maintenance margin after they traded (a count: nothing is liquidated). */
+  readonly breaches: number;
+  /** Σ of every account's position on the book. */
+  netLots(bookIndex: number): number;
+  /** Σ of collateral less what open longs cost plus what open shorts brought in. */
+  cash(): number;
+  holding(account: string, bookIndex: number): Holding;
+  openLots(account: string, bookIndex: number, side: SideCode): number;
+}
+
+/** Books a lean layer holds per account (a slot block: positions are slots id × BOOKS + bookIndex). */
+export const BOOKS = 4;
+
 /**
  * The order gate and the modify check FlatHooks and ObjectHooks share, over their own storage: a
  * subclass says how the command's account is found and how its position on a book is read.
@@ -82,11 +105,18 @@ export abstract class LeanChecks {
   ): RejectCode | null {
     this.select(account);
     if (book === null || book.oraclePrice === 0) return "NO_MARK_PRICE";
+    // Every margined order passes here first: a book past the layer's slots would write into another account's.
+    if (book.bookIndex >= BOOKS) throw new RangeError(`the lean layers hold ${BOOKS} books`);
     if (reduceOnly) return null;
     return this.initialCheck(book, side, limitPrice, qty, qty);
   }
 
   checkModify(book: MarginBook, order: Order, newPrice: number, newQty: number): RejectCode | null {
+    // A resting reduce-only order has no owner (it never adds to the open lots); like its entry, allowed.
+    if (order.reduceOnly) {
+      this.select(order.account as string);
+      return null;
+    }
     this.selectOwner(order);
     return this.initialCheck(book, order.side, newPrice, newQty - order.open, newQty);
   }
@@ -179,21 +209,38 @@ class Slot {
   constructor(readonly index: number) {}
 }
 
-/** Books a slot block holds: an account's positions are slots id × BOOKS + bookIndex. */
-const BOOKS = 4;
-const ACCOUNTS = 1024;
+/** Accounts the flat store holds (the bench's `--accounts` stays below it). */
+const ACCOUNTS = 16_384;
+const SLOTS = ACCOUNTS * BOOKS;
 
-export class FlatHooks extends LeanChecks implements MarginHooks {
+// A slot's figures (one account on one book); COLLATERAL is the account's, kept in its first slot.
+const QTY = 0;
+const COST = 1;
+const OPEN_BUY = 2;
+const OPEN_SELL = 3;
+const OPEN_BUY_NOTIONAL = 4;
+const OPEN_SELL_NOTIONAL = 5;
+const COLLATERAL = 6;
+const FIELDS = 8; // 64 bytes: a slot's record is one cache line
+
+/**
+ * How the flat store lays its figures out: `columns`, one column a figure (a slot's figures on
+ * up to seven cache lines); `records`, one 64-byte record a slot (its figures on one line, the
+ * account's collateral on its first slot's).
+ */
+export type FlatLayout = "columns" | "records";
+
+export class FlatHooks extends LeanChecks implements MarginHooks, LeanReadout {
   private readonly byName = new Map<string, number>();
   private accountCount = 0;
-  private readonly collateral = new Float64Array(ACCOUNTS);
-  // Per slot (account × book).
-  private readonly qty = new Float64Array(ACCOUNTS * BOOKS);
-  private readonly cost = new Float64Array(ACCOUNTS * BOOKS);
-  private readonly openBuyQty = new Float64Array(ACCOUNTS * BOOKS);
-  private readonly openSellQty = new Float64Array(ACCOUNTS * BOOKS);
-  private readonly openBuyNotional = new Float64Array(ACCOUNTS * BOOKS);
-  private readonly openSellNotional = new Float64Array(ACCOUNTS * BOOKS);
+  /**
+   * Every figure, slot s's figure f at s × slotStride + f × fieldStride. The open notionals are
+   * kept as the real layer keeps them (its requirement reads them), so their upkeep is priced;
+   * nothing here reads them.
+   */
+  private readonly data = new Float64Array(SLOTS * FIELDS);
+  private readonly slotStride: number;
+  private readonly fieldStride: number;
   private readonly slots: Slot[] = [];
   private books: readonly MarginBook[] = [];
   // The command's own account, found once by its check.
@@ -207,9 +254,28 @@ export class FlatHooks extends LeanChecks implements MarginHooks {
   /** Accounts found below maintenance margin (a count: the lean layer does not liquidate). */
   breaches = 0;
 
-  constructor() {
+  constructor(layout: FlatLayout = "columns") {
     super();
-    for (let i = 0; i < ACCOUNTS * BOOKS; i++) this.slots.push(new Slot(i));
+    this.slotStride = layout === "records" ? FIELDS : 1;
+    this.fieldStride = layout === "records" ? 1 : SLOTS;
+    for (let i = 0; i < SLOTS; i++) this.slots.push(new Slot(i));
+  }
+
+  /** Where slot s's figure f lives in `data`. */
+  private at(s: number, f: number): number {
+    return s * this.slotStride + f * this.fieldStride;
+  }
+
+  private get(s: number, f: number): number {
+    return this.data[this.at(s, f)] as number;
+  }
+
+  private add(s: number, f: number, amount: number): void {
+    this.data[this.at(s, f)] = (this.data[this.at(s, f)] as number) + amount;
+  }
+
+  private collateralOf(id: number): number {
+    return this.get(id * BOOKS, COLLATERAL);
   }
 
   attach(control: MarginControl): void {
@@ -220,6 +286,7 @@ export class FlatHooks extends LeanChecks implements MarginHooks {
   protected idOf(name: string): number {
     const id = this.byName.get(name);
     if (id !== undefined) return id;
+    if (this.accountCount === ACCOUNTS) throw new RangeError(`the flat store holds ${ACCOUNTS} accounts`);
     const fresh = this.accountCount++;
     this.byName.set(name, fresh);
     return fresh;
@@ -246,17 +313,17 @@ export class FlatHooks extends LeanChecks implements MarginHooks {
 
   protected equityOn(book: MarginBook): number {
     const s = this.currentId * BOOKS + book.bookIndex;
-    const position = unrealized(this.qty[s] as number, this.cost[s] as number, book.oraclePrice);
-    return (this.collateral[this.currentId] as number) + position;
+    const position = unrealized(this.get(s, QTY), this.get(s, COST), book.oraclePrice);
+    return this.collateralOf(this.currentId) + position;
   }
 
   protected positionOn(book: MarginBook): number {
-    return this.qty[this.currentId * BOOKS + book.bookIndex] as number;
+    return this.get(this.currentId * BOOKS + book.bookIndex, QTY);
   }
 
   protected openOn(book: MarginBook, side: SideCode): number {
     const s = this.currentId * BOOKS + book.bookIndex;
-    return (side === BUY ? this.openBuyQty[s] : this.openSellQty[s]) as number;
+    return this.get(s, side === BUY ? OPEN_BUY : OPEN_SELL);
   }
 
   clipReduceOnly(book: MarginBook, taker: Taker): void {
@@ -265,7 +332,7 @@ export class FlatHooks extends LeanChecks implements MarginHooks {
   }
 
   reduceOnlyRoom(book: MarginBook, account: string, side: SideCode): number {
-    const q = this.qty[this.current(account) * BOOKS + book.bookIndex] as number;
+    const q = this.get(this.current(account) * BOOKS + book.bookIndex, QTY);
     return side === BUY ? Math.max(0, -q) : Math.max(0, q);
   }
 
@@ -286,11 +353,11 @@ export class FlatHooks extends LeanChecks implements MarginHooks {
 
   private addOpen(s: number, side: SideCode, lots: number, price: number): void {
     if (side === BUY) {
-      this.openBuyQty[s] = (this.openBuyQty[s] as number) + lots;
-      this.openBuyNotional[s] = (this.openBuyNotional[s] as number) + lots * price;
+      this.add(s, OPEN_BUY, lots);
+      this.add(s, OPEN_BUY_NOTIONAL, lots * price);
     } else {
-      this.openSellQty[s] = (this.openSellQty[s] as number) + lots;
-      this.openSellNotional[s] = (this.openSellNotional[s] as number) + lots * price;
+      this.add(s, OPEN_SELL, lots);
+      this.add(s, OPEN_SELL_NOTIONAL, lots * price);
     }
   }
 
@@ -311,21 +378,20 @@ export class FlatHooks extends LeanChecks implements MarginHooks {
 
   /** A fill of `delta` signed lots at `price`: opens add cost, reductions release it pro rata and realize PnL. */
   private trade(s: number, delta: number, price: number): void {
-    const q = this.qty[s] as number;
+    const q = this.get(s, QTY);
     if (q === 0 || q > 0 === delta > 0) {
-      this.qty[s] = q + delta;
-      this.cost[s] = (this.cost[s] as number) + Math.abs(delta) * price;
+      this.data[this.at(s, QTY)] = q + delta;
+      this.add(s, COST, Math.abs(delta) * price);
       return;
     }
     const held = Math.abs(q);
     const closing = Math.min(Math.abs(delta), held);
-    const cost = this.cost[s] as number;
+    const cost = this.get(s, COST);
     const released = releasedCost(cost, closing, held, q > 0);
     const pnl = q > 0 ? closing * price - released : released - closing * price;
-    const id = (s - (s % BOOKS)) / BOOKS;
-    this.collateral[id] = (this.collateral[id] as number) + pnl;
-    this.qty[s] = q + delta;
-    this.cost[s] = cost - released + (Math.abs(delta) - closing) * price;
+    this.add(s - (s % BOOKS), COLLATERAL, pnl);
+    this.data[this.at(s, QTY)] = q + delta;
+    this.data[this.at(s, COST)] = cost - released + (Math.abs(delta) - closing) * price;
   }
 
   private queue(id: number): void {
@@ -335,12 +401,11 @@ export class FlatHooks extends LeanChecks implements MarginHooks {
   }
 
   checkTransfer(account: string, amount: number): RejectCode | null {
-    return amount >= 0 || (this.collateral[this.idOf(account)] as number) + amount >= 0 ? null : "INSUFFICIENT_MARGIN";
+    return amount >= 0 || this.collateralOf(this.idOf(account)) + amount >= 0 ? null : "INSUFFICIENT_MARGIN";
   }
 
   transfer(account: string, amount: number): void {
-    const id = this.idOf(account);
-    this.collateral[id] = (this.collateral[id] as number) + amount;
+    this.add(this.idOf(account) * BOOKS, COLLATERAL, amount);
   }
 
   offerBackstop(): void {}
@@ -349,7 +414,7 @@ export class FlatHooks extends LeanChecks implements MarginHooks {
   /** Σ signed lots of every account on a book: 0 when every trade was between margined accounts. */
   netLots(bookIndex: number): number {
     let sum = 0;
-    for (let id = 0; id < ACCOUNTS; id++) sum += this.qty[id * BOOKS + bookIndex] as number;
+    for (let id = 0; id < ACCOUNTS; id++) sum += this.get(id * BOOKS + bookIndex, QTY);
     return sum;
   }
 
@@ -360,25 +425,25 @@ export class FlatHooks extends LeanChecks implements MarginHooks {
   cash(): number {
     let sum = 0;
     for (let id = 0; id < ACCOUNTS; id++) {
-      sum += this.collateral[id] as number;
+      sum += this.collateralOf(id);
       for (let b = 0; b < BOOKS; b++) {
         const s = id * BOOKS + b;
-        sum += (this.qty[s] as number) < 0 ? (this.cost[s] as number) : -(this.cost[s] as number);
+        sum += this.get(s, QTY) < 0 ? this.get(s, COST) : -this.get(s, COST);
       }
     }
     return sum;
   }
 
   /** The account's signed lots on a book and its collateral (deposits and realized PnL). */
-  holding(account: string, bookIndex: number): { qty: number; collateral: number } {
+  holding(account: string, bookIndex: number): Holding {
     const id = this.idOf(account);
-    return { qty: this.qty[id * BOOKS + bookIndex] as number, collateral: this.collateral[id] as number };
+    const s = id * BOOKS + bookIndex;
+    return { qty: this.get(s, QTY), cost: this.get(s, COST), collateral: this.collateralOf(id) };
   }
 
   /** Open lots of the account's resting orders on a book, by side (BUY, SELL). */
   openLots(account: string, bookIndex: number, side: SideCode): number {
-    const s = this.idOf(account) * BOOKS + bookIndex;
-    return side === BUY ? (this.openBuyQty[s] as number) : (this.openSellQty[s] as number);
+    return this.get(this.idOf(account) * BOOKS + bookIndex, side === BUY ? OPEN_BUY : OPEN_SELL);
   }
 
   afterCommand(_accepted: boolean): void {
@@ -386,14 +451,14 @@ export class FlatHooks extends LeanChecks implements MarginHooks {
     const books = this.books;
     for (let k = 0; k < this.queuedCount; k++) {
       const id = this.queued[k] as number;
-      let equity = this.collateral[id] as number;
+      let equity = this.collateralOf(id);
       let maintenance = 0;
       for (let b = 0; b < books.length; b++) {
         const s = id * BOOKS + b;
-        const q = this.qty[s] as number;
+        const q = this.get(s, QTY);
         if (q === 0) continue;
         const oracle = (books[b] as MarginBook).oraclePrice;
-        equity += unrealized(q, this.cost[s] as number, oracle);
+        equity += unrealized(q, this.get(s, COST), oracle);
         maintenance += this.tiers.maintenance(Math.abs(q) * oracle);
       }
       if (equity < maintenance) this.breaches++;
@@ -408,6 +473,7 @@ export class DecodedFlatHooks extends FlatHooks {
   protected override idOf(name: string): number {
     let n = 0;
     for (let i = 4; i < name.length; i++) n = n * 10 + (name.charCodeAt(i) - 48);
+    if (n >= ACCOUNTS) throw new RangeError(`the flat store holds ${ACCOUNTS} accounts`);
     return n;
   }
 }

@@ -10,10 +10,7 @@ import type { Order } from "../engine/order.js";
 import type { Taker } from "../engine/taker.js";
 import { BUY, type SideCode } from "../protocol/commands.js";
 import type { RejectCode } from "../protocol/reject-codes.js";
-import { LeanChecks, releasedCost, unrealized } from "./lean-margin-hooks.js";
-
-/** Books an account record holds a position for. */
-const BOOKS = 4;
+import { BOOKS, type Holding, LeanChecks, type LeanReadout, releasedCost, unrealized } from "./lean-margin-hooks.js";
 
 class LeanPosition {
   qty = 0;
@@ -34,7 +31,7 @@ class LeanAccount {
   }
 }
 
-export class ObjectHooks extends LeanChecks implements MarginHooks {
+export class ObjectHooks extends LeanChecks implements MarginHooks, LeanReadout {
   private readonly byName = new Map<string, LeanAccount>();
   private books: readonly MarginBook[] = [];
   private currentName: string | null = null;
@@ -187,9 +184,10 @@ export class ObjectHooks extends LeanChecks implements MarginHooks {
     return sum;
   }
 
-  holding(account: string, bookIndex: number): { qty: number; collateral: number } {
+  holding(account: string, bookIndex: number): Holding {
     const a = this.accountOf(account);
-    return { qty: (a.positions[bookIndex] as LeanPosition).qty, collateral: a.collateral };
+    const p = a.positions[bookIndex] as LeanPosition;
+    return { qty: p.qty, cost: p.cost, collateral: a.collateral };
   }
 
   openLots(account: string, bookIndex: number, side: SideCode): number {

@@ -2,10 +2,15 @@
  * How fast any money layer behind the engine's hooks could make the margined bench flow: the
  * margined suite's measurement (bench/suites/margined-flow.ts: the flow bare and with every limit
  * order margined, in lockstep, paired by chunk) with the real margin engine replaced by the lean
- * stand-ins of bench/lean-margin-hooks.ts. Those are prices, not accounting: each does at most the
- * work a margined order needs, so its ratio bounds what the present seam can reach.
+ * stand-ins of bench/lean-margin-hooks.ts and bench/lean-object-hooks.ts. Those are prices, not
+ * accounting: each does at most the work a margined order needs, so its ratio bounds what the
+ * present seam can reach.
  *
- *   node dist/bench/margin-ceiling.bench.js [--commands 1000000] [--rounds 5] [--reps 2]
+ *   node dist/bench/margin-ceiling.bench.js [--commands 1000000] [--rounds 5] [--reps 2] [--accounts 20]
+ *
+ * `--accounts` spreads the flow's orders over that many accounts (the flow generator's default,
+ * and the suite's, is 20; the flat store holds up to 16,000): with many, an account's figures are no
+ * longer in cache between its orders, where objects and columns could differ.
  *
  * Each variant runs in its own process (in one process several hook classes would make the
  * engine's calls into them polymorphic and slow every variant), its bare and margined sides on the
@@ -28,9 +33,9 @@ import { type FlowEngine, lockstepRound, pairedRatio, type Side, withoutAccounts
 type Factory = ((onEvent: (e: EngineEvent) => void) => FlowEngine) | undefined;
 
 const onHooks =
-  (Hooks: new () => MarginHooks): Factory =>
+  (make: () => MarginHooks): Factory =>
   (onEvent) =>
-    new MatchingEngine({ onEvent, margin: new Hooks() });
+    new MatchingEngine({ onEvent, margin: make() });
 
 /** Variant → its engine factory (undefined: the exported Engine, the real margin layer). */
 const VARIANTS: ReadonlyArray<readonly [string, string, Factory]> = [
@@ -39,11 +44,21 @@ const VARIANTS: ReadonlyArray<readonly [string, string, Factory]> = [
     "no money layer (margin: null; accounts and self-trade prevention only)",
     (onEvent) => new MatchingEngine({ onEvent }),
   ],
-  ["empty", "hooks that do nothing", onHooks(EmptyHooks)],
-  ["lookup", "only the account name lookup (a Map read a margined order)", onHooks(LookupHooks)],
-  ["objects", "lean layer in objects (account → position records), accounts by name", onHooks(ObjectHooks)],
-  ["flat", "lean flat store, accounts found by name (Map)", onHooks(FlatHooks)],
-  ["decoded", "lean flat store, account integer decoded from the name (no Map)", onHooks(DecodedFlatHooks)],
+  ["empty", "hooks that do nothing", onHooks(() => new EmptyHooks())],
+  ["lookup", "only the account name lookup (a Map read a margined order)", onHooks(() => new LookupHooks())],
+  ["objects", "lean layer in objects (account → position records), accounts by name", onHooks(() => new ObjectHooks())],
+  ["flat", "lean flat store in columns, accounts found by name (Map)", onHooks(() => new FlatHooks("columns"))],
+  ["records", "lean flat store in 64-byte records, accounts by name (Map)", onHooks(() => new FlatHooks("records"))],
+  [
+    "decoded",
+    "lean flat store in columns, account integer decoded from the name (no Map)",
+    onHooks(() => new DecodedFlatHooks("columns")),
+  ],
+  [
+    "decoded-records",
+    "lean flat store in 64-byte records, account integer decoded (no Map)",
+    onHooks(() => new DecodedFlatHooks("records")),
+  ],
   ["real", "the real margin engine (exported Engine)", undefined],
 ];
 
@@ -61,11 +76,11 @@ interface Reading {
   rejects: number;
 }
 
-function measure(variant: string, commands: number, rounds: number): Reading {
+function measure(variant: string, commands: number, rounds: number, accounts: number): Reading {
   const entry = VARIANTS.find(([name]) => name === variant);
   if (entry === undefined) throw new Error(`unknown variant ${variant}`);
   const make = entry[2];
-  const margined = generateFlow({ commands, seed: FLOW_SEED, accountPpm: 1_000_000 });
+  const margined = generateFlow({ commands, seed: FLOW_SEED, accountPpm: 1_000_000, accounts });
   const side = (name: string, flow: typeof margined): Side => ({
     name,
     flow,
@@ -94,9 +109,10 @@ function measure(variant: string, commands: number, rounds: number): Reading {
 function main(): void {
   const commands = argValue("commands", 1_000_000);
   const rounds = argValue("rounds", 5);
+  const accounts = argValue("accounts", 20);
   const at = process.argv.indexOf("--variant");
   if (at >= 0) {
-    process.stdout.write(`${JSON.stringify(measure(process.argv[at + 1] as string, commands, rounds))}\n`);
+    process.stdout.write(`${JSON.stringify(measure(process.argv[at + 1] as string, commands, rounds, accounts))}\n`);
     return;
   }
   const reps = argValue("reps", 2);
@@ -104,7 +120,17 @@ function main(): void {
   const self = fileURLToPath(import.meta.url);
   for (let rep = 0; rep < reps; rep++) {
     for (const [name] of VARIANTS) {
-      const args = [self, "--variant", name, "--commands", String(commands), "--rounds", String(rounds)];
+      const args = [
+        self,
+        "--variant",
+        name,
+        "--commands",
+        String(commands),
+        "--rounds",
+        String(rounds),
+        "--accounts",
+        String(accounts),
+      ];
       const out = spawnSync(process.execPath, args, { encoding: "utf8" });
       if (out.status !== 0) throw new Error(`variant ${name} failed: ${out.stderr}`);
       const list = readings.get(name) ?? [];
@@ -115,7 +141,7 @@ function main(): void {
   }
   const m = machineInfo();
   console.log(
-    `${commands} commands, seed ${FLOW_SEED}, every limit order margined; ${rounds} rounds in lockstep a process, ${reps} processes a variant; ${m.cores} cores, ${m.cpuModel}`,
+    `${commands} commands, seed ${FLOW_SEED}, ${accounts} accounts, every limit order margined; ${rounds} rounds in lockstep a process, ${reps} processes a variant; ${m.cores} cores, ${m.cpuModel}`,
   );
   console.log("| variant | paired ratio (each process) | ratio of medians | bare | margined | events | rejects |");
   console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");

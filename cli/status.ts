@@ -7,7 +7,7 @@ import { NATS_FLAGS, natsExits, natsFlags } from "./nats-flags.js";
 export const STATUS_COMMAND: CommandSpec = {
   name: "status",
   usage: "softliq status --nats URL[,URL…] --venue NAME [--json]",
-  what: "Prints the input stream's last sequence and each replica's last report (appliedSeq, stateHash).",
+  what: "Prints the input stream's last sequence and each replica's last report (appliedSeq, restoredFrom, stateHash).",
   flags: [
     ...NATS_FLAGS,
     { flag: "--json", help: '{"lastSeq":N,"replicas":[{"name":…,"appliedSeq":N,"stateHash":…},…]}' },
@@ -31,7 +31,7 @@ async function runStatus(args: ParsedArgs): Promise<number> {
     for (const r of status.replicas) {
       const behind = status.lastSeq - r.appliedSeq;
       process.stdout.write(
-        `  ${r.name}: applied ${r.appliedSeq}${behind > 0 ? ` (${behind} behind)` : ""} from ${r.restoredFrom}, stateHash ${r.stateHash}${r.error === undefined ? "" : `, stopped: ${r.error}`}\n`,
+        `  ${r.name}: applied ${r.appliedSeq} (from ${r.restoredFrom ?? 0}${behind > 0 ? `; ${behind} behind` : ""}), stateHash ${r.stateHash}${r.error === undefined ? "" : `, stopped: ${r.error}`}\n`,
       );
     }
     return EXIT_OK;

@@ -229,6 +229,8 @@ export class ReplicaServer {
 
   private async run(): Promise<ReplicaReport> {
     try {
+      // Said at once, not only after a message: a run restored at the stream's end has none to apply.
+      this.publishStatus().catch(() => {});
       await this.consume();
       await this.publisher.drain();
       this.snapshot();

@@ -11,6 +11,7 @@
  *   cp -r dist /tmp/before/dist   # (with node_modules reachable from /tmp/before)
  *   ... change, npm run build ...
  *   node tools/paired-builds.mjs 5 /tmp/before/dist ./dist
+ *   node tools/paired-builds.mjs --accounts 10000 5 /tmp/before/dist ./dist   # many accounts
  *
  * Prints, per build, Σ of each chunk's least time, the paired median of bare ÷ margined time, and
  * the paired median of this build's margined time ÷ the first build's. A build may also be a copy
@@ -19,10 +20,14 @@
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
-const [roundsArg, ...dirs] = process.argv.slice(2);
+const args = process.argv.slice(2);
+// --accounts N: the flow's orders spread over N accounts (the generator's and the suite's default: 20).
+const accountsAt = args.indexOf("--accounts");
+const accounts = accountsAt >= 0 ? Number(args.splice(accountsAt, 2)[1]) : 20;
+const [roundsArg, ...dirs] = args;
 const rounds = Number(roundsArg);
-if (!Number.isInteger(rounds) || rounds < 2 || dirs.length === 0) {
-  console.error("usage: node tools/paired-builds.mjs ROUNDS DIST_DIR [DIST_DIR...]");
+if (!Number.isInteger(rounds) || rounds < 2 || dirs.length === 0 || !Number.isInteger(accounts) || accounts < 1) {
+  console.error("usage: node tools/paired-builds.mjs [--accounts N] ROUNDS DIST_DIR [DIST_DIR...]");
   process.exit(2);
 }
 const load = (dir, file) => import(pathToFileURL(path.resolve(dir, file)).href);
@@ -33,7 +38,7 @@ const { generateFlow } = await load(own, "sim/flow-generator.js");
 const builds = [];
 for (const dir of dirs) builds.push(await load(dir, "exchange.js"));
 
-const margined = generateFlow({ commands: 1_000_000, seed: 42, accountPpm: 1_000_000 });
+const margined = generateFlow({ commands: 1_000_000, seed: 42, accountPpm: 1_000_000, accounts });
 const bare = withoutAccounts(margined);
 const side = (name, build, flow) => ({
   name,
