@@ -107,11 +107,21 @@ export class BreachMonitor {
   check(a: Account): void {
     let equity = a.collateral;
     let mm = 0;
-    for (const p of a.positions) {
-      if (p.qty === 0) continue;
-      const o = p.instrument.book.oraclePrice;
-      equity += p.unrealizedAt(o);
-      mm += p.instrument.tiers.maintenance(Math.abs(p.qty) * o);
+    const solo = a.solo;
+    if (solo !== null) {
+      // One position (the common account): reached without the array's loads.
+      if (solo.qty !== 0) {
+        const o = solo.instrument.book.oraclePrice;
+        equity += solo.unrealizedAt(o);
+        mm = solo.instrument.tiers.maintenance(Math.abs(solo.qty) * o);
+      }
+    } else {
+      for (const p of a.positions) {
+        if (p.qty === 0) continue;
+        const o = p.instrument.book.oraclePrice;
+        equity += p.unrealizedAt(o);
+        mm += p.instrument.tiers.maintenance(Math.abs(p.qty) * o);
+      }
     }
     this.updateStage(a, equity, mm);
     this.queuePlacement(a);

@@ -705,7 +705,7 @@ function coveredWithoutSweep(
   qty: number,
   rests: boolean,
 ): boolean {
-  const p = a.positions.length === 1 ? (a.positions[0] as Position) : null;
+  const p = a.solo;
   if (p === null || p.instrument !== inst) return false;
   const best = book.oppositeOf(side).best;
   const passive = best === null || (side === BUY ? best.price > limitPrice : best.price < limitPrice);
