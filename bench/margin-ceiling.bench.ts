@@ -28,7 +28,14 @@ import { DecodedFlatHooks, EmptyHooks, FlatHooks, LookupHooks } from "./lean-mar
 import { ObjectHooks } from "./lean-object-hooks.js";
 import { machineInfo } from "./machine.js";
 import { median } from "./report.js";
-import { type FlowEngine, lockstepRound, pairedRatio, type Side, withoutAccounts } from "./suites/margined-flow.js";
+import {
+  type FlowEngine,
+  lockstepRound,
+  pairedRatio,
+  type Side,
+  timedCommands,
+  withoutAccounts,
+} from "./suites/margined-flow.js";
 
 type Factory = ((onEvent: (e: EngineEvent) => void) => FlowEngine) | undefined;
 
@@ -95,7 +102,7 @@ function measure(variant: string, commands: number, rounds: number, accounts: nu
   lockstepRound(sides, 0, false); // JIT
   for (let r = 1; r <= rounds; r++) lockstepRound(sides, r, true);
   const [bare, marg] = sides as [Side, Side];
-  const rate = (s: Side): number => (s.flow.length * 1000) / median(s.ms);
+  const rate = (s: Side): number => (timedCommands(s) * 1000) / median(s.ms);
   return {
     paired: pairedRatio(bare, marg),
     ratioOfMedians: rate(marg) / rate(bare),

@@ -10,7 +10,7 @@ export const STATUS_COMMAND: CommandSpec = {
   what: "Prints the input stream's last sequence and each replica's last report (appliedSeq, restoredFrom, stateHash).",
   flags: [
     ...NATS_FLAGS,
-    { flag: "--json", help: '{"lastSeq":N,"replicas":[{"name":…,"appliedSeq":N,"stateHash":…},…]}' },
+    { flag: "--json", help: '{"lastSeq":N,"replicas":[{"name":…,"appliedSeq":N,"restoredFrom":N,"stateHash":…},…]}' },
   ],
   exits: natsExits("done"),
   run: runStatus,

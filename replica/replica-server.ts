@@ -124,6 +124,8 @@ export class ReplicaServer {
   private progressAt = Date.now();
   private lookingForStall = false;
   private applying = false;
+  /** Set when run() has ended: a status retry still waiting then stops instead of outliving the connection. */
+  private ended = false;
 
   private constructor(
     private readonly nc: NatsConnection,
@@ -229,18 +231,23 @@ export class ReplicaServer {
 
   private async run(): Promise<ReplicaReport> {
     try {
-      // Said at once, not only after a message: a run restored at the stream's end has none to apply.
-      this.publishStatus().catch(() => {});
+      // Said at once, not only after a message: a run restored at the stream's end has none to
+      // apply. Retried while the status stream has no leader (a failover), as the streams' set-up is.
+      void withRetry(() => (this.ended ? Promise.resolve() : this.publishStatus()), Date.now() + 30_000).catch(
+        () => {},
+      );
       await this.consume();
       await this.publisher.drain();
       this.snapshot();
-      await this.publishStatus();
+      // The snapshot is written: a status the stream cannot take now is not a failure of the run.
+      await this.publishStatus().catch((err: Error) => this.notice(`last status not published (${err.message})`));
       return this.report();
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       await this.publishStatus(message).catch(() => {});
       throw err;
     } finally {
+      this.ended = true;
       if (this.statusTimer !== null) clearTimeout(this.statusTimer);
       await this.nc.close().catch(() => {});
       this.lock?.release();

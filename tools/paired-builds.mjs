@@ -33,7 +33,7 @@ if (!Number.isInteger(rounds) || rounds < 2 || dirs.length === 0 || !Number.isIn
 const load = (dir, file) => import(pathToFileURL(path.resolve(dir, file)).href);
 // The harness is this checkout's build (the suite's lockstep rounds); the engines are the builds'.
 const own = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "dist");
-const { CHUNK, lockstepRound, pairedRatio, withoutAccounts } = await load(own, "bench/suites/margined-flow.js");
+const { lockstepRound, pairedRatio, withoutAccounts } = await load(own, "bench/suites/margined-flow.js");
 const { generateFlow } = await load(own, "sim/flow-generator.js");
 const builds = [];
 for (const dir of dirs) builds.push(await load(dir, "exchange.js"));
@@ -58,7 +58,7 @@ for (let r = 0; r < rounds; r++) lockstepRound(sides, r, r > 0); // round 0 warm
 
 /** Σ over the chunks of each one's least time over the timed rounds. */
 const floor = (s) => {
-  const chunks = Math.floor(margined.length / CHUNK);
+  const chunks = s.chunkMs.length / (rounds - 1); // every timed round pairs the same chunks
   let sum = 0;
   for (let k = 0; k < chunks; k++) {
     let least = Number.POSITIVE_INFINITY;
