@@ -88,11 +88,32 @@ export interface LeanReadout {
 export const BOOKS = 4;
 
 /**
- * The order gate and the modify check FlatHooks and ObjectHooks share, over their own storage: a
- * subclass says how the command's account is found and how its position on a book is read.
+ * What FlatHooks and ObjectHooks share over their own storage: the command's account, found once
+ * by name and kept for its rest and fills, the order gate and the modify check. A subclass says
+ * what an account handle is (`A`: an integer, a record), how it is found, and how its position on
+ * a book is read.
  */
-export abstract class LeanChecks {
+export abstract class LeanChecks<A> {
   protected readonly tiers = new TierTable(DEFAULT_TIERS);
+  private currentName: string | null = null;
+  /** The account of `currentName` (before the first command: the placeholder, never read). */
+  protected currentAccount: A;
+
+  constructor(placeholder: A) {
+    this.currentAccount = placeholder;
+  }
+
+  /** The account's handle, made on first sight. */
+  protected abstract accountOf(name: string): A;
+
+  /** The handle of a name, looked up only when the name is not the command's own. */
+  protected current(name: string): A {
+    if (name !== this.currentName) {
+      this.currentName = name;
+      this.currentAccount = this.accountOf(name);
+    }
+    return this.currentAccount;
+  }
 
   checkOrder(
     book: MarginBook | null,
@@ -103,7 +124,7 @@ export abstract class LeanChecks {
     _rests: boolean,
     reduceOnly: boolean,
   ): RejectCode | null {
-    this.select(account);
+    this.current(account);
     if (book === null || book.oraclePrice === 0) return "NO_MARK_PRICE";
     // Every margined order passes here first: a book past the layer's slots would write into another account's.
     if (book.bookIndex >= BOOKS) throw new RangeError(`the lean layers hold ${BOOKS} books`);
@@ -114,17 +135,16 @@ export abstract class LeanChecks {
   checkModify(book: MarginBook, order: Order, newPrice: number, newQty: number): RejectCode | null {
     // A resting reduce-only order has no owner (it never adds to the open lots); like its entry, allowed.
     if (order.reduceOnly) {
-      this.select(order.account as string);
+      this.current(order.account as string);
       return null;
     }
-    this.selectOwner(order);
+    this.currentName = order.account;
+    this.currentAccount = this.ownerOf(order);
     return this.initialCheck(book, order.side, newPrice, newQty - order.open, newQty);
   }
 
-  /** Makes `account` the command's current account (made on first sight). */
-  protected abstract select(account: string): void;
-  /** Makes the resting order's owner the command's current account. */
-  protected abstract selectOwner(order: Order): void;
+  /** The account of a resting margined order, through its owner link. */
+  protected abstract ownerOf(order: Order): A;
   /** The current account's collateral plus its unrealized PnL on `book` at the oracle. */
   protected abstract equityOn(book: MarginBook): number;
   /** The current account's position (signed lots) on `book`. */
@@ -230,7 +250,7 @@ const FIELDS = 8; // 64 bytes: a slot's record is one cache line
  */
 export type FlatLayout = "columns" | "records";
 
-export class FlatHooks extends LeanChecks implements MarginHooks, LeanReadout {
+export class FlatHooks extends LeanChecks<number> implements MarginHooks, LeanReadout {
   private readonly byName = new Map<string, number>();
   private accountCount = 0;
   /**
@@ -243,9 +263,6 @@ export class FlatHooks extends LeanChecks implements MarginHooks, LeanReadout {
   private readonly fieldStride: number;
   private readonly slots: Slot[] = [];
   private books: readonly MarginBook[] = [];
-  // The command's own account, found once by its check.
-  private currentName: string | null = null;
-  private currentId = 0;
   // Accounts that traded in this command, to be re-checked after it (deduplicated by stamp).
   private readonly queued = new Int32Array(ACCOUNTS);
   private readonly queuedStamp = new Int32Array(ACCOUNTS);
@@ -255,7 +272,7 @@ export class FlatHooks extends LeanChecks implements MarginHooks, LeanReadout {
   breaches = 0;
 
   constructor(layout: FlatLayout = "columns") {
-    super();
+    super(0);
     this.slotStride = layout === "records" ? FIELDS : 1;
     this.fieldStride = layout === "records" ? 1 : SLOTS;
     for (let i = 0; i < SLOTS; i++) this.slots.push(new Slot(i));
@@ -283,7 +300,7 @@ export class FlatHooks extends LeanChecks implements MarginHooks, LeanReadout {
   }
 
   /** The account's integer, made on first sight. */
-  protected idOf(name: string): number {
+  protected accountOf(name: string): number {
     const id = this.byName.get(name);
     if (id !== undefined) return id;
     if (this.accountCount === ACCOUNTS) throw new RangeError(`the flat store holds ${ACCOUNTS} accounts`);
@@ -292,37 +309,23 @@ export class FlatHooks extends LeanChecks implements MarginHooks, LeanReadout {
     return fresh;
   }
 
-  private current(name: string): number {
-    if (name !== this.currentName) {
-      this.currentName = name;
-      this.currentId = this.idOf(name);
-    }
-    return this.currentId;
-  }
-
-  protected select(account: string): void {
-    this.currentName = account;
-    this.currentId = this.idOf(account);
-  }
-
-  protected selectOwner(order: Order): void {
+  protected ownerOf(order: Order): number {
     const slot = (order.owner as Slot).index;
-    this.currentName = order.account;
-    this.currentId = (slot - (slot % BOOKS)) / BOOKS;
+    return (slot - (slot % BOOKS)) / BOOKS;
   }
 
   protected equityOn(book: MarginBook): number {
-    const s = this.currentId * BOOKS + book.bookIndex;
+    const s = this.currentAccount * BOOKS + book.bookIndex;
     const position = unrealized(this.get(s, QTY), this.get(s, COST), book.oraclePrice);
-    return this.collateralOf(this.currentId) + position;
+    return this.collateralOf(this.currentAccount) + position;
   }
 
   protected positionOn(book: MarginBook): number {
-    return this.get(this.currentId * BOOKS + book.bookIndex, QTY);
+    return this.get(this.currentAccount * BOOKS + book.bookIndex, QTY);
   }
 
   protected openOn(book: MarginBook, side: SideCode): number {
-    const s = this.currentId * BOOKS + book.bookIndex;
+    const s = this.currentAccount * BOOKS + book.bookIndex;
     return this.get(s, side === BUY ? OPEN_BUY : OPEN_SELL);
   }
 
@@ -401,11 +404,11 @@ export class FlatHooks extends LeanChecks implements MarginHooks, LeanReadout {
   }
 
   checkTransfer(account: string, amount: number): RejectCode | null {
-    return amount >= 0 || this.collateralOf(this.idOf(account)) + amount >= 0 ? null : "INSUFFICIENT_MARGIN";
+    return amount >= 0 || this.collateralOf(this.accountOf(account)) + amount >= 0 ? null : "INSUFFICIENT_MARGIN";
   }
 
   transfer(account: string, amount: number): void {
-    this.add(this.idOf(account) * BOOKS, COLLATERAL, amount);
+    this.add(this.accountOf(account) * BOOKS, COLLATERAL, amount);
   }
 
   offerBackstop(): void {}
@@ -436,14 +439,14 @@ export class FlatHooks extends LeanChecks implements MarginHooks, LeanReadout {
 
   /** The account's signed lots on a book and its collateral (deposits and realized PnL). */
   holding(account: string, bookIndex: number): Holding {
-    const id = this.idOf(account);
+    const id = this.accountOf(account);
     const s = id * BOOKS + bookIndex;
     return { qty: this.get(s, QTY), cost: this.get(s, COST), collateral: this.collateralOf(id) };
   }
 
   /** Open lots of the account's resting orders on a book, by side (BUY, SELL). */
   openLots(account: string, bookIndex: number, side: SideCode): number {
-    return this.get(this.idOf(account) * BOOKS + bookIndex, side === BUY ? OPEN_BUY : OPEN_SELL);
+    return this.get(this.accountOf(account) * BOOKS + bookIndex, side === BUY ? OPEN_BUY : OPEN_SELL);
   }
 
   afterCommand(_accepted: boolean): void {
@@ -470,7 +473,7 @@ export class FlatHooks extends LeanChecks implements MarginHooks, LeanReadout {
 
 /** FlatHooks with the account's integer read off the bench flow's names (`acct<n>`): no Map. */
 export class DecodedFlatHooks extends FlatHooks {
-  protected override idOf(name: string): number {
+  protected override accountOf(name: string): number {
     let n = 0;
     for (let i = 4; i < name.length; i++) n = n * 10 + (name.charCodeAt(i) - 48);
     if (n >= ACCOUNTS) throw new RangeError(`the flat store holds ${ACCOUNTS} accounts`);

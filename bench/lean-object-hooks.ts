@@ -31,21 +31,23 @@ class LeanAccount {
   }
 }
 
-export class ObjectHooks extends LeanChecks implements MarginHooks, LeanReadout {
+export class ObjectHooks extends LeanChecks<LeanAccount> implements MarginHooks, LeanReadout {
   private readonly byName = new Map<string, LeanAccount>();
   private books: readonly MarginBook[] = [];
-  private currentName: string | null = null;
-  private currentAccount: LeanAccount | null = null;
   private readonly queue: LeanAccount[] = [];
   private queuedCount = 0;
   /** Accounts found below maintenance margin (a count: the lean layer does not liquidate). */
   breaches = 0;
 
+  constructor() {
+    super(new LeanAccount());
+  }
+
   attach(control: MarginControl): void {
     this.books = control.books;
   }
 
-  private accountOf(name: string): LeanAccount {
+  protected accountOf(name: string): LeanAccount {
     let a = this.byName.get(name);
     if (a === undefined) {
       a = new LeanAccount();
@@ -54,26 +56,12 @@ export class ObjectHooks extends LeanChecks implements MarginHooks, LeanReadout 
     return a;
   }
 
-  private current(name: string): LeanAccount {
-    if (name !== this.currentName || this.currentAccount === null) {
-      this.currentName = name;
-      this.currentAccount = this.accountOf(name);
-    }
-    return this.currentAccount;
-  }
-
-  protected select(account: string): void {
-    this.currentName = account;
-    this.currentAccount = this.accountOf(account);
-  }
-
-  protected selectOwner(order: Order): void {
-    this.currentName = order.account;
-    this.currentAccount = (order.owner as LeanPosition).account;
+  protected ownerOf(order: Order): LeanAccount {
+    return (order.owner as LeanPosition).account;
   }
 
   private positionAt(book: MarginBook): LeanPosition {
-    return (this.currentAccount as LeanAccount).positions[book.bookIndex] as LeanPosition;
+    return this.currentAccount.positions[book.bookIndex] as LeanPosition;
   }
 
   protected equityOn(book: MarginBook): number {

@@ -31,6 +31,7 @@ import { median } from "./report.js";
 import {
   type FlowEngine,
   lockstepRound,
+  newSide,
   pairedRatio,
   type Side,
   timedCommands,
@@ -88,17 +89,7 @@ function measure(variant: string, commands: number, rounds: number, accounts: nu
   if (entry === undefined) throw new Error(`unknown variant ${variant}`);
   const make = entry[2];
   const margined = generateFlow({ commands, seed: FLOW_SEED, accountPpm: 1_000_000, accounts });
-  const side = (name: string, flow: typeof margined): Side => ({
-    name,
-    flow,
-    ...(make ? { make } : {}),
-    ms: [],
-    chunkMs: [],
-    events: 0,
-    rejects: 0,
-    stateHash: "",
-  });
-  const sides = [side("bare", withoutAccounts(margined)), side("margined", margined)];
+  const sides = [newSide("bare", withoutAccounts(margined), make), newSide("margined", margined, make)];
   lockstepRound(sides, 0, false); // JIT
   for (let r = 1; r <= rounds; r++) lockstepRound(sides, r, true);
   const [bare, marg] = sides as [Side, Side];

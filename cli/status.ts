@@ -30,6 +30,7 @@ async function runStatus(args: ParsedArgs): Promise<number> {
     process.stdout.write(`venue ${venue}: last stream sequence ${status.lastSeq}\n`);
     for (const r of status.replicas) {
       const behind = status.lastSeq - r.appliedSeq;
+      // `?? 0`: a replica of an earlier release reports no restoredFrom.
       process.stdout.write(
         `  ${r.name}: applied ${r.appliedSeq} (from ${r.restoredFrom ?? 0}${behind > 0 ? `; ${behind} behind` : ""}), stateHash ${r.stateHash}${r.error === undefined ? "" : `, stopped: ${r.error}`}\n`,
       );

@@ -109,7 +109,8 @@ export class BreachMonitor {
     let mm = 0;
     const solo = a.solo;
     if (solo !== null) {
-      // One position (the common account): reached without the array's loads.
+      // One position (the common account): reached without the array's loads. (One loop over
+      // `solo ?? positions[i]` instead of this branch measured ×1.02–1.04 with 10,000 accounts.)
       if (solo.qty !== 0) {
         const o = solo.instrument.book.oraclePrice;
         equity += solo.unrealizedAt(o);

@@ -33,23 +33,14 @@ if (!Number.isInteger(rounds) || rounds < 2 || dirs.length === 0 || !Number.isIn
 const load = (dir, file) => import(pathToFileURL(path.resolve(dir, file)).href);
 // The harness is this checkout's build (the suite's lockstep rounds); the engines are the builds'.
 const own = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "dist");
-const { lockstepRound, pairedRatio, withoutAccounts } = await load(own, "bench/suites/margined-flow.js");
+const { lockstepRound, newSide, pairedRatio, withoutAccounts } = await load(own, "bench/suites/margined-flow.js");
 const { generateFlow } = await load(own, "sim/flow-generator.js");
 const builds = [];
 for (const dir of dirs) builds.push(await load(dir, "exchange.js"));
 
 const margined = generateFlow({ commands: 1_000_000, seed: 42, accountPpm: 1_000_000, accounts });
 const bare = withoutAccounts(margined);
-const side = (name, build, flow) => ({
-  name,
-  flow,
-  make: (onEvent) => new build.Engine({ onEvent }),
-  ms: [],
-  chunkMs: [],
-  events: 0,
-  rejects: 0,
-  stateHash: "",
-});
+const side = (name, build, flow) => newSide(name, flow, (onEvent) => new build.Engine({ onEvent }));
 const sides = [
   side(`bare (${dirs[0]})`, builds[0], bare),
   ...dirs.map((d, i) => side(`margined ${d}`, builds[i], margined)),

@@ -35,7 +35,7 @@ export interface FlowEngine {
   apply(command: Command): void;
   stateHash(): string;
 }
-type EngineFactory = (onEvent: (e: EngineEvent) => void) => FlowEngine;
+export type EngineFactory = (onEvent: (e: EngineEvent) => void) => FlowEngine;
 
 export interface Side {
   name: string;
@@ -136,15 +136,10 @@ export function pairedRatio(x: Side, y: Side): number {
 /** The suite's second flow: its orders spread over this many accounts (the first: the generator's 20). */
 export const MANY_ACCOUNTS = 10_000;
 
-const emptySide = (name: string, flow: readonly Command[]): Side => ({
-  name,
-  flow,
-  ms: [],
-  chunkMs: [],
-  events: 0,
-  rejects: 0,
-  stateHash: "",
-});
+/** A side before its first round (`make`: its engine, default this build's exported `Engine`). */
+export function newSide(name: string, flow: readonly Command[], make?: EngineFactory): Side {
+  return { name, flow, ...(make ? { make } : {}), ms: [], chunkMs: [], events: 0, rejects: 0, stateHash: "" };
+}
 
 export async function measureMarginedFlow(ctx: BenchContext): Promise<SuiteResult> {
   const n = ctx.flowSize;
@@ -155,35 +150,42 @@ export async function measureMarginedFlow(ctx: BenchContext): Promise<SuiteResul
   // the venue's case, and a flow of its own (its deposits and self-trade draws differ), so a bare side of its own.
   const marginedMany = generateFlow({ commands: n, seed: FLOW_SEED, accountPpm: 1_000_000, accounts: MANY_ACCOUNTS });
   const many = formatCount(MANY_ACCOUNTS);
-  const sides: Side[] = [
-    emptySide("bare: no order margined", withoutAccounts(margined)),
-    emptySide("every limit order margined (20 accounts)", margined),
-    emptySide(`bare: the ${many}-account flow without its accounts`, withoutAccounts(marginedMany)),
-    emptySide(`every limit order margined (${many} accounts)`, marginedMany),
+  // Each margined side with the bare copy of its own flow, its ratios' denominator.
+  type Pair = readonly [bare: Side, margined: Side];
+  const few: Pair = [
+    newSide("bare: no order margined", withoutAccounts(margined)),
+    newSide("every limit order margined (20 accounts)", margined),
   ];
+  const manyPair: Pair = [
+    newSide(`bare: the ${many}-account flow without its accounts`, withoutAccounts(marginedMany)),
+    newSide(`every limit order margined (${many} accounts)`, marginedMany),
+  ];
+  const pairs = [few, manyPair];
+  const sides = pairs.flat();
   lockstepRound(sides, 0, false); // JIT
   for (let r = 1; r <= rounds; r++) {
     lockstepRound(sides, r, true);
     ctx.log(`margined flow: round ${r}/${rounds}`);
   }
-  const [bareSide, marginedSide, bareMany, marginedManySide] = sides as [Side, Side, Side, Side];
   const rate = (side: Side): number => (timedCommands(side) * 1000) / median(side.ms);
   const best = (side: Side): number => (timedCommands(side) * 1000) / Math.min(...side.ms);
-  const bareOf = (side: Side): Side => (side === marginedManySide || side === bareMany ? bareMany : bareSide);
-  const ratioOf = (side: Side): number => rate(side) / rate(bareOf(side));
-  const pairedOf = (side: Side): number => pairedRatio(bareOf(side), side);
-  const isBare = (side: Side): boolean => side === bareSide || side === bareMany;
+  const ratio = ([bare, marg]: Pair): number => rate(marg) / rate(bare);
+  const paired = ([bare, marg]: Pair): number => pairedRatio(bare, marg);
+  const row = (side: Side, ratioText: string, pairedText: string): string[] => [
+    side.name,
+    formatRate(rate(side)),
+    formatRate(best(side)),
+    ratioText,
+    pairedText,
+    String(side.events),
+    String(side.rejects),
+  ];
   const table: Table = {
     title: `Margined flow in process: ${formatCount(n)} commands, seed ${FLOW_SEED}, ${rounds} rounds in lockstep`,
     head: ["flow", "commands/s (median)", "best", "ratio to bare", "ratio, paired chunks", "events", "rejects"],
-    rows: sides.map((side) => [
-      side.name,
-      formatRate(rate(side)),
-      formatRate(best(side)),
-      isBare(side) ? "1" : ratioOf(side).toFixed(2),
-      isBare(side) ? "1" : pairedOf(side).toFixed(2),
-      String(side.events),
-      String(side.rejects),
+    rows: pairs.flatMap((pair) => [
+      row(pair[0], "1", "1"),
+      row(pair[1], ratio(pair).toFixed(2), paired(pair).toFixed(2)),
     ]),
   };
   return {
@@ -200,17 +202,17 @@ export async function measureMarginedFlow(ctx: BenchContext): Promise<SuiteResul
       commands: n,
       seed: FLOW_SEED,
       rounds,
-      bare: sideData(bareSide),
-      margined: sideData(marginedSide),
-      ratio: round(ratioOf(marginedSide), 3),
+      bare: sideData(few[0]),
+      margined: sideData(few[1]),
+      ratio: round(ratio(few), 3),
       chunkCommands: CHUNK,
-      pairedRatio: round(pairedOf(marginedSide), 3),
+      pairedRatio: round(paired(few), 3),
       manyAccounts: {
         accounts: MANY_ACCOUNTS,
-        bare: sideData(bareMany),
-        margined: sideData(marginedManySide),
-        ratio: round(ratioOf(marginedManySide), 3),
-        pairedRatio: round(pairedOf(marginedManySide), 3),
+        bare: sideData(manyPair[0]),
+        margined: sideData(manyPair[1]),
+        ratio: round(ratio(manyPair), 3),
+        pairedRatio: round(paired(manyPair), 3),
       },
     },
   };
