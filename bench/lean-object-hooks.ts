@@ -8,6 +8,7 @@
 import type { MarginBook, MarginControl, MarginHooks } from "../engine/margin-hooks.js";
 import type { Order } from "../engine/order.js";
 import type { Taker } from "../engine/taker.js";
+import { addOpen } from "../liquidator/margin-engine.js";
 import { BUY, type SideCode } from "../protocol/commands.js";
 import type { RejectCode } from "../protocol/reject-codes.js";
 import { BOOKS, type Holding, LeanChecks, type LeanReadout, releasedCost, unrealized } from "./lean-margin-hooks.js";
@@ -181,16 +182,6 @@ export class ObjectHooks extends LeanChecks<LeanAccount> implements MarginHooks,
   openLots(account: string, bookIndex: number, side: SideCode): number {
     const p = this.accountOf(account).positions[bookIndex] as LeanPosition;
     return side === BUY ? p.openBuyQty : p.openSellQty;
-  }
-}
-
-function addOpen(p: LeanPosition, side: SideCode, lots: number, price: number): void {
-  if (side === BUY) {
-    p.openBuyQty += lots;
-    p.openBuyNotional += lots * price;
-  } else {
-    p.openSellQty += lots;
-    p.openSellNotional += lots * price;
   }
 }
 

@@ -713,7 +713,11 @@ function coveredWithoutSweep(
   return sweepBoundCovered(a, p, inst, side, limitPrice, qty, best === null ? 0 : best.price);
 }
 
-function addOpen(p: Position, side: SideCode, qty: number, price: number): void {
+/** What a position's resting orders add up to on each side (a Position, or the bench's lean stand-in). */
+export type OpenOrderTotals = Pick<Position, "openBuyQty" | "openSellQty" | "openBuyNotional" | "openSellNotional">;
+
+/** `qty` lots more (or fewer, < 0) resting at `price` on `side`. */
+export function addOpen(p: OpenOrderTotals, side: SideCode, qty: number, price: number): void {
   if (side === BUY) {
     p.openBuyQty += qty;
     p.openBuyNotional += qty * price;
